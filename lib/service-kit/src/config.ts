@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not satisfy a service's config schema; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses `env` (normally `process.env`) against a zod object schema whose keys are the
+ * variable names. Fails fast, naming every missing or malformed variable in one error.
+ */
+export function loadEnv<S extends z.ZodObject>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return Object.freeze(result.data) as z.infer<S>;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join('.');
+    return env[key] === undefined ? `${key} is required` : `${key}: ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** Env helpers: ports and integers arrive as strings. */
+export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const envInt = (fallback: number) => z.coerce.number().int().default(fallback);

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { BadRequestError } from './errors.js';
+
+/** One line per problem, with the field path, so a client can fix every field at once. */
+export function describeIssues(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+}
+
+/** Parses `input` with `schema` or throws a 400 listing every problem. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown, what = 'request'): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new BadRequestError(`invalid ${what}`, describeIssues(result.error));
+}
+
+/** A UUID path parameter; anything else is a 400 rather than a pointless database lookup. */
+export const uuidParam = z.string().uuid();
+
+/** limit/offset query parameters shared by list endpoints. */
+export const pagination = (maxLimit = 100, defaultLimit = 20) =>
+  z.object({
+    limit: z.coerce.number().int().min(1).max(maxLimit).default(defaultLimit),
+    offset: z.coerce.number().int().min(0).default(0),
+  });
