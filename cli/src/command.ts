@@ -15,7 +15,7 @@ export interface CommandSpec<S extends z.ZodType = z.ZodType> {
   configure?: (cmd: Command) => void;
   schema: S;
   /** Turns commander's (args, options) into the object `schema` parses. */
-  input?: (args: string[], options: Record<string, unknown>) => unknown;
+  input?: (args: unknown[], options: Record<string, unknown>) => unknown;
   run: (options: z.infer<S>, ctx: Context) => Promise<CommandResult>;
 }
 

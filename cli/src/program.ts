@@ -105,7 +105,7 @@ function register(
     const globals = program.opts<GlobalOptions>();
     const out = new Output(pickMode({ json: globals.json, isTTY: io.isTTY, env: io.env }), io.stdout, io.stderr, globals.quiet ?? false, globals.debug ?? false);
     onOutput(out);
-    const args = command.args.slice(0, command.registeredArguments.length);
+    const args = command.processedArgs as unknown[];
     const raw = spec.input ? spec.input(args, options) : { ...options };
     const parsed = spec.schema.safeParse(raw);
     if (!parsed.success) {

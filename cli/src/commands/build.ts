@@ -15,7 +15,7 @@ export const buildCommand = defineCommand({
         id: 'typescript',
         title: 'Compile TypeScript (tsc -b)',
         run: async () => {
-          const res = await execa('npx', ['tsc', '-b'], { cwd: ctx.repoRoot, reject: false, all: true });
+          const res = await execa('./node_modules/.bin/tsc', ['-b'], { cwd: ctx.repoRoot, reject: false, all: true });
           if (res.exitCode !== 0) {
             throw new ExternalError('the TypeScript build failed', { details: (res.all ?? '').split('\n').slice(-40), hint: 'fix the errors above, then rerun `oms build`' });
           }

@@ -1,6 +1,9 @@
 import type { CommandSpec } from '../command.js';
 import { buildCommand } from './build.js';
 import { configCommand } from './config.js';
+import { topicsCreateCommand } from './topics/create.js';
+import { topicsDescribeCommand } from './topics/describe.js';
+import { topicsListCommand } from './topics/list.js';
 
 /** Every command, in the order `oms --help` lists them. */
-export const commands: CommandSpec[] = [buildCommand, configCommand] as CommandSpec[];
+export const commands: CommandSpec[] = [buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, configCommand] as CommandSpec[];

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { defineCommand } from '../../command.js';
+import { CheckFailedError } from '../../errors.js';
+import { endpointsFor } from '../../lib/endpoints.js';
+import { DESIRED_TOPICS } from '../../lib/topics.js';
+import { readTopics } from './list.js';
+
+/** `oms topics describe [topic...]`: full config and per-partition offsets. */
+export const topicsDescribeCommand = defineCommand({
+  path: 'topics describe',
+  summary: 'show config and per-partition offsets of topics (all pipeline topics by default)',
+  examples: ['oms topics describe order order_detail', 'oms topics describe --json'],
+  configure: (cmd) => cmd.argument('[topics...]', 'topic names'),
+  input: (args) => ({ topics: args[0] ?? [] }),
+  schema: z.object({ topics: z.array(z.string().min(1)) }),
+  run: async ({ topics }, ctx) => {
+    const names = topics.length > 0 ? topics : DESIRED_TOPICS.map((t) => t.name);
+    const rows = await readTopics(endpointsFor(ctx.loaded.config).kafkaBrokers, names);
+    const missing = rows.filter((r) => !r.exists).map((r) => r.topic);
+    if (topics.length > 0 && missing.length === rows.length) {
+      throw new CheckFailedError(`no such topic: ${missing.join(', ')}`, { hint: '`oms topics list` shows the pipeline topics' });
+    }
+    const text = rows
+      .map((r) =>
+        r.exists
+          ? [
+              `${r.topic}  (${r.partitions} partitions, ${r.records} records retained)`,
+              ...Object.entries(r.config).map(([k, v]) => `  ${k}=${v}`),
+              ...r.offsets.map((o) => `  partition ${o.partition}: offsets ${o.low}..${o.high}`),
+            ].join('\n')
+          : `${r.topic}  (missing)`,
+      )
+      .join('\n\n');
+    return { data: { topics: rows }, text, exitCode: missing.length > 0 ? 1 : 0 };
+  },
+});

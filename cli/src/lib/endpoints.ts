@@ -1,0 +1,33 @@
+import type { OmsConfig } from '../config.js';
+
+/**
+ * Where each part of the stack answers, from the host's point of view. Both runtimes
+ * publish the same ports on 127.0.0.1, so every step after `up` only needs this.
+ */
+export interface Endpoints {
+  kafkaBrokers: string[];
+  connectUrl: string;
+  elasticsearchUrl: string;
+  mysql: { host: string; port: number; user: string; password: string; cdcUser: string; cdcPassword: string };
+  postgres: { host: string; port: number; user: string; password: string; database: string };
+  services: { customers: string; products: string; orders: string; ordersStream: string; ordersGraph: string };
+}
+
+export function endpointsFor(config: OmsConfig): Endpoints {
+  const host = '127.0.0.1';
+  const url = (port: number) => `http://${host}:${port}`;
+  return {
+    kafkaBrokers: [`${host}:${config.ports.kafka}`],
+    connectUrl: url(config.ports.connect),
+    elasticsearchUrl: url(config.ports.elasticsearch),
+    mysql: { host, port: config.ports.mysql, user: 'oms', password: 'oms', cdcUser: 'debezium', cdcPassword: 'dbz' },
+    postgres: { host, port: config.ports.postgres, user: 'oms', password: 'oms', database: 'orders_graph' },
+    services: {
+      customers: url(config.ports.customers),
+      products: url(config.ports.products),
+      orders: url(config.ports.orders),
+      ordersStream: url(config.ports.ordersStream),
+      ordersGraph: url(config.ports.ordersGraph),
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { ExternalError } from '../errors.js';
+import type { ExistingTopic } from './topics.js';
+
+// kafkajs warns about its v2 partitioner change on every producer; we rely on the default
+// (murmur2, Java-compatible), so the warning is noise.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
+/** A kafkajs client with quiet logging and short timeouts suitable for a CLI. */
+export function kafkaClient(brokers: string[], clientId = 'oms-cli'): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    requestTimeout: 15000,
+    retry: { retries: 3, initialRetryTime: 200 },
+  });
+}
+
+/** Runs `fn` with a connected admin client, always disconnecting; connection failures become ExternalError. */
+export async function withAdmin<T>(brokers: string[], fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafkaClient(brokers).admin();
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new ExternalError(`cannot reach Kafka at ${brokers.join(',')}`, { cause: err, hint: 'start the stack with `oms up` (or check `oms status`)' });
+  }
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Runs `fn` with a connected producer, always disconnecting. */
+export async function withProducer<T>(brokers: string[], fn: (producer: Producer) => Promise<T>): Promise<T> {
+  const producer = kafkaClient(brokers).producer({ idempotent: true, maxInFlightRequests: 1 });
+  try {
+    await producer.connect();
+  } catch (err) {
+    throw new ExternalError(`cannot reach Kafka at ${brokers.join(',')}`, { cause: err, hint: 'start the stack with `oms up`' });
+  }
+  try {
+    return await fn(producer);
+  } finally {
+    await producer.disconnect().catch(() => {});
+  }
+}
+
+const TOPIC_RESOURCE = 2; // kafkajs ConfigResourceTypes.TOPIC
+
+/** Partitions and (non-default) configs of the named topics that exist. */
+export async function describeTopics(admin: Admin, names: string[]): Promise<ExistingTopic[]> {
+  const all = new Set(await admin.listTopics());
+  const present = names.filter((n) => all.has(n));
+  if (present.length === 0) return [];
+  const meta = await admin.fetchTopicMetadata({ topics: present });
+  const configs = await admin.describeConfigs({ includeSynonyms: false, resources: present.map((name) => ({ type: TOPIC_RESOURCE, name })) });
+  const byTopic = new Map(configs.resources.map((r) => [r.resourceName, r.configEntries]));
+  return meta.topics.map((t) => {
+    const entries = byTopic.get(t.name) ?? [];
+    const config = Object.fromEntries(entries.map((e) => [e.configName, e.configValue]));
+    // configSource 1 = DYNAMIC_TOPIC_CONFIG: what was set on this topic, as opposed to defaults.
+    const overrides = Object.fromEntries(entries.filter((e) => (e as { configSource?: number }).configSource === 1).map((e) => [e.configName, e.configValue]));
+    return { name: t.name, partitions: t.partitions.length, config, overrides };
+  });
+}
+
+export interface PartitionOffsets {
+  partition: number;
+  low: string;
+  high: string;
+}
+
+/** Earliest and end offsets per partition. */
+export async function topicOffsets(admin: Admin, topic: string): Promise<PartitionOffsets[]> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
+}
