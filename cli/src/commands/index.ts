@@ -1,9 +1,12 @@
 import type { CommandSpec } from '../command.js';
 import { buildCommand } from './build.js';
 import { configCommand } from './config.js';
+import { connectorsRestartCommand } from './connectors/restart.js';
+import { connectorsStatusCommand } from './connectors/status.js';
+import { connectorsSubmitCommand } from './connectors/submit.js';
 import { topicsCreateCommand } from './topics/create.js';
 import { topicsDescribeCommand } from './topics/describe.js';
 import { topicsListCommand } from './topics/list.js';
 
 /** Every command, in the order `oms --help` lists them. */
-export const commands: CommandSpec[] = [buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, configCommand] as CommandSpec[];
+export const commands: CommandSpec[] = [buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, configCommand] as CommandSpec[];

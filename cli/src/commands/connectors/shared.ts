@@ -1,0 +1,21 @@
+import type { Context } from '../../context.js';
+import { ConnectClient } from '../../lib/connect.js';
+import { loadConnectorFiles, renderConnector, templateValues, type ConnectorFile } from '../../lib/connectors.js';
+import { endpointsFor } from '../../lib/endpoints.js';
+import { UsageError } from '../../errors.js';
+
+/** The connectors as this runtime needs them, optionally narrowed to `names`. */
+export function desiredConnectors(ctx: Context, names: string[] = []): ConnectorFile[] {
+  const endpoints = endpointsFor(ctx.loaded.config);
+  const values = templateValues(ctx.loaded.config, endpoints);
+  const all = loadConnectorFiles(ctx.repoRoot).map((f) => renderConnector(f, values));
+  const unknown = names.filter((n) => !all.some((c) => c.name === n));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown connector: ${unknown.join(', ')}`, { hint: `known: ${all.map((c) => c.name).join(', ')}` });
+  }
+  return names.length > 0 ? all.filter((c) => names.includes(c.name)) : all;
+}
+
+export function connectClient(ctx: Context): ConnectClient {
+  return new ConnectClient(endpointsFor(ctx.loaded.config).connectUrl);
+}
