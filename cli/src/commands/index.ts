@@ -1,6 +1,8 @@
 import type { CommandSpec } from '../command.js';
 import { buildCommand } from './build.js';
 import { configCommand } from './config.js';
+import { seedCommand } from './seed.js';
+import { smokeCommand } from './smoke.js';
 import { connectorsRestartCommand } from './connectors/restart.js';
 import { connectorsStatusCommand } from './connectors/status.js';
 import { connectorsSubmitCommand } from './connectors/submit.js';
@@ -9,4 +11,4 @@ import { topicsDescribeCommand } from './topics/describe.js';
 import { topicsListCommand } from './topics/list.js';
 
 /** Every command, in the order `oms --help` lists them. */
-export const commands: CommandSpec[] = [buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, configCommand] as CommandSpec[];
+export const commands: CommandSpec[] = [buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, configCommand] as CommandSpec[];

@@ -1,0 +1,205 @@
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Infrastructure components of the local runtime, in start order. */
+export const INFRA_COMPONENTS = ['mariadb', 'postgres', 'elasticsearch', 'kafka', 'connect'] as const;
+export type InfraComponent = (typeof INFRA_COMPONENTS)[number];
+
+/** Where every local component answers; what later steps (topics, connectors, seed, smoke) use. */
+export interface LocalEndpoints {
+  mysql: { host: string; port: number; user: string; password: string; cdcUser: string; cdcPassword: string };
+  postgres: { host: string; port: number; user: string; password: string; database: string };
+  elasticsearchUrl: string;
+  kafkaBrokers: string[];
+  connectUrl: string;
+  /** Base URL of each service, by name (`customers` → `http://127.0.0.1:3001`). */
+  services: Record<string, string>;
+}
+
+/** What a service's env builder gets. */
+export interface ServiceEnvContext {
+  endpoints: LocalEndpoints;
+  service: ServiceDefinition;
+  settings: LocalSettings;
+}
+
+/**
+ * A Node service the runtime supervises: `node <entry>` with the env from `env`, ready when
+ * `GET http://127.0.0.1:<port><healthPath>` answers 200. Plain data, so the CLI can add or
+ * drop services (orders-stream) without touching the runtime.
+ */
+export interface ServiceDefinition {
+  name: string;
+  port: number;
+  /** Entry file, relative to the repo root (or absolute). */
+  entry: string;
+  /** Defaults to `/health`. */
+  healthPath?: string;
+  /** Environment of the process; defaults to {@link commonServiceEnv}. */
+  env?: (ctx: ServiceEnvContext) => Record<string, string>;
+}
+
+export interface LocalPorts {
+  mariadb: number;
+  postgres: number;
+  elasticsearch: number;
+  /** Elasticsearch's transport port (not used by clients, but it must be free). */
+  elasticsearchTransport: number;
+  kafka: number;
+  kafkaController: number;
+  connect: number;
+}
+
+/** Everything the local runtime needs to know; see {@link defaultLocalSettings}. */
+export interface LocalSettings {
+  /** Monorepo root: services are started from here. */
+  repoRoot: string;
+  /** Data dirs, logs, pid files. Default `<repo>/.oms/local`. */
+  stateDir: string;
+  /** Downloaded artifacts (Kafka, Debezium, Elasticsearch). Default `${XDG_CACHE_HOME:-~/.cache}/oms`. */
+  cacheDir: string;
+  /** Always 127.0.0.1: the local runtime never listens on other interfaces. */
+  host: string;
+  ports: LocalPorts;
+  mysql: { user: string; password: string; cdcUser: string; cdcPassword: string };
+  postgres: { user: string; password: string; database: string; databases: string[] };
+  /** JVM max heaps, e.g. `512m`. */
+  heap: { elasticsearch: string; kafka: string; connect: string };
+  /** Readiness timeouts in ms, by component name; `service` applies to every service. */
+  readyTimeoutMs: Record<InfraComponent | 'service', number>;
+  /** Java home to use for the JVMs; found automatically when unset. */
+  javaHome?: string;
+  /** When root: the system user Elasticsearch and PostgreSQL run as (both refuse root). */
+  systemUser: string;
+  services: ServiceDefinition[];
+  /** LOG_LEVEL given to services. */
+  logLevel: string;
+}
+
+/** The environment every service gets: ports and credentials of all infra and sibling services. */
+export function commonServiceEnv({ endpoints, service, settings }: ServiceEnvContext): Record<string, string> {
+  return {
+    PORT: String(service.port),
+    HOST: settings.host,
+    MYSQL_HOST: endpoints.mysql.host,
+    MYSQL_PORT: String(endpoints.mysql.port),
+    MYSQL_USER: endpoints.mysql.user,
+    MYSQL_PASSWORD: endpoints.mysql.password,
+    PG_HOST: endpoints.postgres.host,
+    PG_PORT: String(endpoints.postgres.port),
+    PG_USER: endpoints.postgres.user,
+    PG_PASSWORD: endpoints.postgres.password,
+    PG_DATABASE: endpoints.postgres.database,
+    ES_URL: endpoints.elasticsearchUrl,
+    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    CUSTOMERS_URL: endpoints.services.customers ?? '',
+    PRODUCTS_URL: endpoints.services.products ?? '',
+    LOG_LEVEL: settings.logLevel,
+  };
+}
+
+/** The services of DESIGN.md. orders-stream (3004) is left for the CLI to add when it is ready. */
+export function defaultServices(): ServiceDefinition[] {
+  return [
+    { name: 'customers', port: 3001, entry: 'services/customers/dist/server.js' },
+    { name: 'products', port: 3002, entry: 'services/products/dist/server.js' },
+    { name: 'orders', port: 3003, entry: 'services/orders/dist/server.js' },
+    { name: 'orders-graph', port: 4000, entry: 'services/orders-graph/dist/server.js' },
+  ];
+}
+
+/** orders-stream's definition, for the CLI to append to `settings.services` once it serves /health. */
+export const ordersStreamService: ServiceDefinition = {
+  name: 'orders-stream',
+  port: 3004,
+  entry: 'services/orders-stream/dist/server.js',
+};
+
+/** `${XDG_CACHE_HOME:-~/.cache}/oms` */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  return path.join(base, 'oms');
+}
+
+/** The DESIGN.md defaults: ports, credentials, heaps, state dir `<repo>/.oms/local`. */
+export function defaultLocalSettings(repoRoot: string = findRepoRoot()): LocalSettings {
+  return {
+    repoRoot,
+    stateDir: path.join(repoRoot, '.oms', 'local'),
+    cacheDir: defaultCacheDir(),
+    host: '127.0.0.1',
+    ports: {
+      mariadb: 3306,
+      postgres: 5432,
+      elasticsearch: 9200,
+      elasticsearchTransport: 9300,
+      kafka: 9092,
+      kafkaController: 9093,
+      connect: 8083,
+    },
+    mysql: { user: 'oms', password: 'oms', cdcUser: 'debezium', cdcPassword: 'dbz' },
+    postgres: { user: 'oms', password: 'oms', database: 'orders_graph', databases: ['oms', 'orders_graph'] },
+    heap: { elasticsearch: '384m', kafka: '512m', connect: '512m' },
+    readyTimeoutMs: {
+      mariadb: 60_000,
+      postgres: 60_000,
+      elasticsearch: 180_000,
+      kafka: 120_000,
+      connect: 180_000,
+      service: 60_000,
+    },
+    systemUser: 'oms',
+    services: defaultServices(),
+    logLevel: 'info',
+  };
+}
+
+/** Shifts every port (infra and services) by `offset`: lets a second stack run beside the first. */
+export function withPortOffset(settings: LocalSettings, offset: number): LocalSettings {
+  const ports = Object.fromEntries(Object.entries(settings.ports).map(([k, v]) => [k, v + offset])) as unknown as LocalPorts;
+  return { ...settings, ports, services: settings.services.map((s) => ({ ...s, port: s.port + offset })) };
+}
+
+/** Endpoints of a stack started with `settings` (pure: nothing is probed). */
+export function localEndpoints(settings: LocalSettings): LocalEndpoints {
+  const h = settings.host;
+  return {
+    mysql: { host: h, port: settings.ports.mariadb, ...settings.mysql },
+    postgres: {
+      host: h,
+      port: settings.ports.postgres,
+      user: settings.postgres.user,
+      password: settings.postgres.password,
+      database: settings.postgres.database,
+    },
+    elasticsearchUrl: `http://${h}:${settings.ports.elasticsearch}`,
+    kafkaBrokers: [`${h}:${settings.ports.kafka}`],
+    connectUrl: `http://${h}:${settings.ports.connect}`,
+    services: Object.fromEntries(settings.services.map((s) => [s.name, `http://${h}:${s.port}`])),
+  };
+}
+
+/** The monorepo root: the nearest ancestor of `from` whose package.json declares workspaces. */
+export function findRepoRoot(from: string = path.dirname(fileURLToPath(import.meta.url))): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces) return dir;
+      } catch {
+        // not a readable package.json: keep walking up
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no monorepo root (package.json with workspaces) above ${from}`);
+    dir = parent;
+  }
+}
+
+/** cli/runtime: the Maven pom and config templates shipped with the CLI (same depth from src/ and dist/). */
+export function runtimeAssetsDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'runtime');
+}

@@ -1,0 +1,223 @@
+/**
+ * Config files and command lines of the local components, as pure functions of their inputs
+ * (unit-tested; the components only write what these return).
+ */
+
+/** Renders a Java .properties file (keys in the given order). */
+export function renderProperties(entries: Record<string, string | number | boolean>, header?: string): string {
+  const lines = header ? header.split('\n').map((l) => `# ${l}`) : [];
+  for (const [key, value] of Object.entries(entries)) lines.push(`${key}=${String(value)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Flat YAML for elasticsearch.yml (scalars only). */
+export function renderFlatYaml(entries: Record<string, string | number | boolean>, header?: string): string {
+  const lines = header ? header.split('\n').map((l) => `# ${l}`) : [];
+  for (const [key, value] of Object.entries(entries)) {
+    lines.push(`${key}: ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const GENERATED = 'Written by oms (local runtime) on every start: edit the settings, not this file.';
+
+export interface KafkaServerConfig {
+  host: string;
+  port: number;
+  controllerPort: number;
+  dataDir: string;
+}
+
+/** KRaft combined broker+controller, single node, static voter set (works on Kafka 3.9 and 4.x). */
+export function kafkaServerProperties(c: KafkaServerConfig): string {
+  return renderProperties(
+    {
+      'process.roles': 'broker,controller',
+      'node.id': 1,
+      'controller.quorum.voters': `1@${c.host}:${c.controllerPort}`,
+      listeners: `PLAINTEXT://${c.host}:${c.port},CONTROLLER://${c.host}:${c.controllerPort}`,
+      'advertised.listeners': `PLAINTEXT://${c.host}:${c.port}`,
+      'controller.listener.names': 'CONTROLLER',
+      'inter.broker.listener.name': 'PLAINTEXT',
+      'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      'log.dirs': c.dataDir,
+      'num.partitions': 3,
+      'default.replication.factor': 1,
+      'offsets.topic.replication.factor': 1,
+      'offsets.topic.num.partitions': 3,
+      'transaction.state.log.replication.factor': 1,
+      'transaction.state.log.min.isr': 1,
+      'transaction.state.log.num.partitions': 3,
+      'share.coordinator.state.topic.replication.factor': 1,
+      'share.coordinator.state.topic.min.isr': 1,
+      'min.insync.replicas': 1,
+      'group.initial.rebalance.delay.ms': 0,
+      'auto.create.topics.enable': false,
+      'log.retention.hours': 168,
+      'log.segment.bytes': 64 * 1024 * 1024,
+    },
+    GENERATED,
+  );
+}
+
+export interface ConnectWorkerConfig {
+  host: string;
+  port: number;
+  bootstrapServers: string;
+  pluginPath: string;
+}
+
+/** Distributed Connect worker with RF-1 internal topics and a fast offset flush. */
+export function connectWorkerProperties(c: ConnectWorkerConfig): string {
+  return renderProperties(
+    {
+      'bootstrap.servers': c.bootstrapServers,
+      'group.id': 'oms-connect',
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'key.converter.schemas.enable': true,
+      'value.converter.schemas.enable': true,
+      'config.storage.topic': 'oms-connect-configs',
+      'offset.storage.topic': 'oms-connect-offsets',
+      'status.storage.topic': 'oms-connect-status',
+      'config.storage.replication.factor': 1,
+      'offset.storage.replication.factor': 1,
+      'status.storage.replication.factor': 1,
+      'offset.storage.partitions': 3,
+      'status.storage.partitions': 1,
+      'offset.flush.interval.ms': 1000,
+      listeners: `http://${c.host}:${c.port}`,
+      'rest.advertised.host.name': c.host,
+      'rest.advertised.port': c.port,
+      'plugin.path': c.pluginPath,
+      'topic.creation.enable': true,
+    },
+    GENERATED,
+  );
+}
+
+export interface ElasticsearchConfig {
+  host: string;
+  httpPort: number;
+  transportPort: number;
+  dataDir: string;
+  logsDir: string;
+}
+
+/** Single-node, security off, loopback only (so the production bootstrap checks stay warnings). */
+export function elasticsearchYml(c: ElasticsearchConfig): string {
+  return renderFlatYaml(
+    {
+      'cluster.name': 'oms-local',
+      'node.name': 'oms',
+      'discovery.type': 'single-node',
+      'network.host': c.host,
+      'http.port': c.httpPort,
+      'transport.port': c.transportPort,
+      'path.data': c.dataDir,
+      'path.logs': c.logsDir,
+      'xpack.security.enabled': false,
+      // A demo on a nearly full disk should still accept writes.
+      'cluster.routing.allocation.disk.threshold_enabled': false,
+    },
+    GENERATED,
+  );
+}
+
+export interface MariaDbArgs {
+  host: string;
+  port: number;
+  dataDir: string;
+  socket: string;
+  /** `root` when we are root (mariadbd refuses otherwise); omitted for other users. */
+  user?: string;
+}
+
+/** mariadbd flags: our own instance, no my.cnf, binlog as Debezium needs it. */
+export function mariadbArgs(c: MariaDbArgs): string[] {
+  return [
+    '--no-defaults',
+    `--datadir=${c.dataDir}`,
+    `--port=${c.port}`,
+    `--bind-address=${c.host}`,
+    `--socket=${c.socket}`,
+    `--pid-file=${c.dataDir}/mariadbd.pid`,
+    ...(c.user ? [`--user=${c.user}`] : []),
+    `--log-bin=${c.dataDir}/mariadb-bin`,
+    '--binlog-format=ROW',
+    '--binlog-row-image=FULL',
+    '--server-id=1',
+    '--character-set-server=utf8mb4',
+    '--collation-server=utf8mb4_unicode_ci',
+    '--skip-name-resolve',
+    '--innodb-buffer-pool-size=128M',
+    // A demo box: trade a second of durability on power loss for much faster writes.
+    '--innodb-flush-log-at-trx-commit=2',
+  ];
+}
+
+/** SQL literal for a MariaDB string ('…' with quotes and backslashes escaped). */
+export function sqlString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * Idempotent users: the app user (all privileges; services create their databases) and the
+ * Debezium user. On MariaDB 10.5+ REPLICATION CLIENT is an alias of BINLOG MONITOR, which
+ * `SHOW MASTER STATUS`/`SHOW BINARY LOGS` need; both are granted so MySQL-minded docs match.
+ */
+export function mariadbUsersSql(c: { user: string; password: string; cdcUser: string; cdcPassword: string }): string {
+  const app = `${sqlString(c.user)}@'%'`;
+  const cdc = `${sqlString(c.cdcUser)}@'%'`;
+  return [
+    `CREATE USER IF NOT EXISTS ${app} IDENTIFIED BY ${sqlString(c.password)};`,
+    `ALTER USER ${app} IDENTIFIED BY ${sqlString(c.password)};`,
+    `GRANT ALL PRIVILEGES ON *.* TO ${app} WITH GRANT OPTION;`,
+    `CREATE USER IF NOT EXISTS ${cdc} IDENTIFIED BY ${sqlString(c.cdcPassword)};`,
+    `ALTER USER ${cdc} IDENTIFIED BY ${sqlString(c.cdcPassword)};`,
+    `GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR, LOCK TABLES ON *.* TO ${cdc};`,
+    'FLUSH PRIVILEGES;',
+  ].join('\n');
+}
+
+export interface PostgresArgs {
+  host: string;
+  port: number;
+  dataDir: string;
+  socketDir: string;
+}
+
+/** postgres flags: our own data dir, port and socket dir; logs to stderr (the component log). */
+export function postgresArgs(c: PostgresArgs): string[] {
+  return [
+    '-D',
+    c.dataDir,
+    '-p',
+    String(c.port),
+    '-c',
+    `listen_addresses=${c.host}`,
+    '-c',
+    `unix_socket_directories=${c.socketDir}`,
+    '-c',
+    'logging_collector=off',
+    '-c',
+    'shared_buffers=128MB',
+    '-c',
+    'max_connections=200',
+  ];
+}
+
+/** Java flags of the Kafka JVMs (broker and Connect). */
+export function kafkaJvmArgs(c: { heap: string; log4jConfig: string; libsDir: string }): string[] {
+  return [
+    `-Xmx${c.heap}`,
+    '-Xms128m',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${c.log4jConfig}`,
+    '-cp',
+    `${c.libsDir}/*`,
+  ];
+}
