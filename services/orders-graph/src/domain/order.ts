@@ -1,0 +1,176 @@
+/**
+ * The read model as GraphQL serves it, and the pure mapping from a row of table `orders`.
+ *
+ * Rows are written by a Kafka Connect JDBC sink, not by us, so the mapping is deliberately
+ * forgiving: JSON that arrives as a string is parsed, numbers that arrive as strings
+ * (NUMERIC, Debezium decimals) are converted, and snake_case keys are accepted beside the
+ * camelCase ones. A malformed row degrades to nulls instead of failing the whole query.
+ */
+
+/** A row of table `orders` as node-postgres returns it (NUMERIC as string, TIMESTAMPTZ as Date). */
+export interface OrderRow {
+  id: string;
+  customer_id: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer: unknown;
+  items: unknown;
+  total: string | number | null;
+  created_at: Date | string | null;
+  updated_at: Date | string | null;
+}
+
+/** GraphQL `DeliveryAddress`. */
+export interface DeliveryAddress {
+  id: string | null;
+  streetType: string | null;
+  streetName: string | null;
+  streetNumber: string | null;
+  buildingNumber: string | null;
+  departmentNumber: string | null;
+  reference: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** GraphQL `OrderItem`. */
+export interface OrderItem {
+  sku: string;
+  description: string | null;
+  unitPrice: number | null;
+  quantity: number;
+  lineTotal: number | null;
+  deliveryAddress: DeliveryAddress | null;
+}
+
+/** GraphQL `Customer`. */
+export interface Customer {
+  id: string;
+  name: string | null;
+  lastName: string | null;
+  email: string | null;
+}
+
+/** GraphQL `Order`. */
+export interface Order {
+  id: string;
+  customer: Customer | null;
+  items: OrderItem[];
+  total: number;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+/** GraphQL `OrderPage`. */
+export interface OrderPage {
+  items: Order[];
+  total: number;
+}
+
+/** Maps one row of `orders` to the GraphQL `Order`. Pure; never throws on odd data. */
+export function toOrder(row: OrderRow): Order {
+  const items = asArray(parseJson(row.items)).flatMap((raw) => {
+    const item = asRecord(raw);
+    return item ? [toOrderItem(item)] : [];
+  });
+  return {
+    id: String(row.id),
+    customer: toCustomer(row),
+    items,
+    // The stored total is authoritative; the sum of lines only covers rows without one.
+    total: toNumber(row.total) ?? round2(items.reduce((sum, i) => sum + (i.lineTotal ?? 0), 0)),
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}
+
+function toCustomer(row: OrderRow): Customer | null {
+  const c = asRecord(parseJson(row.customer)) ?? {};
+  const id = toStr(pick(c, 'id')) ?? row.customer_id;
+  if (id == null) return null;
+  return {
+    id: String(id),
+    name: toStr(pick(c, 'name')) ?? row.customer_name,
+    lastName: toStr(pick(c, 'lastName', 'last_name')),
+    email: toStr(pick(c, 'email')) ?? row.customer_email,
+  };
+}
+
+function toOrderItem(item: Record<string, unknown>): OrderItem {
+  const unitPrice = toNumber(pick(item, 'unitPrice', 'unit_price', 'price'));
+  const quantity = Math.trunc(toNumber(pick(item, 'quantity')) ?? 0);
+  const lineTotal = toNumber(pick(item, 'lineTotal', 'line_total')) ?? (unitPrice == null ? null : round2(unitPrice * quantity));
+  const address = asRecord(parseJson(pick(item, 'deliveryAddress', 'delivery_address', 'address')));
+  return {
+    sku: toStr(pick(item, 'sku')) ?? '',
+    description: toStr(pick(item, 'description')),
+    unitPrice,
+    quantity,
+    lineTotal,
+    deliveryAddress: address ? toAddress(address) : null,
+  };
+}
+
+function toAddress(a: Record<string, unknown>): DeliveryAddress {
+  return {
+    id: toStr(pick(a, 'id')),
+    streetType: toStr(pick(a, 'streetType', 'street_type')),
+    streetName: toStr(pick(a, 'streetName', 'street_name')),
+    streetNumber: toStr(pick(a, 'streetNumber', 'street_number')),
+    buildingNumber: toStr(pick(a, 'buildingNumber', 'building_number')),
+    departmentNumber: toStr(pick(a, 'departmentNumber', 'department_number')),
+    reference: toStr(pick(a, 'reference')),
+    latitude: toNumber(pick(a, 'latitude')),
+    longitude: toNumber(pick(a, 'longitude')),
+  };
+}
+
+function pick(obj: Record<string, unknown>, ...keys: string[]): unknown {
+  for (const key of keys) if (obj[key] != null) return obj[key];
+  return undefined;
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function toStr(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return null;
+}
+
+function toNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+function toIso(value: unknown): string | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (typeof value === 'string' || typeof value === 'number') {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  }
+  return null;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

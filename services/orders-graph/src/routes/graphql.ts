@@ -1,0 +1,75 @@
+import { BadRequestError, type Logger } from '@oms/service-kit';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { createHandler } from 'graphql-http/lib/use/express';
+import type { OrderRepository } from '../data/order-repository.js';
+import { GraphQLError } from './graphql-lib.js';
+import { createGraphqlApi, type UserInputError } from './graphql-schema.js';
+
+/**
+ * `GET|POST /graphql` through graphql-http. Malformed JSON and oversized bodies never reach
+ * it: service-kit's body parser answers them with the same 400/413 JSON as every service.
+ */
+export function graphqlRoutes(orders: OrderRepository, logger: Logger): Router {
+  const { schema, rootValue } = createGraphqlApi(orders);
+  const router = Router();
+  router.post('/graphql', requireJsonObjectBody);
+  router.all(
+    '/graphql',
+    createHandler({
+      schema,
+      rootValue,
+      formatError: (err) => maskInternalError(err, logger),
+      onOperation: (req, _args, result) => {
+        if ('data' in result || !result.errors) return;
+        // No `data` entry means the request never executed (e.g. a variable of the wrong
+        // type). GraphQL over HTTP wants a 4xx for that under its own media type, but
+        // graphql-http answers 200; legacy application/json clients keep the 200.
+        // The express adapter hands over node's plain IncomingHttpHeaders object.
+        const accept = (req.headers as Record<string, string | string[] | undefined>).accept;
+        if (!String(accept ?? '').includes('application/graphql-response+json')) return;
+        const body = JSON.stringify({ errors: result.errors.map((err) => maskInternalError(err, logger)) });
+        return [
+          body,
+          {
+            status: 400,
+            statusText: 'Bad Request',
+            headers: { 'content-type': 'application/graphql-response+json; charset=utf-8' },
+          },
+        ];
+      },
+    }),
+  );
+  return router;
+}
+
+/**
+ * The body parser already consumed the stream, and graphql-http re-reads it when `req.body`
+ * is falsy: a JSON `null`, `0` or `false` body would hang forever. No non-object body is a
+ * GraphQL request anyway, so answer them all with service-kit's 400.
+ */
+function requireJsonObjectBody(req: Request, _res: Response, next: NextFunction): void {
+  const body: unknown = req.body;
+  if (req.is('application/json') && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+    next(new BadRequestError('request body must be a JSON object like {"query": "..."}'));
+    return;
+  }
+  next();
+}
+
+/**
+ * Syntax, validation and argument errors (such as {@link UserInputError}) are the caller's
+ * and pass through. An error thrown from a resolver for any other reason (a dropped
+ * connection, a bug) is logged and replaced, so clients never see SQL or host names.
+ */
+export function maskInternalError(err: Readonly<GraphQLError | Error>, logger: Logger): GraphQLError | Error {
+  if (!(err instanceof GraphQLError)) return err as Error;
+  const original = err.originalError;
+  // A GraphQLError is always deliberate (ours, or graphql's own coercion messages).
+  if (!original || original instanceof GraphQLError) return err;
+  logger.error({ err: original, path: err.path }, 'resolver failed');
+  return new GraphQLError('internal server error', {
+    nodes: err.nodes,
+    path: err.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}

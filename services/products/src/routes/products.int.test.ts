@@ -1,0 +1,170 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client } from '@elastic/elasticsearch';
+import { createLogger } from '@oms/service-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testInfra } from '../../../../test/infra.js';
+import { createApp } from '../app.js';
+import { ensureProductIndex } from '../data/product-index.js';
+import { ElasticsearchProductRepository } from '../data/product-repository.js';
+import type { Product } from '../domain/product.js';
+
+const INDEX = 'products_test';
+const logger = createLogger('products-test', 'silent');
+const base = { length: 10, width: 20, height: 5, weight: 1.5, unitMeasurement: 'CM' };
+const products: Product[] = [
+  { ...base, sku: 'SKU-003', description: 'Stainless steel frying pan', price: 39.9, productType: 'KITCHEN', hierarchies: [{ hierarchyName: 'H1', hierarchyDescription: 'Cookware' }] },
+  {
+    ...base,
+    sku: 'SKU-001',
+    description: 'Wireless optical mouse',
+    price: 19.99,
+    productType: 'ELECTRONICS',
+    hierarchies: [
+      { hierarchyName: 'H1', hierarchyDescription: 'Computers' },
+      { hierarchyName: 'H2', hierarchyDescription: 'Accessories' },
+    ],
+  },
+  { ...base, sku: 'SKU-002', description: 'Mechanical keyboard', price: 89, productType: 'ELECTRONICS', hierarchies: [{ hierarchyName: 'H1', hierarchyDescription: 'Computers' }] },
+  { ...base, sku: 'SKU-004', description: 'Cast iron skillet', price: 49.5, productType: 'KITCHEN', hierarchies: [{ hierarchyName: 'H1', hierarchyDescription: 'Cookware' }] },
+];
+
+let client: Client;
+let server: Server;
+let baseUrl: string;
+
+async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+async function getJson(path: string, url = baseUrl): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${url}${path}`);
+  return { status: res.status, body: await res.json() };
+}
+
+beforeAll(async () => {
+  client = new Client({ node: testInfra().elasticsearchUrl });
+  await client.indices.delete({ index: INDEX, ignore_unavailable: true });
+  await ensureProductIndex(client, INDEX);
+  const repo = new ElasticsearchProductRepository(client, INDEX);
+  const written = await repo.bulkUpsert(products, { refresh: true });
+  expect(written.failed).toEqual([]);
+  server = await listen(createApp({ logger, products: repo }));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await client?.close();
+});
+
+describe('GET /products', () => {
+  it('when there is no text, then every product is listed sorted by sku with the page echoed', async () => {
+    const { status, body } = await getJson('/products');
+    expect(status).toBe(200);
+    expect(body.items.map((p: Product) => p.sku)).toEqual(['SKU-001', 'SKU-002', 'SKU-003', 'SKU-004']);
+    expect(body).toMatchObject({ total: 4, limit: 20, offset: 0 });
+    expect(body.items[0]).toEqual(products[1]);
+  });
+
+  it('when limit and offset are given, then that page is returned with the full total', async () => {
+    const { status, body } = await getJson('/products?limit=2&offset=1');
+    expect(status).toBe(200);
+    expect(body.items.map((p: Product) => p.sku)).toEqual(['SKU-002', 'SKU-003']);
+    expect(body).toMatchObject({ total: 4, limit: 2, offset: 1 });
+  });
+
+  it('when text matches a description word, then only those products are returned', async () => {
+    const { body } = await getJson('/products?text=KEYBOARD');
+    expect(body.items.map((p: Product) => p.sku)).toEqual(['SKU-002']);
+    expect(body.total).toBe(1);
+  });
+
+  it('when text matches a hierarchy description, then the products in it are returned', async () => {
+    const { body } = await getJson('/products?text=cookware');
+    expect(body.items.map((p: Product) => p.sku).sort()).toEqual(['SKU-003', 'SKU-004']);
+  });
+
+  it('when words come from both description and hierarchy, then the product still matches', async () => {
+    const { body } = await getJson(`/products?text=${encodeURIComponent('steel cookware')}`);
+    expect(body.items.map((p: Product) => p.sku)).toEqual(['SKU-003']);
+  });
+
+  it('when text is a sku in another case, then that product is returned', async () => {
+    const { body } = await getJson('/products?text=sku-004');
+    expect(body.items.map((p: Product) => p.sku)).toEqual(['SKU-004']);
+  });
+
+  it('when text is a product type, then the products of that type are returned', async () => {
+    const { body } = await getJson('/products?text=electronics');
+    expect(body.items.map((p: Product) => p.sku)).toEqual(['SKU-001', 'SKU-002']);
+  });
+
+  it('when text matches nothing, then the page is empty with total 0', async () => {
+    const { status, body } = await getJson('/products?text=submarine');
+    expect(status).toBe(200);
+    expect(body).toEqual({ items: [], total: 0, limit: 20, offset: 0 });
+  });
+
+  it.each([['limit=0'], ['limit=101'], ['limit=abc'], ['offset=-1'], ['offset=9999&limit=20']])(
+    'when the query has %s, then it is a 400 naming the field',
+    async (qs) => {
+      const { status, body } = await getJson(`/products?${qs}`);
+      expect(status).toBe(400);
+      expect(body.error).toBe('bad_request');
+      expect(body.details[0].path).toMatch(/limit|offset/);
+    },
+  );
+});
+
+describe('GET /products/:sku', () => {
+  it('when the sku exists, then the product is returned', async () => {
+    const { status, body } = await getJson('/products/SKU-003');
+    expect(status).toBe(200);
+    expect(body).toEqual(products[0]);
+  });
+
+  it('when the sku is unknown, then it is a 404 naming it', async () => {
+    const { status, body } = await getJson('/products/NOPE-1');
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ error: 'not_found', details: { product: 'NOPE-1' } });
+  });
+
+  it('when the sku is absurdly long, then it is a 400', async () => {
+    const { status } = await getJson(`/products/${'x'.repeat(200)}`);
+    expect(status).toBe(400);
+  });
+});
+
+describe('GET /health', () => {
+  it('when Elasticsearch answers, then it is 200', async () => {
+    const { status, body } = await getJson('/health');
+    expect(status).toBe(200);
+    expect(body.checks.elasticsearch.ok).toBe(true);
+  });
+
+  it('when Elasticsearch is unreachable, then it is 503', async () => {
+    const dead = new Client({ node: 'http://127.0.0.1:1', maxRetries: 0, requestTimeout: 1000 });
+    const app = createApp({ logger, products: new ElasticsearchProductRepository(dead, INDEX) });
+    const s = await listen(app);
+    try {
+      const { status, body } = await getJson('/health', `http://127.0.0.1:${(s.address() as AddressInfo).port}`);
+      expect(status).toBe(503);
+      expect(body.checks.elasticsearch.ok).toBe(false);
+    } finally {
+      await new Promise((resolve) => s.close(resolve));
+      await dead.close();
+    }
+  });
+});
+
+describe('unknown routes', () => {
+  it('when the path is unknown, then it is a JSON 404', async () => {
+    const { status, body } = await getJson('/nope');
+    expect(status).toBe(404);
+    expect(body.error).toBe('not_found');
+  });
+});
