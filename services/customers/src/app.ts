@@ -1,0 +1,23 @@
+import { createBaseApp, finishApp, type Logger } from '@oms/service-kit';
+import type { Express } from 'express';
+import type { Pool } from 'mysql2/promise';
+import { CustomerRepository, type CustomerRepositoryOptions } from './data/customer-repository.js';
+import { customersRouter } from './routes/customers.js';
+
+/** What the customers app needs from the outside world; tests pass a pool on a test database. */
+export interface CustomersAppDeps {
+  pool: Pool;
+  logger: Logger;
+  /** Clock and id source, injectable for tests. */
+  repository?: CustomerRepositoryOptions;
+}
+
+/** Builds the customers express app. Never listens: server.ts (or a test) does. */
+export function createApp({ pool, logger, repository }: CustomersAppDeps): Express {
+  const app = createBaseApp({
+    logger,
+    health: [{ name: 'mariadb', check: () => pool.query('SELECT 1') }],
+  });
+  app.use(customersRouter(new CustomerRepository(pool, repository)));
+  return finishApp(app, logger);
+}

@@ -1,0 +1,30 @@
+import { createBaseApp, finishApp, type Logger } from '@oms/service-kit';
+import type { Express } from 'express';
+import type { Pool } from 'mysql2/promise';
+import { MysqlOrderRepository } from './data/order-repository.js';
+import type { ReferenceChecker } from './domain/place-order.js';
+import { ordersRouter } from './routes/orders.js';
+
+/** What the orders app needs from the outside world. */
+export interface OrdersAppDeps {
+  pool: Pool;
+  logger: Logger;
+  /** Normally an HttpReferenceChecker on the customers and products services. */
+  references: ReferenceChecker;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+/**
+ * Builds the orders express app. Never listens: server.ts (or a test) does. `/health` checks
+ * MariaDB only: customers or products being down makes POST /orders answer 503, but this
+ * service is still up and can serve reads.
+ */
+export function createApp({ pool, logger, references, now, newId }: OrdersAppDeps): Express {
+  const app = createBaseApp({
+    logger,
+    health: [{ name: 'mariadb', check: () => pool.query('SELECT 1') }],
+  });
+  app.use(ordersRouter({ references, orders: new MysqlOrderRepository(pool), now, newId }));
+  return finishApp(app, logger);
+}
