@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testInfra } from '../../../../test/infra.js';
+import type { StreamTopics } from '../config.js';
+import { addressValue, customerValue, detailValue, orderValue, productValue } from '../test-support/fixtures.js';
+import { Collector, createTopics, outputIds, TestKafka, uniqueTopics } from '../test-support/kafka-harness.js';
+import type { OrdersStreamProcessor } from './processor.js';
+
+// Real broker (test/infra.ts; 127.0.0.1:9092 by default). No skipping: if Kafka is not there,
+// beforeAll throws and every test here fails.
+const kafka = new TestKafka(testInfra().kafkaBrokers);
+const allTopics: StreamTopics[] = [];
+const running: Array<OrdersStreamProcessor | Collector> = [];
+
+beforeAll(async () => {
+  await kafka.connect();
+}, 30_000);
+
+afterEach(async () => {
+  const stopping = running.splice(0).reverse();
+  for (const r of stopping) await r.stop().catch(() => undefined);
+  // A rebuild means a transaction failed: the result may still be right, but it is not normal.
+  for (const r of stopping) if ('metrics' in r) expect(r.metrics.recoveries).toBe(0);
+});
+
+afterAll(async () => {
+  await kafka.close(allTopics);
+});
+
+/** Fresh topics, a customer with two addresses and two products already on the lookup topics. */
+async function world() {
+  const topics = uniqueTopics('os-it');
+  allTopics.push(topics);
+  await createTopics(kafka.admin, topics);
+  const customerId = randomUUID();
+  const [a1, a2] = [randomUUID(), randomUUID()];
+  const skus = [`SKU-${randomUUID().slice(0, 6)}`, `SKU-${randomUUID().slice(0, 6)}`] as const;
+  return { topics, customerId, a1, a2, skus };
+}
+
+async function seedLookups(w: Awaited<ReturnType<typeof world>>) {
+  await kafka.send(w.topics, 'customer', customerValue(w.customerId));
+  await kafka.send(w.topics, 'address', addressValue(w.a1, w.customerId));
+  await kafka.send(w.topics, 'address', addressValue(w.a2, w.customerId, { street_name: 'Larco', latitude: '-12.12' }));
+  await kafka.send(w.topics, 'products', productValue(w.skus[0], 19.99));
+  await kafka.send(w.topics, 'products', productValue(w.skus[1], '5.05'));
+}
+
+/** A two-line order's records: header and both details. */
+function orderRecords(w: Awaited<ReturnType<typeof world>>, orderId = randomUUID()) {
+  return {
+    orderId,
+    header: orderValue(orderId, 2, w.customerId),
+    line1: detailValue(orderId, 1, w.skus[0], 2, w.a1),
+    line2: detailValue(orderId, 2, w.skus[1], 1, w.a2),
+  };
+}
+
+async function sendOrder(w: Awaited<ReturnType<typeof world>>, o: ReturnType<typeof orderRecords>) {
+  await kafka.send(w.topics, 'order', o.header);
+  await kafka.send(w.topics, 'order_detail', o.line1);
+  await kafka.send(w.topics, 'order_detail', o.line2);
+}
+
+async function start(w: Awaited<ReturnType<typeof world>>, overrides: Parameters<TestKafka['config']>[1] = {}) {
+  const processor = await kafka.startProcessor(kafka.config(w.topics, overrides));
+  running.push(processor);
+  return processor;
+}
+
+async function collect(topic: string) {
+  const c = await new Collector(kafka.kafka, topic).start();
+  running.push(c);
+  return c;
+}
+
+const hasAll = (ids: string[]) => (records: Parameters<typeof outputIds>[0]) => ids.every((id) => outputIds(records).includes(id));
+
+describe('orders-stream against Kafka', () => {
+  it('when an order arrives after its lookups, then one enriched order with Connect schemas is emitted', async () => {
+    const w = await world();
+    await seedLookups(w);
+    const processor = await start(w);
+    expect(processor.status()).toMatchObject({ lookups: { ready: true }, consumer: { ready: true } });
+    expect(processor.stats()).toMatchObject({ customers: 1, addresses: 2, products: 2 });
+    const out = await collect(w.topics.output);
+
+    const o = orderRecords(w);
+    await sendOrder(w, o);
+    const [record] = await out.waitFor(hasAll([o.orderId]));
+
+    expect(JSON.parse(record!.key)).toEqual({
+      schema: { type: 'struct', name: 'oms.OrderKey', optional: false, fields: [{ field: 'id', type: 'string', optional: false }] },
+      payload: { id: o.orderId },
+    });
+    const value = JSON.parse(record!.value);
+    expect(value.schema.name).toBe('oms.OrderGraph');
+    expect(value.payload).toMatchObject({
+      id: o.orderId,
+      customer_id: w.customerId,
+      customer_name: 'Ana Pérez',
+      total: 45.03, // 2 × 19.99 + 5.05
+      created_at: '2026-01-15T10:30:00.000Z',
+    });
+    const items = JSON.parse(value.payload.items);
+    expect(items.map((i: { sku: string; quantity: number; lineTotal: number }) => [i.sku, i.quantity, i.lineTotal])).toEqual([
+      [w.skus[0], 2, 39.98],
+      [w.skus[1], 1, 5.05],
+    ]);
+    expect(items[1].deliveryAddress).toMatchObject({ id: w.a2, streetName: 'Larco', latitude: -12.12 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(outputIds(out.records)).toEqual([o.orderId]);
+    expect(processor.metrics.ordersOut).toBe(1);
+  }, 60_000);
+
+  it('when details come before the header and the customer and product come last, then the order is emitted once all are in', async () => {
+    const w = await world();
+    await kafka.send(w.topics, 'address', addressValue(w.a1, w.customerId));
+    await kafka.send(w.topics, 'address', addressValue(w.a2, w.customerId));
+    await kafka.send(w.topics, 'products', productValue(w.skus[0], 1));
+    await start(w);
+    const out = await collect(w.topics.output);
+
+    const o = orderRecords(w);
+    await kafka.send(w.topics, 'order_detail', o.line2);
+    await kafka.send(w.topics, 'order_detail', o.line1);
+    await kafka.send(w.topics, 'order', o.header);
+    await kafka.send(w.topics, 'customer', customerValue(w.customerId));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(out.records).toEqual([]); // still waiting for the second product
+
+    const sentAt = Date.now();
+    await kafka.send(w.topics, 'products', productValue(w.skus[1], 2.5));
+    await out.waitFor(hasAll([o.orderId]), 10_000);
+    expect(Date.now() - sentAt).toBeLessThan(2_000);
+    expect(JSON.parse(JSON.parse(out.records[0]!.value).payload.items).map((i: { unitPrice: number }) => i.unitPrice)).toEqual([1, 2.5]);
+  }, 60_000);
+
+  it('when a malformed record arrives, then it goes to the DLQ with its reason and a later valid order still flows', async () => {
+    const w = await world();
+    await seedLookups(w);
+    await start(w);
+    const out = await collect(w.topics.output);
+    const dlq = await collect(w.topics.dlq);
+
+    const badKey = JSON.stringify({ order_id: randomUUID() });
+    await kafka.send(w.topics, 'order', '{"id": "broken', badKey);
+    await kafka.send(w.topics, 'order_detail', detailValue(randomUUID(), 1, w.skus[0], -3, w.a1));
+    const o = orderRecords(w);
+    await sendOrder(w, o);
+
+    await out.waitFor(hasAll([o.orderId]));
+    const dead = await dlq.waitFor((r) => r.length >= 2, 10_000, 'two DLQ records');
+    const byTopic = Object.fromEntries(dead.map((d) => [d.headers['dlq.topic'], d]));
+    expect(byTopic[w.topics.order]).toMatchObject({ key: badKey, value: '{"id": "broken', headers: { 'dlq.reason': 'invalid JSON', 'dlq.offset': '0' } });
+    expect(byTopic[w.topics.order]!.headers['dlq.partition']).toMatch(/^[0-2]$/);
+    expect(byTopic[w.topics.orderDetail]!.headers['dlq.reason']).toBe('quantity must be positive (got -3)');
+  }, 60_000);
+
+  it('when the processor stops mid-order and a new one starts in the same group, then every order is emitted and none is lost', async () => {
+    const w = await world();
+    await seedLookups(w);
+    const config = kafka.config(w.topics);
+    const first = await kafka.startProcessor(config);
+    running.push(first);
+    const out = await collect(w.topics.output);
+
+    const done = orderRecords(w);
+    await sendOrder(w, done);
+    const partial = orderRecords(w);
+    await kafka.send(w.topics, 'order', partial.header);
+    await kafka.send(w.topics, 'order_detail', partial.line1);
+    await out.waitFor(hasAll([done.orderId]));
+    await new Promise((r) => setTimeout(r, 500)); // let the partial order's records be consumed
+    expect(first.stats().pendingOrders).toBe(1);
+    await first.stop();
+
+    const later = orderRecords(w);
+    await kafka.send(w.topics, 'order_detail', partial.line2);
+    await sendOrder(w, later);
+    await start(w, { groupId: config.groupId, instanceId: config.instanceId });
+
+    await out.waitFor(hasAll([done.orderId, partial.orderId, later.orderId]));
+    // A re-emission of an already emitted order is allowed (the sink upserts); a loss is not.
+    expect(new Set(outputIds(out.records))).toEqual(new Set([done.orderId, partial.orderId, later.orderId]));
+  }, 90_000);
+
+  it('when the producer is fenced mid-stream, then the processor rebuilds its order side and no order is lost', async () => {
+    const w = await world();
+    await seedLookups(w);
+    const config = kafka.config(w.topics);
+    const processor = await kafka.startProcessor(config);
+    const out = await collect(w.topics.output);
+    try {
+      const first = orderRecords(w);
+      await sendOrder(w, first);
+      const partial = orderRecords(w);
+      await kafka.send(w.topics, 'order', partial.header);
+      await kafka.send(w.topics, 'order_detail', partial.line1);
+      await out.waitFor(hasAll([first.orderId]));
+      await new Promise((r) => setTimeout(r, 300));
+
+      // Another producer with the same transactional id bumps the epoch: the next transaction fails.
+      const fencer = kafka.kafka.producer({ transactionalId: `${config.groupId}-${config.instanceId}`, idempotent: true, maxInFlightRequests: 1 });
+      await fencer.connect();
+      await (await fencer.transaction()).abort(); // kafkajs claims the transactional id here
+      await fencer.disconnect();
+
+      const later = orderRecords(w);
+      await kafka.send(w.topics, 'order_detail', partial.line2);
+      await sendOrder(w, later);
+      await out.waitFor(hasAll([first.orderId, partial.orderId, later.orderId]), 30_000);
+      expect(processor.metrics.recoveries).toBeGreaterThanOrEqual(1);
+      expect(processor.status().consumer.ready).toBe(true);
+    } finally {
+      await processor.stop();
+    }
+  }, 60_000);
+
+  it('when orders arrive one at a time, then each is emitted within a fraction of a second', async () => {
+    const w = await world();
+    await seedLookups(w);
+    await start(w);
+    const out = await collect(w.topics.output);
+    const latencies: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const o = orderRecords(w);
+      await kafka.send(w.topics, 'order', o.header);
+      await kafka.send(w.topics, 'order_detail', o.line1);
+      const sentAt = Date.now();
+      await kafka.send(w.topics, 'order_detail', o.line2);
+      await out.waitFor(hasAll([o.orderId]), 5_000);
+      latencies.push(Date.now() - sentAt);
+    }
+    latencies.sort((a, b) => a - b);
+    const p50 = latencies[10]!;
+    console.info(`orders-stream hop (last record produced → output read, read_committed): p50 ${p50} ms, max ${latencies.at(-1)} ms`);
+    expect(p50).toBeLessThan(250);
+  }, 60_000);
+
+  it('when two instances share the group, then they split the partitions and together emit every order', async () => {
+    const w = await world();
+    await seedLookups(w);
+    const config = kafka.config(w.topics);
+    const a = await start(w, { groupId: config.groupId, instanceId: 'it-a' });
+    const b = await start(w, { groupId: config.groupId, instanceId: 'it-b' });
+    const out = await collect(w.topics.output);
+    // b's join rebalanced a; wait until both run with their share.
+    const deadline = Date.now() + 20_000;
+    while (!(a.status().consumer.ready && b.status().consumer.ready) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect([a.status().consumer.detail, b.status().consumer.detail].sort()).toEqual(['running, partitions [0,2]', 'running, partitions [1]']);
+
+    const orders = Array.from({ length: 24 }, () => orderRecords(w));
+    for (const o of orders) await sendOrder(w, o);
+    await out.waitFor(hasAll(orders.map((o) => o.orderId)));
+    expect(new Set(outputIds(out.records)).size).toBe(24);
+    expect(a.metrics.ordersOut).toBeGreaterThan(0);
+    expect(b.metrics.ordersOut).toBeGreaterThan(0);
+    expect(a.metrics.ordersOut + b.metrics.ordersOut).toBe(24);
+  }, 90_000);
+});

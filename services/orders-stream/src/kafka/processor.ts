@@ -1,0 +1,545 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@oms/service-kit';
+import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Producer } from 'kafkajs';
+import type { StreamConfig } from '../config.js';
+import { OrderJoin, type CommitOffset, type DlqEntry, type EnrichedOrder, type InputRecord, type LookupKind, type OrderKind } from '../domain/join.js';
+import { toConnectRecord } from '../domain/output-schema.js';
+import { StreamMetrics, type LagSample } from '../metrics.js';
+import { coPartitionedAssigner } from './assigner.js';
+import { CatchUp } from './catch-up.js';
+import { kafkaLogCreator, kafkaLogLevel } from './kafka-logger.js';
+
+/*
+ * How orders-stream stays exact across crashes, restarts and rebalances
+ * ---------------------------------------------------------------------
+ * Lookups. Every instance needs all of `customer`, `address` and `products`, not a share of
+ * them, so they are read by a second consumer whose group id is unique to this process
+ * (`<group>.lookups.<instance>.<random>`) and which never commits: it is always the only member
+ * (gets every partition) and always starts from the beginning of the compacted topics. The end
+ * offsets fetched at start tell when the tables are loaded; only then does the order consumer
+ * join its group, and `/health` turns 200. The lookup consumer keeps running to apply changes.
+ *
+ * Orders. `order` and `order_detail` are consumed by the shared group (KAFKA_GROUP_ID) with an
+ * assigner that keeps partition p of both topics on one member. No auto-commit: each batch's
+ * output (enriched orders, DLQ records) and its input offsets go out in ONE Kafka transaction
+ * (transactional id `<group>-<instance>`), so emitting and committing happen together or not at
+ * all. The offsets committed are those OrderJoin calls safe: never past the first record of an
+ * order still pending, and never through the middle of an emitted order. After a kill -9 the
+ * group re-reads from there: pending orders are rebuilt from their records, and an order that
+ * was emitted but whose records lie past the commit is emitted again — harmless, as the JDBC
+ * sink upserts by id. Nothing is lost (no offset passes an unemitted record) and nothing is
+ * duplicated in the read model (an order id is one row).
+ *
+ * Rebalances. kafkajs has no revoke callback; on REBALANCING no offsets are committed, and on
+ * GROUP_JOIN the state of partitions no longer owned is dropped. kafkajs resumes every assigned
+ * partition from its committed offset, so what is kept is re-applied idempotently and what is
+ * new is rebuilt.
+ *
+ * Failures. If a transaction fails, what was emitted is in doubt, so the order state is reset
+ * and the order consumer and producer are rebuilt, re-reading from the committed offsets. The
+ * producer claims its transactional id at start (kafkajs would wait for the first write), which
+ * fences a killed predecessor with the same INSTANCE_ID and aborts its open transaction at once;
+ * with a new INSTANCE_ID that transaction only times out (TRANSACTION_TIMEOUT_MS), which holds
+ * back read_committed readers of the output for that long — read_uncommitted ones are unaffected.
+ *
+ * Latency. maxWaitTimeInMs 20, no linger (kafkajs sends at once), a transaction only when there is
+ * something to write or an offset to move, and a 5 ms first retry: a transaction begun right
+ * after a commit meets CONCURRENT_TRANSACTIONS, and kafkajs's default 300 ms backoff would
+ * dominate the end-to-end time.
+ */
+
+export interface ProcessorOptions {
+  config: StreamConfig;
+  logger: Logger;
+  metrics?: StreamMetrics;
+  /** Recently emitted ids to remember; see OrderJoinOptions. */
+  emittedCapacity?: number;
+}
+
+export interface ProcessorStatus {
+  lookups: { ready: boolean; detail: string };
+  consumer: { ready: boolean; detail: string };
+}
+
+type ConsumerState = 'stopped' | 'starting' | 'joining' | 'running' | 'recovering' | 'failed';
+
+const ORDER_FETCH_WAIT_MS = 20;
+const LOOKUP_FETCH_WAIT_MS = 50;
+const TRANSACTION_TIMEOUT_MS = 15_000;
+const RECOVERY_BACKOFF_MS = 1_000;
+
+/** Thrown by `start()` when a topic the processor needs does not exist. */
+export class MissingTopicsError extends Error {
+  constructor(readonly topics: string[]) {
+    super(`missing Kafka topics: ${topics.join(', ')} (auto-creation is off; create them, e.g. \`oms topics create\`)`);
+    this.name = 'MissingTopicsError';
+  }
+}
+
+/** The Kafka wiring around {@link OrderJoin}. `start()` connects and loads; `stop()` lets go. */
+export class OrdersStreamProcessor {
+  readonly metrics: StreamMetrics;
+  private readonly config: StreamConfig;
+  private readonly logger: Logger;
+  private readonly kafka: Kafka;
+  private join: OrderJoin;
+  private readonly emittedCapacity?: number;
+  private readonly admin: Admin;
+  private producer?: Producer;
+  private orderConsumer?: Consumer;
+  private lookupConsumer?: Consumer;
+  private catchUp?: CatchUp;
+  private lookupsLoaded = false;
+  /** Set when the lookup consumer died for good: tables no longer follow their topics. */
+  private lookupError?: string;
+  private consumerState: ConsumerState = 'stopped';
+  /** Between REBALANCING and GROUP_JOIN: still healthy (a normal event), but not committing. */
+  private rebalancing = false;
+  private lastError?: string;
+  /** Order partitions this member may commit for; empty while a rebalance is in progress. */
+  private assigned = new Set<number>();
+  /** Order partitions of the last assignment, kept through a rebalance to know what was revoked. */
+  private owned = new Set<number>();
+  /** Next offset to read per `topic/partition`, for the lag gauge. */
+  private readonly positions = new Map<string, number>();
+  /** Serialises every join mutation and transaction: two consumers feed one join and one producer. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Set when a transaction failed: emitted-state is in doubt until the order side is rebuilt. */
+  private failed = false;
+  private recovering?: Promise<void>;
+  private stopping = false;
+  /** From a successful start() to stop(): only then is a failure repaired in place. */
+  private started = false;
+  private joined?: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void };
+
+  constructor({ config, logger, metrics, emittedCapacity }: ProcessorOptions) {
+    this.config = config;
+    this.logger = logger;
+    this.metrics = metrics ?? new StreamMetrics();
+    this.emittedCapacity = emittedCapacity;
+    this.join = new OrderJoin({ emittedCapacity });
+    this.kafka = new Kafka({
+      clientId: config.clientId,
+      brokers: config.brokers,
+      logLevel: kafkaLogLevel(logger),
+      logCreator: kafkaLogCreator(logger),
+      connectionTimeout: 3_000,
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  /**
+   * Connects, loads the lookup tables and joins the order consumer group; resolves when records
+   * are flowing. On failure everything opened is closed again and the error is rethrown.
+   */
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.failed = false;
+    this.lookupError = undefined;
+    this.lookupsLoaded = false;
+    this.rebalancing = false;
+    this.consumerState = 'starting';
+    // A retried start begins from nothing: tables rebuilt from their topics, orders from commits.
+    this.join = new OrderJoin({ emittedCapacity: this.emittedCapacity });
+    this.positions.clear();
+    try {
+      await this.admin.connect();
+      await this.checkTopics();
+      await this.startProducer();
+      await this.loadLookups();
+      await this.startOrderConsumer();
+      this.started = true;
+      if (this.failed) this.fail(new Error(`a write failed while starting: ${this.lastError}`));
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.consumerState = 'failed';
+      await this.closeAll();
+      throw err;
+    }
+  }
+
+  /** Leaves the group and closes every client; an open transaction is finished first. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.started = false;
+    await this.recovering?.catch(() => undefined);
+    await this.closeAll();
+    this.consumerState = 'stopped';
+  }
+
+  status(): ProcessorStatus {
+    const lookups = this.lookupError
+      ? { ready: false, detail: this.lookupError }
+      : this.lookupsLoaded
+      ? { ready: true, detail: 'loaded' }
+      : { ready: false, detail: this.catchUp ? `loading: ${this.catchUp.describe()}` : this.lastError ?? 'not started' };
+    const ready = this.consumerState === 'running';
+    const detail = ready
+      ? this.rebalancing
+        ? 'running, rebalancing'
+        : `running, partitions [${[...this.assigned].sort((a, b) => a - b).join(',')}]`
+      : this.lastError && this.consumerState !== 'starting'
+        ? `${this.consumerState}: ${this.lastError}`
+        : this.consumerState;
+    return { lookups, consumer: { ready, detail } };
+  }
+
+  stats() {
+    return this.join.stats();
+  }
+
+  /** End offset minus consumed position for every input partition this instance reads. */
+  async lag(): Promise<LagSample[]> {
+    const t = this.config.topics;
+    const samples: LagSample[] = [];
+    const orderTopics = new Set([t.order, t.orderDetail]);
+    const committed = new Map<string, number>();
+    if (this.assigned.size > 0) {
+      for (const { topic, partitions } of await this.admin.fetchOffsets({ groupId: this.config.groupId, topics: [...orderTopics] })) {
+        for (const p of partitions) committed.set(`${topic}/${p.partition}`, Number(p.offset));
+      }
+    }
+    for (const topic of [t.order, t.orderDetail, t.customer, t.address, t.products]) {
+      for (const { partition, high, low } of await this.admin.fetchTopicOffsets(topic)) {
+        if (orderTopics.has(topic) && !this.assigned.has(partition)) continue;
+        const key = `${topic}/${partition}`;
+        const fallback = committed.get(key) ?? -1;
+        const position = this.positions.get(key) ?? (fallback >= 0 ? fallback : Number(low));
+        samples.push({ topic, partition, lag: Math.max(0, Number(high) - position) });
+      }
+    }
+    return samples;
+  }
+
+  private async checkTopics(): Promise<void> {
+    const t = this.config.topics;
+    const existing = new Set(await this.admin.listTopics());
+    const missing = [t.order, t.orderDetail, t.customer, t.address, t.products, t.output, t.dlq].filter((name) => !existing.has(name));
+    if (missing.length > 0) throw new MissingTopicsError(missing);
+  }
+
+  private async startProducer(): Promise<void> {
+    this.producer = this.kafka.producer({
+      transactionalId: `${this.config.groupId}-${this.config.instanceId}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: TRANSACTION_TIMEOUT_MS,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { initialRetryTime: 5, maxRetryTime: 1_000, retries: Number.MAX_SAFE_INTEGER },
+    });
+    await this.producer.connect();
+    // kafkajs registers the transactional id lazily, at the first transaction. Do it now, so a
+    // predecessor with the same id (a restart after kill -9) is fenced and its open transaction
+    // aborted at once, not whenever there is first something to write.
+    const txn = await this.producer.transaction();
+    await txn.abort();
+  }
+
+  private async loadLookups(): Promise<void> {
+    const t = this.config.topics;
+    const kinds = new Map<string, LookupKind>([
+      [t.customer, 'customer'],
+      [t.address, 'address'],
+      [t.products, 'products'],
+    ]);
+    const ends: ConstructorParameters<typeof CatchUp>[0] = {};
+    for (const topic of kinds.keys()) {
+      ends[topic] = (await this.admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }));
+    }
+    const catchUp = (this.catchUp = new CatchUp(ends));
+    let loaded!: () => void;
+    let broken!: (err: Error) => void;
+    const done = new Promise<void>((resolve, reject) => ((loaded = resolve), (broken = reject)));
+    const settle = () => {
+      if (catchUp.done && !this.lookupsLoaded) {
+        this.lookupsLoaded = true;
+        this.logger.info({ ...this.join.stats() }, 'lookup tables loaded');
+        loaded();
+      }
+    };
+    const advance = (topic: string, partition: number, next: number) => {
+      this.positions.set(`${topic}/${partition}`, next);
+      catchUp.advance(topic, partition, next);
+      settle();
+    };
+    settle(); // every lookup topic may be empty
+
+    const consumer = (this.lookupConsumer = this.kafka.consumer({
+      groupId: `${this.config.groupId}.lookups.${this.config.instanceId}.${randomUUID().slice(0, 8)}`,
+      maxWaitTimeInMs: LOOKUP_FETCH_WAIT_MS,
+      sessionTimeout: this.config.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(this.config.sessionTimeoutMs / 3)),
+    }));
+    // A batch made only of control records never reaches eachBatch; its end still counts.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => advance(payload.topic, payload.partition, Number(payload.lastOffset) + 1));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.logger.error({ err: payload.error, restart: payload.restart }, 'lookup consumer crashed');
+      if (payload.restart || this.stopping) return;
+      this.lookupError = `lookup consumer stopped: ${payload.error.message}`;
+      broken(payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...kinds.keys()], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat }) => {
+        const kind = kinds.get(batch.topic)!;
+        await this.serially(async () => {
+          const emits: EnrichedOrder[] = [];
+          const dlq: DlqEntry[] = [];
+          for (const m of batch.messages) {
+            const out = this.join.apply({ kind, topic: batch.topic, partition: batch.partition, offset: Number(m.offset), key: m.key, value: m.value });
+            emits.push(...out.emits);
+            dlq.push(...out.dlq);
+          }
+          this.metrics.countIn(batch.topic, batch.messages.length);
+          if (this.failed) {
+            if (dlq.length) this.logger.warn({ dlq: dlq.map((d) => d.reason) }, 'DLQ records dropped while recovering');
+            return; // the order side is being rebuilt; its emits will be derived again
+          }
+          try {
+            await this.write(emits, dlq);
+          } catch (err) {
+            this.fail(err);
+          }
+        });
+        advance(batch.topic, batch.partition, Number(batch.lastOffset()) + 1);
+        await heartbeat();
+      },
+    });
+    this.logger.info({ ends }, 'loading lookup tables');
+    await done;
+  }
+
+  private async startOrderConsumer(): Promise<void> {
+    const t = this.config.topics;
+    const kinds = new Map<string, OrderKind>([
+      [t.order, 'order'],
+      [t.orderDetail, 'order_detail'],
+    ]);
+    this.consumerState = 'joining';
+    let resolve!: () => void;
+    let reject!: (err: Error) => void;
+    const joined = (this.joined = { promise: new Promise<void>((res, rej) => ((resolve = res), (reject = rej))), resolve: () => resolve(), reject: (e: Error) => reject(e) });
+    joined.promise.catch(() => undefined); // observed by the awaiting caller; avoid an unhandled rejection after it gave up
+
+    const consumer = (this.orderConsumer = this.kafka.consumer({
+      groupId: this.config.groupId,
+      partitionAssigners: [coPartitionedAssigner],
+      maxWaitTimeInMs: ORDER_FETCH_WAIT_MS,
+      sessionTimeout: this.config.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(this.config.sessionTimeoutMs / 3)),
+    }));
+    consumer.on(consumer.events.REBALANCING, () => {
+      // Until the new assignment is known, no offsets are committed for any order partition.
+      this.assigned = new Set();
+      this.rebalancing = true;
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const mine = new Set<number>(payload.memberAssignment[t.order] ?? []);
+      for (const p of payload.memberAssignment[t.orderDetail] ?? []) mine.add(p);
+      void this.serially(() => {
+        const revoked = [...this.owned].filter((p) => !mine.has(p));
+        if (revoked.length) this.join.dropPartitions(revoked);
+        for (const key of [...this.positions.keys()]) {
+          const [topic, partition] = splitKey(key);
+          if (kinds.has(topic) && !mine.has(partition)) this.positions.delete(key);
+        }
+        this.assigned = mine;
+        this.owned = new Set(mine);
+        this.consumerState = 'running';
+        this.rebalancing = false;
+        this.lastError = undefined;
+        this.logger.info({ partitions: [...mine].sort((a, b) => a - b), revoked }, 'order partitions assigned');
+        this.joined?.resolve();
+      });
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.logger.error({ err: payload.error, restart: payload.restart }, 'order consumer crashed');
+      if (payload.restart || this.stopping) return;
+      joined.reject(payload.error); // if still joining, start() or the rebuild learns of it
+      this.fail(payload.error);
+    });
+
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...kinds.keys()], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onOrderBatch(kinds.get(payload.batch.topic)!, payload),
+    });
+    await joined.promise;
+  }
+
+  private async onOrderBatch(kind: OrderKind, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (this.failed || !isRunning() || isStale()) return;
+    const { topic, partition } = batch;
+    let ok = true;
+    await this.serially(async () => {
+      if (this.failed) return void (ok = false);
+      const emits: EnrichedOrder[] = [];
+      const dlq: DlqEntry[] = [];
+      for (const m of batch.messages) {
+        const record: InputRecord = { kind, topic, partition, offset: Number(m.offset), key: m.key, value: m.value };
+        const out = this.join.apply(record);
+        emits.push(...out.emits);
+        dlq.push(...out.dlq);
+      }
+      this.join.advance(kind, partition, Number(batch.lastOffset()) + 1);
+      this.metrics.countIn(topic, batch.messages.length);
+      try {
+        await this.write(emits, dlq);
+      } catch (err) {
+        ok = false;
+        this.fail(err);
+      }
+    });
+    if (!ok) return; // not resolved: the rebuilt consumer reads it again from the commit
+    resolveOffset(batch.lastOffset());
+    this.positions.set(`${topic}/${partition}`, Number(batch.lastOffset()) + 1);
+    await heartbeat();
+  }
+
+  /**
+   * Writes emitted orders and DLQ records and commits the offsets the join calls safe, all in
+   * one transaction. Skips the round trips when there is nothing to say.
+   */
+  private async write(emits: EnrichedOrder[], dlq: DlqEntry[]): Promise<void> {
+    const offsets = this.join.offsetsToCommit().filter((o) => this.assigned.has(o.partition));
+    if (emits.length === 0 && dlq.length === 0 && offsets.length === 0) return;
+    const producer = this.producer;
+    if (!producer) throw new Error('producer is not connected');
+    const t = this.config.topics;
+    const txn = await producer.transaction();
+    try {
+      const topicMessages = [];
+      if (emits.length) topicMessages.push({ topic: t.output, messages: emits.map((o) => ({ ...toConnectRecord(o) })) });
+      if (dlq.length) topicMessages.push({ topic: t.dlq, messages: dlq.map(dlqMessage) });
+      if (topicMessages.length) await txn.sendBatch({ topicMessages });
+      if (offsets.length) {
+        const request = { consumerGroupId: this.config.groupId, topics: byTopic(offsets, t) };
+        await retryConcurrentTransactions(() => txn.sendOffsets(request));
+      }
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch(() => undefined);
+      throw err;
+    }
+    this.join.markCommitted(offsets);
+    this.metrics.ordersOut += emits.length;
+    this.metrics.dlq += dlq.length;
+    if (emits.length) this.logger.debug({ orders: emits.map((o) => o.id) }, 'orders emitted');
+    for (const d of dlq) this.logger.warn({ reason: d.reason, topic: d.topic, partition: d.partition, offset: d.offset }, 'record sent to the DLQ');
+  }
+
+  /**
+   * Marks the order side as in doubt and rebuilds it. A failure during a rebuild leaves `failed`
+   * set, which makes the running rebuild go round again.
+   */
+  private fail(err: unknown): void {
+    if (this.stopping) return;
+    this.lastError = err instanceof Error ? err.message : String(err);
+    this.failed = true;
+    this.logger.error({ err }, 'order processing failed; rebuilding the order consumer from the committed offsets');
+    // While start() runs, it finishes first and then repairs (see start()).
+    if (this.started && !this.recovering) this.recovering = this.recover().finally(() => (this.recovering = undefined));
+  }
+
+  private async recover(): Promise<void> {
+    this.consumerState = 'recovering';
+    this.metrics.recoveries += 1;
+    while (!this.stopping) {
+      try {
+        await this.orderConsumer?.disconnect().catch(() => undefined);
+        this.orderConsumer = undefined;
+        await this.producer?.disconnect().catch(() => undefined);
+        this.producer = undefined;
+        if (this.stopping) return;
+        // A new producer (same transactional id) fences the old one and aborts what it left open.
+        await this.startProducer();
+        await this.serially(() => {
+          this.join.resetOrders();
+          this.assigned = new Set();
+          this.owned = new Set();
+          this.failed = false;
+        });
+        await this.startOrderConsumer();
+        if (!this.failed) {
+          this.logger.info('order consumer rebuilt');
+          return;
+        }
+        // It failed again while rebuilding: go round once more.
+      } catch (err) {
+        this.lastError = err instanceof Error ? err.message : String(err);
+        this.logger.error({ err }, 'rebuilding the order consumer failed; retrying');
+        await new Promise((r) => setTimeout(r, RECOVERY_BACKOFF_MS));
+      }
+    }
+  }
+
+  private serially<T>(job: () => T | Promise<T>): Promise<T> {
+    const run = this.queue.then(job, job);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async closeAll(): Promise<void> {
+    const close = async (what: string, client?: { disconnect(): Promise<void> }) => {
+      try {
+        await client?.disconnect();
+      } catch (err) {
+        this.logger.warn({ err }, `closing the ${what} failed`);
+      }
+    };
+    await close('order consumer', this.orderConsumer);
+    await close('lookup consumer', this.lookupConsumer);
+    await this.queue;
+    await close('producer', this.producer);
+    await close('admin client', this.admin);
+    this.orderConsumer = this.lookupConsumer = this.producer = undefined;
+    this.assigned = new Set();
+    this.owned = new Set();
+  }
+}
+
+/**
+ * kafkajs retries CONCURRENT_TRANSACTIONS for AddPartitionsToTxn (the first `send`) but not for
+ * AddOffsetsToTxn: a transaction that only moves offsets, begun while the coordinator still
+ * writes the previous commit's markers, would fail. The call leaves the transaction usable, so
+ * retry it briefly.
+ */
+async function retryConcurrentTransactions<T>(call: () => Promise<T>, budgetMs = 5_000): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      return await call();
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || Date.now() + wait > deadline) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+function splitKey(key: string): [string, number] {
+  const slash = key.lastIndexOf('/');
+  return [key.slice(0, slash), Number(key.slice(slash + 1))];
+}
+
+function byTopic(offsets: CommitOffset[], t: StreamConfig['topics']) {
+  const topics = new Map<string, Array<{ partition: number; offset: string }>>();
+  for (const o of offsets) {
+    const topic = o.kind === 'order' ? t.order : t.orderDetail;
+    if (!topics.has(topic)) topics.set(topic, []);
+    topics.get(topic)!.push({ partition: o.partition, offset: String(o.offset) });
+  }
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
+function dlqMessage(d: DlqEntry): { key: Buffer | string | null; value: Buffer | string | null; headers: IHeaders } {
+  return {
+    key: d.key ?? null,
+    value: d.value ?? null,
+    headers: { 'dlq.reason': d.reason, 'dlq.topic': d.topic, 'dlq.partition': String(d.partition), 'dlq.offset': String(d.offset) },
+  };
+}
