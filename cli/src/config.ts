@@ -40,6 +40,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'ports.mysql', env: 'OMS_PORT_MYSQL', doc: 'MariaDB/MySQL', schema: port, default: () => 3306 },
   { key: 'ports.postgres', env: 'OMS_PORT_POSTGRES', doc: 'PostgreSQL', schema: port, default: () => 5432 },
   { key: 'ports.elasticsearch', env: 'OMS_PORT_ELASTICSEARCH', doc: 'Elasticsearch HTTP', schema: port, default: () => 9200 },
+  { key: 'ports.elasticsearchTransport', env: 'OMS_PORT_ELASTICSEARCH_TRANSPORT', doc: 'Elasticsearch transport (node-to-node; must be free)', schema: port, default: () => 9300 },
   { key: 'seed.products', env: 'OMS_SEED_PRODUCTS', doc: 'products `oms seed` publishes', schema: positiveInt, default: () => 50 },
   { key: 'seed.customers', env: 'OMS_SEED_CUSTOMERS', doc: 'customers `oms seed` creates', schema: positiveInt, default: () => 20 },
   { key: 'seed.orders', env: 'OMS_SEED_ORDERS', doc: 'orders `oms seed` places', schema: positiveInt, default: () => 20 },
@@ -66,6 +67,7 @@ export interface OmsConfig {
     mysql: number;
     postgres: number;
     elasticsearch: number;
+    elasticsearchTransport: number;
   };
   seed: { products: number; customers: number; orders: number };
   timeouts: { startSeconds: number };

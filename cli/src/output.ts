@@ -8,6 +8,8 @@ export interface Step {
   /** Stable id, used as the key in JSON output. */
   id: string;
   title: string;
+  /** Ids of steps that must succeed first; independent steps run concurrently. */
+  needs?: string[];
   /** Does the work; may return a short outcome ("already running", "created 6 topics"). */
   run: (progress: (message: string) => void) => Promise<string | void>;
 }
@@ -93,42 +95,78 @@ export class Output {
   }
 
   /**
-   * Runs steps in order: a listr2 task list on a terminal (each with its duration), plain
-   * timestamped lines otherwise. Stops at the first failure and throws StepFailure.
+   * Runs steps, each as soon as the steps it `needs` have succeeded (independent ones run
+   * concurrently): a listr2 task list on a terminal, each with its duration, plain
+   * timestamped lines otherwise. After the first failure nothing new starts; the running
+   * steps settle and StepFailure is thrown with every result so far.
    */
   async runSteps(steps: Step[]): Promise<StepResult[]> {
     const results: StepResult[] = [];
-    if (this.mode === 'tty' && !this.quiet) {
+    // One settle-promise per step, created before anything runs, so a step can wait on any other.
+    const resolvers = new Map<string, (ok: boolean) => void>();
+    const settled = new Map<string, Promise<boolean>>(steps.map((s) => [s.id, new Promise<boolean>((r) => resolvers.set(s.id, r))]));
+    let failure: { result: StepResult; cause: unknown } | undefined;
+    const ids = new Set(steps.map((s) => s.id));
+    const tty = this.mode === 'tty' && !this.quiet;
+
+    const execute = async (step: Step, progress: (m: string) => void, onDone: (r: StepResult) => void): Promise<boolean> => {
+      const needs = (step.needs ?? []).filter((n) => ids.has(n));
+      const ok = await Promise.all(needs.map((n) => settled.get(n)!));
+      if (!ok.every(Boolean) || failure) {
+        const skipped: StepResult = { id: step.id, title: step.title, status: 'skipped', ms: 0 };
+        results.push(skipped);
+        onDone(skipped);
+        resolvers.get(step.id)!(false);
+        return false;
+      }
+      if (!tty) this.info(`▶ ${step.title}`);
+      const { result, cause } = await timed(step, progress);
+      results.push(result);
+      if (result.status === 'failed' && !failure) failure = { result, cause };
+      onDone(result);
+      resolvers.get(step.id)!(result.status === 'ok');
+      return result.status === 'ok';
+    };
+
+    if (tty) {
       const tasks: ListrTask[] = steps.map((step) => ({
         title: step.title,
         task: async (_ctx, task) => {
-          const { result, cause } = await timed(step, (m) => {
-            task.output = m;
-          });
-          results.push(result);
-          const secs = (result.ms / 1000).toFixed(1);
-          task.title = `${step.title} ${chalk.dim(`${result.outcome ? `${result.outcome}, ` : ''}${secs}s`)}`;
-          if (result.status === 'failed') throw new StepFailure(result, results, cause);
+          const run = execute(
+            step,
+            (m) => {
+              task.output = m;
+            },
+            (r) => {
+              const secs = (r.ms / 1000).toFixed(1);
+              if (r.status === 'ok') task.title = `${step.title} ${chalk.dim(`${r.outcome ? `${r.outcome}, ` : ''}${secs}s`)}`;
+              if (r.status === 'skipped') task.skip(`${step.title} (skipped: an earlier step failed)`);
+            },
+          );
+          const ok = await run;
+          if (!ok && failure?.result.id === step.id) throw new Error(failure.result.error);
         },
       }));
-      try {
-        await new Listr(tasks, { exitOnError: true, rendererOptions: { collapseErrors: true } }).run();
-      } catch (err) {
-        if (err instanceof StepFailure) throw new StepFailure(err.step, results, err.cause);
-        throw err;
+      await new Listr(tasks, { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } }).run().catch(() => {});
+    } else {
+      // Register every step's promise before any of them awaits its needs.
+      const all: Array<Promise<boolean>> = [];
+      for (const step of steps) {
+        const run = execute(
+          step,
+          (m) => this.info(`  ${step.id}: ${m}`),
+          (r) => {
+            const secs = (r.ms / 1000).toFixed(1);
+            if (r.status === 'ok') this.info(`✔ ${step.title}${r.outcome ? `: ${r.outcome}` : ''} (${secs}s)`);
+            else if (r.status === 'failed') this.info(`✖ ${step.title} failed after ${secs}s`);
+            else this.info(`- ${step.title}: skipped (an earlier step failed)`);
+          },
+        );
+        all.push(run);
       }
-      return results;
+      await Promise.all(all);
     }
-    for (const step of steps) {
-      this.info(`▶ ${step.title}`);
-      const { result, cause } = await timed(step, (m) => this.info(`  ${m}`));
-      results.push(result);
-      if (result.status === 'failed') {
-        this.info(`✖ ${step.title} failed after ${(result.ms / 1000).toFixed(1)}s`);
-        throw new StepFailure(result, results, cause);
-      }
-      this.info(`✔ ${step.title}${result.outcome ? `: ${result.outcome}` : ''} (${(result.ms / 1000).toFixed(1)}s)`);
-    }
+    if (failure) throw new StepFailure(failure.result, results, failure.cause);
     return results;
   }
 }

@@ -1,5 +1,9 @@
 import type { CommandSpec } from '../command.js';
 import { buildCommand } from './build.js';
+import { downCommand } from './down.js';
+import { logsCommand } from './logs.js';
+import { statusCommand } from './status.js';
+import { upCommand } from './up.js';
 import { configCommand } from './config.js';
 import { seedCommand } from './seed.js';
 import { smokeCommand } from './smoke.js';
@@ -11,4 +15,4 @@ import { topicsDescribeCommand } from './topics/describe.js';
 import { topicsListCommand } from './topics/list.js';
 
 /** Every command, in the order `oms --help` lists them. */
-export const commands: CommandSpec[] = [buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, configCommand] as CommandSpec[];
+export const commands: CommandSpec[] = [upCommand, downCommand, statusCommand, logsCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, configCommand] as CommandSpec[];

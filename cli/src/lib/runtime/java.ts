@@ -77,7 +77,9 @@ export function javaCandidates(opts: { javaHome?: string; env?: NodeJS.ProcessEn
  * A Java between `min` and `max` (inclusive). Elasticsearch 8 needs 17..23: Java 24 removed
  * the SecurityManager it still installs, so a newer JDK (e.g. Temurin 25) is skipped.
  */
-export async function findJava(opts: { javaHome?: string; min?: number; max?: number; env?: NodeJS.ProcessEnv } = {}): Promise<JavaInstall> {
+export async function findJava(
+  opts: { javaHome?: string; min?: number; max?: number; env?: NodeJS.ProcessEnv; jvmDir?: string } = {},
+): Promise<JavaInstall> {
   const min = opts.min ?? 17;
   const max = opts.max ?? 23;
   const seen: string[] = [];

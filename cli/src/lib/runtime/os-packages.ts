@@ -80,36 +80,43 @@ export function aptCommand(packages: string[]): string {
 const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 
 /**
- * `apt-get install -y packages` with a temporary policy-rc.d (exit 101 = "do not start
- * services"), restoring whatever policy-rc.d was there before.
+ * Runs `fn` with a policy-rc.d that answers 101 ("do not start services"), then puts back
+ * whatever was there before (content and mode), or removes it.
  */
-export async function aptInstall(packages: string[], onProgress: (message: string) => void): Promise<void> {
-  const previous = existsSync(POLICY_RC_D)
-    ? { content: await readFile(POLICY_RC_D), mode: (await stat(POLICY_RC_D)).mode & 0o7777 }
-    : undefined;
-  await writeFile(POLICY_RC_D, '#!/bin/sh\n# Temporary, written by oms while installing packages: do not start services.\nexit 101\n');
-  await chmod(POLICY_RC_D, 0o755);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+export async function withServiceStartsDisabled<T>(fn: () => Promise<T>, policyFile = POLICY_RC_D): Promise<T> {
+  const previous = existsSync(policyFile) ? { content: await readFile(policyFile), mode: (await stat(policyFile)).mode & 0o7777 } : undefined;
+  await writeFile(policyFile, '#!/bin/sh\n# Temporary, written by oms while installing packages: do not start services.\nexit 101\n');
+  await chmod(policyFile, 0o755);
   try {
-    onProgress('apt-get update');
-    await run('apt-get', ['update'], { env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
-    onProgress(`apt-get install -y ${packages.join(' ')}`);
-    await run('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env, timeout: 1_200_000, maxBuffer: 64 * 1024 * 1024 });
-  } catch (err) {
-    const e = err as { stderr?: string; stdout?: string; message: string };
-    throw new ExternalError(`Installing ${packages.join(', ')} with apt-get failed.`, {
-      hint: `Run it by hand to see why: ${aptCommand(packages)}`,
-      details: `${e.stdout ?? ''}\n${e.stderr ?? e.message}`.trim().split('\n').slice(-30),
-      cause: err,
-    });
+    return await fn();
   } finally {
     if (previous) {
-      await writeFile(POLICY_RC_D, previous.content);
-      await chmod(POLICY_RC_D, previous.mode);
+      await writeFile(policyFile, previous.content);
+      await chmod(policyFile, previous.mode);
     } else {
-      await rm(POLICY_RC_D, { force: true });
+      await rm(policyFile, { force: true });
     }
   }
+}
+
+/** `apt-get update` and `apt-get install -y packages`, the packages' own services kept stopped. */
+export async function aptInstall(packages: string[], onProgress: (message: string) => void): Promise<void> {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await withServiceStartsDisabled(async () => {
+    try {
+      onProgress('apt-get update');
+      await run('apt-get', ['update'], { env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+      onProgress(`apt-get install -y ${packages.join(' ')}`);
+      await run('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env, timeout: 1_200_000, maxBuffer: 64 * 1024 * 1024 });
+    } catch (err) {
+      const e = err as { stderr?: string; stdout?: string; message: string };
+      throw new ExternalError(`Installing ${packages.join(', ')} with apt-get failed.`, {
+        hint: `Run it by hand to see why: ${aptCommand(packages)}`,
+        details: `${e.stdout ?? ''}\n${e.stderr ?? e.message}`.trim().split('\n').slice(-30),
+        cause: err,
+      });
+    }
+  });
 }
 
 export interface OsNeeds {

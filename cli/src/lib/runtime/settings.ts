@@ -37,6 +37,11 @@ export interface ServiceDefinition {
   entry: string;
   /** Defaults to `/health`. */
   healthPath?: string;
+  /**
+   * Components (infra or services) that must be ready first. Default: MariaDB, PostgreSQL,
+   * Elasticsearch and Kafka.
+   */
+  needs?: string[];
   /** Environment of the process; defaults to {@link commonServiceEnv}. */
   env?: (ctx: ServiceEnvContext) => Record<string, string>;
 }
@@ -100,12 +105,16 @@ export function commonServiceEnv({ endpoints, service, settings }: ServiceEnvCon
   };
 }
 
+/** What a service needs unless its definition says otherwise (not Connect: no service talks to it). */
+export const SERVICE_INFRA_NEEDS: readonly string[] = ['mariadb', 'postgres', 'elasticsearch', 'kafka'];
+
 /** The services of DESIGN.md. orders-stream (3004) is left for the CLI to add when it is ready. */
 export function defaultServices(): ServiceDefinition[] {
   return [
     { name: 'customers', port: 3001, entry: 'services/customers/dist/server.js' },
     { name: 'products', port: 3002, entry: 'services/products/dist/server.js' },
-    { name: 'orders', port: 3003, entry: 'services/orders/dist/server.js' },
+    // orders checks customers and products on every order (and in its /health)
+    { name: 'orders', port: 3003, entry: 'services/orders/dist/server.js', needs: [...SERVICE_INFRA_NEEDS, 'customers', 'products'] },
     { name: 'orders-graph', port: 4000, entry: 'services/orders-graph/dist/server.js' },
   ];
 }

@@ -90,6 +90,9 @@ export function connectWorkerProperties(c: ConnectWorkerConfig): string {
       'rest.advertised.host.name': c.host,
       'rest.advertised.port': c.port,
       'plugin.path': c.pluginPath,
+      // Debezium and Kafka's own plugins ship ServiceLoader manifests: skipping the
+      // reflective scan saves ~20 s of startup on 2 cores.
+      'plugin.discovery': 'service_load',
       'topic.creation.enable': true,
     },
     GENERATED,

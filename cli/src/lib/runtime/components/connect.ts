@@ -1,0 +1,60 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Component } from '../component.js';
+import type { RuntimeContext } from '../context.js';
+import { probeConnect } from '../probes.js';
+import { connectWorkerProperties, kafkaJvmArgs } from '../templates.js';
+
+/** A distributed Kafka Connect worker with the Debezium plugins on its plugin.path. */
+export function connectComponent(ctx: RuntimeContext): Component {
+  const { settings, paths } = ctx;
+  const p = paths.connect;
+
+  return {
+    id: 'connect',
+    title: 'Kafka Connect',
+    kind: 'infra',
+    ports: [settings.ports.connect],
+    url: ctx.endpoints.connectUrl,
+    needs: ['kafka'],
+    readyTimeoutMs: settings.readyTimeoutMs.connect,
+    stop: { signal: 'SIGTERM', group: true, timeoutMs: 60_000 },
+    sandboxed: false,
+    async check() {
+      await ctx.java();
+    },
+    async prepare() {
+      const artifacts = await ctx.artifacts();
+      await mkdir(p.dir, { recursive: true });
+      await writeFile(
+        p.config,
+        connectWorkerProperties({
+          host: settings.host,
+          port: settings.ports.connect,
+          bootstrapServers: ctx.endpoints.kafkaBrokers.join(','),
+          pluginPath: artifacts.pluginsDir,
+        }),
+      );
+      await copyFile(path.join(ctx.assetsDir, 'log4j2.properties'), p.log4j);
+    },
+    async launch() {
+      const java = await ctx.java();
+      const artifacts = await ctx.artifacts();
+      return {
+        command: java.bin,
+        args: [
+          ...kafkaJvmArgs({ heap: settings.heap.connect, log4jConfig: p.log4j, libsDir: artifacts.libsDir }),
+          'org.apache.kafka.connect.cli.ConnectDistributed',
+          p.config,
+        ],
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', JAVA_HOME: java.home, LANG: 'C.UTF-8' },
+        cwd: p.dir,
+      };
+    },
+    probe: () => probeConnect(ctx.endpoints.connectUrl),
+    async dataDirs() {
+      // Connect keeps its state in Kafka topics; only the generated config is here.
+      return [p.dir];
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { chown, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import type { Component } from '../component.js';
+import type { RuntimeContext } from '../context.js';
+import { runLogged } from '../exec.js';
+import { probePostgres } from '../probes.js';
+import { postgresArgs } from '../templates.js';
+
+const INITIALIZED = '.oms-initialized';
+
+/**
+ * Our own postgres (not pg_ctl: the supervisor tracks the postmaster itself). It refuses to
+ * run as root, so when we are root it runs as the system user with its files in the sandbox
+ * dir. The app user is the superuser `initdb -U` creates: password auth over TCP, trust on
+ * the private socket.
+ */
+export function postgresComponent(ctx: RuntimeContext): Component {
+  const { settings } = ctx;
+  const logFile = ctx.paths.logFile('postgres');
+  const binaries = async () => (await ctx.osBinaries({ postgres: true })).postgres!;
+  const where = async () => (await ctx.sandbox()).paths.postgres;
+  const conn = (database: string) => ({
+    host: settings.host,
+    port: settings.ports.postgres,
+    user: settings.postgres.user,
+    password: settings.postgres.password,
+    database,
+  });
+
+  return {
+    id: 'postgres',
+    title: 'PostgreSQL',
+    kind: 'infra',
+    ports: [settings.ports.postgres],
+    url: `postgres://${settings.host}:${settings.ports.postgres}`,
+    needs: [],
+    readyTimeoutMs: settings.readyTimeoutMs.postgres,
+    // SIGINT = fast shutdown (SIGTERM would wait for every client to disconnect); the
+    // postmaster stops its own backends.
+    stop: { signal: 'SIGINT', group: false, timeoutMs: 60_000 },
+    sandboxed: true,
+    async check() {
+      await binaries();
+    },
+    async prepare() {
+      const { initdb } = await binaries();
+      const sandbox = await ctx.sandbox();
+      const p = sandbox.paths.postgres;
+      await sandbox.ensureDir(p.dir);
+      await sandbox.ensureDir(p.socketDir);
+      if (existsSync(path.join(p.dataDir, INITIALIZED))) return;
+      ctx.progress('postgres', 'initializing the data dir (initdb)');
+      await rm(p.dataDir, { recursive: true, force: true });
+      const pwfile = path.join(p.dir, '.pwfile');
+      await writeFile(pwfile, `${settings.postgres.password}\n`, { mode: 0o600 });
+      if (sandbox.user) await chown(pwfile, sandbox.user.uid, sandbox.user.gid);
+      try {
+        await runLogged(
+          initdb,
+          ['-D', p.dataDir, '-U', settings.postgres.user, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-locale'],
+          {
+            logFile,
+            component: 'postgres',
+            cwd: p.dir,
+            env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+            ...(sandbox.user ? { uid: sandbox.user.uid, gid: sandbox.user.gid } : {}),
+            timeoutMs: 180_000,
+          },
+        );
+      } finally {
+        await rm(pwfile, { force: true });
+      }
+      await writeFile(path.join(p.dataDir, INITIALIZED), `${new Date().toISOString()}\n`);
+      if (sandbox.user) await chown(path.join(p.dataDir, INITIALIZED), sandbox.user.uid, sandbox.user.gid);
+    },
+    async launch() {
+      const { postgres } = await binaries();
+      const p = await where();
+      return {
+        command: postgres,
+        args: postgresArgs({ host: settings.host, port: settings.ports.postgres, dataDir: p.dataDir, socketDir: p.socketDir }),
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', TZ: 'UTC' },
+        cwd: p.dir,
+      };
+    },
+    async afterStart() {
+      const client = new pg.Client(conn('postgres'));
+      client.on('error', () => undefined);
+      await client.connect();
+      try {
+        for (const db of settings.postgres.databases) {
+          const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
+          if (found.rowCount === 0) {
+            ctx.progress('postgres', `creating database ${db}`);
+            await client.query(`CREATE DATABASE "${db.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
+              if (err.code !== '42P04') throw err; // created meanwhile
+            });
+          }
+        }
+      } finally {
+        await client.end();
+      }
+    },
+    // the `postgres` database always exists: a server started elsewhere can be checked too
+    probe: () => probePostgres(conn('postgres')),
+    async dataDirs() {
+      return [(await where()).dir];
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../errors.js';
+import { createLocalRuntime } from './runtime.js';
+import { commonServiceEnv, defaultLocalSettings, localEndpoints, withPortOffset } from './settings.js';
+
+const settings = { ...withPortOffset(defaultLocalSettings('/repo'), 20000), stateDir: '/tmp/oms-unit-never-created' };
+const runtime = createLocalRuntime(settings);
+
+describe('steps', () => {
+  it('when everything is selected, then prerequisites and artifacts come first and services after the infra', () => {
+    const ids = runtime.steps().map((s) => s.id);
+    expect(ids).toEqual(['prerequisites', 'artifacts', 'mariadb', 'postgres', 'elasticsearch', 'kafka', 'connect', 'customers', 'products', 'orders', 'orders-graph']);
+  });
+
+  it('when only Connect is asked for, then Kafka comes along', () => {
+    expect(runtime.steps({ only: ['connect'] }).map((s) => s.id)).toEqual(['prerequisites', 'artifacts', 'kafka', 'connect']);
+  });
+
+  it('when only the databases are asked for, then nothing is fetched', () => {
+    expect(runtime.steps({ only: ['mariadb', 'postgres'] }).map((s) => s.id)).toEqual(['prerequisites', 'mariadb', 'postgres']);
+  });
+
+  it('when services are skipped, then only infra steps remain', () => {
+    expect(runtime.steps({ skipServices: true }).some((s) => ['customers', 'orders'].includes(s.id))).toBe(false);
+  });
+
+  it('when the array order is followed, then every need is met before its step (topological)', () => {
+    const steps = runtime.steps();
+    steps.forEach((s, i) => {
+      for (const n of s.needs) expect(steps.findIndex((x) => x.id === n)).toBeLessThan(i);
+    });
+    expect(steps.find((s) => s.id === 'orders')?.needs).toEqual(expect.arrayContaining(['customers', 'products', 'mariadb']));
+  });
+
+  it('when a component is unknown, then it is a usage error listing the known ones', () => {
+    expect(() => runtime.steps({ only: ['redis'] })).toThrow(UsageError);
+  });
+});
+
+describe('downSteps', () => {
+  it('when stopping everything, then services stop before Connect, Connect before Kafka, the databases last', () => {
+    const steps = runtime.downSteps();
+    const needsOf = (id: string) => steps.find((s) => s.id === id)!.needs;
+    expect(needsOf('stop:connect')).toEqual(expect.arrayContaining(['stop:customers', 'stop:orders-graph']));
+    expect(needsOf('stop:kafka')).toContain('stop:connect');
+    expect(needsOf('stop:mariadb')).toEqual(expect.arrayContaining(['stop:kafka', 'stop:elasticsearch', 'stop:connect']));
+    expect(steps.at(-1)?.id).toBe('verify');
+  });
+
+  it('when the array order is followed, then every need is met before its step (topological)', () => {
+    const steps = runtime.downSteps({ volumes: true });
+    steps.forEach((s, i) => {
+      for (const n of s.needs) expect(steps.findIndex((x) => x.id === n)).toBeLessThan(i);
+    });
+  });
+
+  it('when stopping Kafka only, then what needs it (Connect, services) stops too', () => {
+    const ids = runtime.downSteps({ only: ['kafka'] }).map((s) => s.id);
+    expect(ids).toEqual(expect.arrayContaining(['stop:kafka', 'stop:connect', 'stop:customers']));
+    expect(ids).not.toContain('stop:mariadb');
+  });
+
+  it('when volumes are asked for, then wiping comes after the port check', () => {
+    expect(runtime.downSteps({ volumes: true }).map((s) => s.id).slice(-2)).toEqual(['verify', 'volumes']);
+  });
+});
+
+describe('endpoints and service env', () => {
+  it('when ports are shifted, then endpoints and every service env follow', () => {
+    const ep = localEndpoints(settings);
+    expect(ep.kafkaBrokers).toEqual(['127.0.0.1:29092']);
+    expect(ep.connectUrl).toBe('http://127.0.0.1:28083');
+    const orders = settings.services.find((s) => s.name === 'orders')!;
+    const env = commonServiceEnv({ endpoints: ep, service: orders, settings });
+    expect(env).toMatchObject({
+      PORT: '23003',
+      HOST: '127.0.0.1',
+      MYSQL_PORT: '23306',
+      PG_PORT: '25432',
+      PG_DATABASE: 'orders_graph',
+      ES_URL: 'http://127.0.0.1:29200',
+      KAFKA_BROKERS: '127.0.0.1:29092',
+      CUSTOMERS_URL: 'http://127.0.0.1:23001',
+      PRODUCTS_URL: 'http://127.0.0.1:23002',
+    });
+  });
+});
