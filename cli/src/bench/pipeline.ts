@@ -1,0 +1,178 @@
+/**
+ * Pipeline benchmark (not a test): POST /orders → visible in GraphQL, against a running stack
+ * (`oms up` first). Prints p50/p99 at a low rate and at 100 orders/s, then ramps the rate
+ * to find the highest one the pipeline sustains with flat lag.
+ *
+ *   npm run bench:pipeline [-- --low-seconds 20 --high-seconds 20 --ramp 100,200,300,400,500 --step-seconds 15]
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+  options: {
+    'low-rate': { type: 'string', default: '5' },
+    'low-seconds': { type: 'string', default: '20' },
+    'high-rate': { type: 'string', default: '100' },
+    'high-seconds': { type: 'string', default: '20' },
+    ramp: { type: 'string', default: '150,200,300,400,500' },
+    'step-seconds': { type: 'string', default: '15' },
+    host: { type: 'string', default: '127.0.0.1' },
+  },
+});
+const base = (port: string | undefined, fallback: number) => `http://${args.host}:${port ?? fallback}`;
+const CUSTOMERS = base(process.env.OMS_PORT_CUSTOMERS, 3001);
+const PRODUCTS = base(process.env.OMS_PORT_PRODUCTS, 3002);
+const ORDERS = base(process.env.OMS_PORT_ORDERS, 3003);
+const GRAPH = base(process.env.OMS_PORT_ORDERS_GRAPH, 4000);
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+interface Sample {
+  id?: string;
+  sentAt: number;
+  postMs?: number;
+  visibleAt?: number;
+  error?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+/** Watches GraphQL for pending ids, batched into one aliased query per round. */
+class Visibility {
+  private readonly pending = new Map<string, Sample>();
+  private running = true;
+  private readonly loop: Promise<void>;
+  constructor() {
+    this.loop = this.run();
+  }
+  watch(s: Sample): void {
+    this.pending.set(s.id!, s);
+  }
+  get size(): number {
+    return this.pending.size;
+  }
+  private async run(): Promise<void> {
+    while (this.running) {
+      const ids = [...this.pending.keys()].slice(0, 300);
+      if (ids.length === 0) {
+        await sleep(2);
+        continue;
+      }
+      const query = `{ ${ids.map((id, i) => `o${i}: order(id: "${id}") { id }`).join(' ')} }`;
+      const res = await call<{ data?: Record<string, { id: string } | null> }>('POST', `${GRAPH}/graphql`, { query });
+      const now = performance.now();
+      for (const [i, id] of ids.entries()) {
+        if (res.body.data?.[`o${i}`]) {
+          this.pending.get(id)!.visibleAt = now;
+          this.pending.delete(id);
+        }
+      }
+      await sleep(3);
+    }
+  }
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+}
+
+interface Fixture {
+  customerId: string;
+  addressId: string;
+  products: Array<{ sku: string }>;
+}
+
+async function fixture(): Promise<Fixture> {
+  const catalogue = await call<{ items: Array<{ sku: string }> }>('GET', `${PRODUCTS}/products?limit=20`);
+  if (catalogue.status !== 200 || catalogue.body.items.length === 0) throw new Error('no products: run `oms up` (it seeds) first');
+  const tag = `${Date.now()}-${randomUUID().slice(0, 6)}`;
+  const c = await call<{ id: string; addresses: Array<{ id: string }> }>('POST', `${CUSTOMERS}/customers`, {
+    name: 'Bench', lastName: tag, email: `bench-${tag}@oms.example`, identityDocument: `B-${tag}`, active: true,
+    addresses: [{ streetType: 'STREET', streetName: 'Bench st', streetNumber: '1', buildingNumber: '1', departmentNumber: '1', reference: 'bench', latitude: 1, longitude: 1 }],
+  });
+  if (c.status !== 201) throw new Error(`creating the bench customer answered ${c.status}`);
+  return { customerId: c.body.id, addressId: c.body.addresses[0]!.id, products: catalogue.body.items };
+}
+
+/** Open-loop load: one order every 1/rate s regardless of how long earlier ones take. */
+async function runAt(fx: Fixture, rate: number, seconds: number): Promise<Sample[]> {
+  const vis = new Visibility();
+  const samples: Sample[] = [];
+  const inflight: Array<Promise<void>> = [];
+  const start = performance.now();
+  const total = Math.round(rate * seconds);
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const s: Sample = { sentAt: performance.now() };
+    samples.push(s);
+    const p = fx.products[i % fx.products.length]!;
+    inflight.push(
+      call<{ id: string }>('POST', `${ORDERS}/orders`, { customerId: fx.customerId, items: [{ sku: p.sku, quantity: 1 + (i % 3), addressId: fx.addressId }] })
+        .then((r) => {
+          s.postMs = performance.now() - s.sentAt;
+          if (r.status !== 201) s.error = `HTTP ${r.status}`;
+          else {
+            s.id = r.body.id;
+            vis.watch(s);
+          }
+        })
+        .catch((e: Error) => {
+          s.error = e.message;
+        }),
+    );
+  }
+  const sendDone = performance.now();
+  await Promise.all(inflight);
+  const deadline = performance.now() + 60_000;
+  while (vis.size > 0 && performance.now() < deadline) await sleep(20);
+  await vis.stop();
+  const achieved = total / ((sendDone - start) / 1000);
+  (samples as Sample[] & { achievedRate?: number }).achievedRate = achieved;
+  return samples;
+}
+
+function summarise(label: string, samples: Sample[], rate: number): { p50: number; p99: number; ok: boolean; flat: boolean } {
+  const lat = samples.filter((s) => s.visibleAt !== undefined).map((s) => s.visibleAt! - s.sentAt);
+  const post = samples.filter((s) => s.postMs !== undefined && !s.error).map((s) => s.postMs!);
+  const errors = samples.filter((s) => s.error).length;
+  const lost = samples.filter((s) => s.id && s.visibleAt === undefined).length;
+  const third = Math.floor(samples.length / 3);
+  const early = samples.slice(0, third).filter((s) => s.visibleAt).map((s) => s.visibleAt! - s.sentAt);
+  const late = samples.slice(-third).filter((s) => s.visibleAt).map((s) => s.visibleAt! - s.sentAt);
+  // Flat lag: latency at the end is not climbing away from the start (queues are not growing).
+  const flat = late.length > 0 && pct(late, 50) <= Math.max(2 * pct(early, 50), pct(early, 50) + 100);
+  const achieved = (samples as Sample[] & { achievedRate?: number }).achievedRate ?? rate;
+  const p50 = pct(lat, 50);
+  const p99 = pct(lat, 99);
+  console.log(
+    `${label.padEnd(16)} target ${String(rate).padStart(4)}/s achieved ${achieved.toFixed(0).padStart(4)}/s  n=${samples.length}  ` +
+      `POST→GraphQL p50 ${p50.toFixed(0)} ms p99 ${p99.toFixed(0)} ms  (POST alone p50 ${pct(post, 50).toFixed(0)} ms)  ` +
+      `errors ${errors} not-visible ${lost}  lag ${flat ? 'flat' : 'GROWING'}`,
+  );
+  return { p50, p99, ok: errors === 0 && lost === 0 && achieved >= rate * 0.95, flat };
+}
+
+const fx = await fixture();
+console.log(`bench against ${ORDERS} → ${GRAPH} (customer ${fx.customerId}, ${fx.products.length} products)`);
+await runAt(fx, 5, 2); // warm-up: connections, JIT, caches
+const low = summarise('low rate', await runAt(fx, Number(args['low-rate']), Number(args['low-seconds'])), Number(args['low-rate']));
+const high = summarise('100 orders/s', await runAt(fx, Number(args['high-rate']), Number(args['high-seconds'])), Number(args['high-rate']));
+let best = 0;
+for (const rate of args.ramp!.split(',').map(Number)) {
+  const r = summarise(`ramp`, await runAt(fx, rate, Number(args['step-seconds'])), rate);
+  if (!r.ok || !r.flat) break;
+  best = rate;
+  await sleep(3000);
+}
+console.log('');
+console.log(`RESULT low-rate p50 ${low.p50.toFixed(0)} ms p99 ${low.p99.toFixed(0)} ms | 100/s p50 ${high.p50.toFixed(0)} ms p99 ${high.p99.toFixed(0)} ms | max sustained with flat lag: ${best > 0 ? `${best} orders/s` : `below ${args.ramp!.split(',')[0]} orders/s`}`);

@@ -1,0 +1,63 @@
+/**
+ * vitest globalSetup: makes sure the real infrastructure the integration tests talk to
+ * (MariaDB, PostgreSQL, Elasticsearch, Kafka, Kafka Connect; not the services) is up, using
+ * the same local runtime as `oms up`, with its defaults (DESIGN.md ports, state dir
+ * <repo>/.oms/local). What already runs is reused, so a second `npm test` restarts nothing;
+ * a server on a default port that oms did not start is reused when it answers like the real
+ * component (e.g. a stack from `oms up --runtime docker`).
+ *
+ * Then it exports the endpoints as OMS_TEST_* (read by test/infra.ts), unless they are set
+ * already. With OMS_TEST_INFRA=external nothing is started: the OMS_TEST_* variables (or the
+ * defaults of test/infra.ts) are used as they are.
+ *
+ * OMS_TEST_PORT_OFFSET and OMS_TEST_STATE_DIR move this test stack beside another one (all
+ * ports shifted, its own state dir).
+ *
+ * It never stops anything at teardown: the stack is the user's demo as well.
+ */
+import { type LocalSettings, createLocalRuntime, defaultLocalSettings, findRepoRoot, withPortOffset } from '../cli/src/lib/runtime/index.js';
+
+function testSettings(env: NodeJS.ProcessEnv): LocalSettings {
+  const defaults = defaultLocalSettings(findRepoRoot());
+  const offset = Number(env.OMS_TEST_PORT_OFFSET ?? 0);
+  if (!Number.isInteger(offset)) throw new Error(`OMS_TEST_PORT_OFFSET must be an integer, got ${env.OMS_TEST_PORT_OFFSET}`);
+  const shifted = offset === 0 ? defaults : withPortOffset(defaults, offset);
+  return env.OMS_TEST_STATE_DIR ? { ...shifted, stateDir: env.OMS_TEST_STATE_DIR } : shifted;
+}
+
+export async function setup(): Promise<void> {
+  if (process.env.OMS_TEST_INFRA === 'external') return;
+  const settings = testSettings(process.env);
+  const runtime = createLocalRuntime(settings, {
+    onProgress: ({ component, message }) => process.stderr.write(`[test infra] ${component}: ${message}\n`),
+  });
+  const t0 = Date.now();
+  try {
+    await runtime.up({ skipServices: true, adoptExternal: true });
+  } catch (err) {
+    const e = err as Error & { hint?: string; details?: string[] };
+    // vitest prints only the message: put the hint and the log tail in it
+    throw new Error([e.message, e.hint ? `hint: ${e.hint}` : '', ...(e.details ?? [])].filter(Boolean).join('\n'), { cause: err });
+  }
+  process.stderr.write(`[test infra] ready in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+
+  const ep = runtime.endpoints();
+  const vars: Record<string, string> = {
+    OMS_TEST_MYSQL_HOST: ep.mysql.host,
+    OMS_TEST_MYSQL_PORT: String(ep.mysql.port),
+    OMS_TEST_MYSQL_USER: ep.mysql.user,
+    OMS_TEST_MYSQL_PASSWORD: ep.mysql.password,
+    OMS_TEST_PG_HOST: ep.postgres.host,
+    OMS_TEST_PG_PORT: String(ep.postgres.port),
+    OMS_TEST_PG_USER: ep.postgres.user,
+    OMS_TEST_PG_PASSWORD: ep.postgres.password,
+    OMS_TEST_ES_URL: ep.elasticsearchUrl,
+    OMS_TEST_KAFKA_BROKERS: ep.kafkaBrokers.join(','),
+    OMS_TEST_CONNECT_URL: ep.connectUrl,
+  };
+  for (const [key, value] of Object.entries(vars)) process.env[key] ??= value;
+}
+
+export async function teardown(): Promise<void> {
+  // Deliberately empty: the stack stays up for the next run and for the user's demo.
+}

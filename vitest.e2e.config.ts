@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+/** The end-to-end suite: drives the real `bin/oms` against the whole local stack. */
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 1_200_000,
+    fileParallelism: false,
+  },
+});
