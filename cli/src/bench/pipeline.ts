@@ -45,35 +45,46 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 
-/** Watches GraphQL for pending ids, batched into one aliased query per round. */
+/**
+ * Watches GraphQL for pending orders with one cheap query per round: the bench customer's
+ * orders created since the oldest pending one (newest first, paged), so the watcher's own
+ * load stays flat whatever the rate.
+ */
 class Visibility {
-  private readonly pending = new Map<string, Sample>();
+  private readonly pending = new Map<string, { sample: Sample; createdAt: string }>();
   private running = true;
   private readonly loop: Promise<void>;
-  constructor() {
+  constructor(private readonly email: string) {
     this.loop = this.run();
   }
-  watch(s: Sample): void {
-    this.pending.set(s.id!, s);
+  watch(s: Sample, createdAt: string): void {
+    this.pending.set(s.id!, { sample: s, createdAt });
   }
   get size(): number {
     return this.pending.size;
   }
   private async run(): Promise<void> {
     while (this.running) {
-      const ids = [...this.pending.keys()].slice(0, 300);
-      if (ids.length === 0) {
+      if (this.pending.size === 0) {
         await sleep(2);
         continue;
       }
-      const query = `{ ${ids.map((id, i) => `o${i}: order(id: "${id}") { id }`).join(' ')} }`;
-      const res = await call<{ data?: Record<string, { id: string } | null> }>('POST', `${GRAPH}/graphql`, { query });
-      const now = performance.now();
-      for (const [i, id] of ids.entries()) {
-        if (res.body.data?.[`o${i}`]) {
-          this.pending.get(id)!.visibleAt = now;
-          this.pending.delete(id);
+      const from = [...this.pending.values()].reduce((min, p) => (p.createdAt < min ? p.createdAt : min), '9999');
+      for (let offset = 0; ; offset += 100) {
+        const res = await call<{ data?: { orders: { items: Array<{ id: string }>; total: number } } }>('POST', `${GRAPH}/graphql`, {
+          query: 'query($e: String, $f: String, $o: Int) { orders(customer: {email: $e}, fromDate: $f, limit: 100, offset: $o) { total items { id } } }',
+          variables: { e: this.email, f: from, o: offset },
+        });
+        const now = performance.now();
+        const page = res.body.data?.orders;
+        for (const { id } of page?.items ?? []) {
+          const p = this.pending.get(id);
+          if (p) {
+            p.sample.visibleAt = now;
+            this.pending.delete(id);
+          }
         }
+        if (!page || offset + 100 >= page.total || this.pending.size === 0) break;
       }
       await sleep(3);
     }
@@ -85,6 +96,7 @@ class Visibility {
 }
 
 interface Fixture {
+  email: string;
   customerId: string;
   addressId: string;
   products: Array<{ sku: string }>;
@@ -99,12 +111,12 @@ async function fixture(): Promise<Fixture> {
     addresses: [{ streetType: 'STREET', streetName: 'Bench st', streetNumber: '1', buildingNumber: '1', departmentNumber: '1', reference: 'bench', latitude: 1, longitude: 1 }],
   });
   if (c.status !== 201) throw new Error(`creating the bench customer answered ${c.status}`);
-  return { customerId: c.body.id, addressId: c.body.addresses[0]!.id, products: catalogue.body.items };
+  return { email: `bench-${tag}@oms.example`, customerId: c.body.id, addressId: c.body.addresses[0]!.id, products: catalogue.body.items };
 }
 
 /** Open-loop load: one order every 1/rate s regardless of how long earlier ones take. */
 async function runAt(fx: Fixture, rate: number, seconds: number): Promise<Sample[]> {
-  const vis = new Visibility();
+  const vis = new Visibility(fx.email);
   const samples: Sample[] = [];
   const inflight: Array<Promise<void>> = [];
   const start = performance.now();
@@ -117,13 +129,13 @@ async function runAt(fx: Fixture, rate: number, seconds: number): Promise<Sample
     samples.push(s);
     const p = fx.products[i % fx.products.length]!;
     inflight.push(
-      call<{ id: string }>('POST', `${ORDERS}/orders`, { customerId: fx.customerId, items: [{ sku: p.sku, quantity: 1 + (i % 3), addressId: fx.addressId }] })
+      call<{ id: string; createdAt: string }>('POST', `${ORDERS}/orders`, { customerId: fx.customerId, items: [{ sku: p.sku, quantity: 1 + (i % 3), addressId: fx.addressId }] })
         .then((r) => {
           s.postMs = performance.now() - s.sentAt;
           if (r.status !== 201) s.error = `HTTP ${r.status}`;
           else {
             s.id = r.body.id;
-            vis.watch(s);
+            vis.watch(s, r.body.createdAt);
           }
         })
         .catch((e: Error) => {
