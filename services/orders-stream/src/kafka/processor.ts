@@ -7,7 +7,7 @@ import { toConnectRecord } from '../domain/output-schema.js';
 import { StreamMetrics, type LagSample } from '../metrics.js';
 import { coPartitionedAssigner } from './assigner.js';
 import { CatchUp } from './catch-up.js';
-import { kafkaLogCreator, kafkaLogLevel } from './kafka-logger.js';
+import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
 
 /*
  * How orders-stream stays exact across crashes, restarts and rebalances
@@ -121,8 +121,8 @@ export class OrdersStreamProcessor {
     this.kafka = new Kafka({
       clientId: config.clientId,
       brokers: config.brokers,
-      logLevel: kafkaLogLevel(logger),
-      logCreator: kafkaLogCreator(logger),
+      logLevel: kafkaLogLevel(logger.level),
+      logCreator: kafkaLogCreator(logger.child({ component: 'kafkajs' })),
       connectionTimeout: 3_000,
     });
     this.admin = this.kafka.admin();

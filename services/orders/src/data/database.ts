@@ -1,13 +1,7 @@
-import mysql, { type Pool } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
+import { migrateMysql } from '@oms/service-kit/mysql';
 
-/** Where the orders database lives; `database` is created when missing. */
-export interface MysqlTarget {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-}
+export { createMysqlPool as createPool, ensureDatabase, type EnsureDatabaseOptions, type MysqlTarget } from '@oms/service-kit/mysql';
 
 /** Table names are constants. `order` is a reserved word, so the constant carries its backticks. */
 export const ORDER_TABLE = '`order`';
@@ -41,65 +35,7 @@ export const ORDERS_DDL: readonly string[] = [
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
 ];
 
-/** Connection errors worth waiting out at start-up (MariaDB may still be booting). */
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN']);
-
-export interface EnsureDatabaseOptions {
-  /** How long to keep retrying while the server refuses connections. */
-  waitMs?: number;
-  retryDelayMs?: number;
-}
-
-/**
- * Creates the database if it is missing. Connects without a default database because the
- * pool cannot connect to a database that does not exist yet.
- */
-export async function ensureDatabase(target: MysqlTarget, { waitMs = 0, retryDelayMs = 500 }: EnsureDatabaseOptions = {}): Promise<void> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      const connection = await mysql.createConnection({
-        host: target.host,
-        port: target.port,
-        user: target.user,
-        password: target.password,
-        connectTimeout: 5000,
-      });
-      try {
-        // `??` is mysql2's escaped identifier placeholder: the name is never spliced in by hand.
-        await connection.query('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [target.database]);
-      } finally {
-        await connection.end();
-      }
-      return;
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      if (!TRANSIENT_CODES.has(code) || Date.now() + retryDelayMs > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
-    }
-  }
-}
-
-/**
- * A pool on the orders database. `timezone: 'Z'` keeps DATETIME values in UTC both ways,
- * so timestamps do not shift with the host's time zone.
- */
-export function createPool(target: MysqlTarget): Pool {
-  return mysql.createPool({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    database: target.database,
-    timezone: 'Z',
-    charset: 'UTF8MB4_UNICODE_CI',
-    connectionLimit: 10,
-    connectTimeout: 5000,
-    enableKeepAlive: true,
-  });
-}
-
 /** Creates the tables if missing; safe to run at every start. */
 export async function migrate(pool: Pool): Promise<void> {
-  for (const statement of ORDERS_DDL) await pool.query(statement);
+  await migrateMysql(pool, ORDERS_DDL);
 }

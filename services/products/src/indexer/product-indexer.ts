@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { ProductRepository } from '../data/product-repository.js';
 import { backoffDelay, describeError, pause, retryUntil, RetryAbortedError, type Backoff } from '../retry.js';
 import { reduceBatch, splitFailures, type BatchActions } from './batch-actions.js';
-import { kafkaLogCreator, kafkaLogLevel } from './kafka-log.js';
+import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
 
 export interface ProductIndexerOptions {
   brokers: string[];
