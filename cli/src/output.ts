@@ -1,5 +1,13 @@
 import chalk from 'chalk';
 import { Listr, type ListrTask } from 'listr2';
+import { CheckFailedError } from './errors.js';
+
+/** Ctrl-C during a multi-step command. */
+export class InterruptedError extends CheckFailedError {
+  constructor() {
+    super('interrupted: the steps that were running finished; nothing new was started', { hint: 'rerun the same command to complete it' });
+  }
+}
 
 export type OutputMode = 'tty' | 'plain' | 'json';
 
@@ -100,7 +108,7 @@ export class Output {
    * timestamped lines otherwise. After the first failure nothing new starts; the running
    * steps settle and StepFailure is thrown with every result so far.
    */
-  async runSteps(steps: Step[]): Promise<StepResult[]> {
+  async runSteps(steps: Step[], signal?: AbortSignal): Promise<StepResult[]> {
     const results: StepResult[] = [];
     // One settle-promise per step, created before anything runs, so a step can wait on any other.
     const resolvers = new Map<string, (ok: boolean) => void>();
@@ -112,6 +120,8 @@ export class Output {
     const execute = async (step: Step, progress: (m: string) => void, onDone: (r: StepResult) => void): Promise<boolean> => {
       const needs = (step.needs ?? []).filter((n) => ids.has(n));
       const ok = await Promise.all(needs.map((n) => settled.get(n)!));
+      // After Ctrl-C no new step starts; running ones finish, so a rerun picks up from a clean state.
+      if (signal?.aborted && !failure) failure = { result: { id: step.id, title: step.title, status: 'skipped', ms: 0, error: 'interrupted' }, cause: new InterruptedError() };
       if (!ok.every(Boolean) || failure) {
         const skipped: StepResult = { id: step.id, title: step.title, status: 'skipped', ms: 0 };
         results.push(skipped);

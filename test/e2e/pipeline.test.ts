@@ -24,6 +24,21 @@ describe('the pipeline, end to end', () => {
     expect(doc.data.totalMs).toBeGreaterThan(0);
   }, 200_000);
 
+  it('when orders-stream is down, then smoke times out naming the stalled hop, with connector states and lag', async () => {
+    const stop = await oms(['down', '--only', 'orders-stream']);
+    expect(stop.exitCode, stop.all).toBe(0);
+    try {
+      const res = await oms(['smoke', '--timeout', '8'], 120_000);
+      expect(res.exitCode).toBe(1);
+      expect(res.stderr).toMatch(/stalled at "seen on orders-graph" — orders-stream/);
+      expect(res.stderr).toMatch(/oms-orders\s+RUNNING/);
+      expect(res.stderr).toMatch(/orders-stream consumer lag:/);
+    } finally {
+      const restart = await oms(['up', '--only', 'orders-stream', '--no-seed']);
+      expect(restart.exitCode, restart.all).toBe(0);
+    }
+  }, 300_000);
+
   it('when 200 orders are placed concurrently, then every one appears in GraphQL exactly once with its total', async () => {
     const customer = await createCustomer('load');
     const products = await someProducts(10);

@@ -14,7 +14,7 @@ export const downCommand = defineCommand({
   run: async ({ volumes, only }, ctx) => {
     const runtime = runtimeFor(ctx);
     const steps: Step[] = runtime.downSteps({ volumes, ...(only ? { only } : {}) }).map((s) => ({ id: s.id, title: s.title, needs: s.needs, run: async () => (await s.run()) ?? undefined }));
-    const results = await ctx.out.runSteps(steps);
+    const results = await ctx.out.runSteps(steps, ctx.signal);
     return { data: { volumes, steps: results }, text: volumes ? 'Stopped; data wiped.' : 'Stopped; data kept (`oms down --volumes` wipes it).' };
   },
 });

@@ -5,6 +5,9 @@ import { logsCommand } from './logs.js';
 import { statusCommand } from './status.js';
 import { upCommand } from './up.js';
 import { configCommand } from './config.js';
+import { doctorCommand } from './doctor.js';
+import { reportCommand } from './report.js';
+import { resetCommand } from './reset.js';
 import { seedCommand } from './seed.js';
 import { smokeCommand } from './smoke.js';
 import { connectorsRestartCommand } from './connectors/restart.js';
@@ -15,4 +18,4 @@ import { topicsDescribeCommand } from './topics/describe.js';
 import { topicsListCommand } from './topics/list.js';
 
 /** Every command, in the order `oms --help` lists them. */
-export const commands: CommandSpec[] = [upCommand, downCommand, statusCommand, logsCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, configCommand] as CommandSpec[];
+export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, configCommand] as CommandSpec[];

@@ -147,7 +147,7 @@ export const upCommand = defineCommand({
   run: async (opts, ctx) => {
     const started = Date.now();
     const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed });
-    const results: StepResult[] = await ctx.out.runSteps(steps);
+    const results: StepResult[] = await ctx.out.runSteps(steps, ctx.signal);
     const endpoints = endpointsFor(ctx.loaded.config);
     const totalMs = Date.now() - started;
     return {

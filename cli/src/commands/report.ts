@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { defineCommand } from '../command.js';
+import type { Context } from '../context.js';
+import { ExternalError, OmsError } from '../errors.js';
+import { redact } from '../lib/connectors.js';
+import { tarGz, type ArchiveEntry } from '../lib/doctor/archive.js';
+import { doctor } from '../lib/doctor/index.js';
+import { endpointsFor } from '../lib/endpoints.js';
+import { withAdmin } from '../lib/kafka.js';
+import { groupLag, type GroupLag } from '../lib/lag.js';
+import { fileSize, lastLines, readFrom } from '../lib/runtime/log-file.js';
+import { runtimeFor } from '../lib/stack.js';
+import { configCommand } from './config.js';
+import { statusCommand, type StatusReport } from './status.js';
+import { readTopics } from './topics/list.js';
+
+/** Lines of each component's log kept in the report. */
+const LOG_LINES = 5000;
+/** Bytes read from the end of a log to find them (JSON service logs run ~300 bytes a line). */
+const LOG_BYTES = 8 * 1024 * 1024;
+/** No part may hold up the report for longer than this. */
+const PART_TIMEOUT_MS = 45_000;
+
+/** What one archived file holds, or why it could not be collected. */
+export interface ReportFile {
+  name: string;
+  bytes: number;
+  /** Set when the part could not be collected; the file then holds `{error, hint}`. */
+  error: string | null;
+}
+
+export interface ReportResult {
+  path: string;
+  bytes: number;
+  files: ReportFile[];
+}
+
+function describeError(err: unknown): { error: string; hint: string | null } {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+  return { error: `${message}${cause}`, hint: err instanceof OmsError ? (err.hint ?? null) : null };
+}
+
+function withTimeout<T>(what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${PART_TIMEOUT_MS / 1000} s`)), PART_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A JSON part: the value, or `{error, hint}` when collecting it failed (the report is wanted most when things are broken). */
+async function jsonPart(name: string, collect: () => Promise<unknown>): Promise<{ entry: ArchiveEntry; file: ReportFile }> {
+  let body: unknown;
+  let error: string | null = null;
+  try {
+    body = await withTimeout(name, collect());
+  } catch (err) {
+    body = describeError(err);
+    error = (body as { error: string }).error;
+  }
+  const data = `${JSON.stringify(body, null, 2)}\n`;
+  return { entry: { name, data }, file: { name, bytes: Buffer.byteLength(data), error } };
+}
+
+/** Every connector Connect knows (not only ours), with states and configs, passwords redacted. */
+async function connectorsSnapshot(connectUrl: string): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(`${connectUrl}/connectors?expand=status&expand=info`, { signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    throw new Error(`cannot reach Kafka Connect at ${connectUrl}`, { cause: err });
+  }
+  if (res.status !== 200) throw new Error(`Kafka Connect answered ${res.status} to GET /connectors: ${(await res.text()).slice(0, 300)}`);
+  type Expanded = Record<string, { status?: { connector: { state: string; trace?: string }; tasks: Array<{ id: number; state: string; trace?: string }>; type?: string }; info?: { config: Record<string, string>; type?: string } }>;
+  const body = (await res.json()) as Expanded;
+  return {
+    url: connectUrl,
+    connectors: Object.entries(body)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, c]) => ({
+        name,
+        type: c.info?.type ?? c.status?.type ?? null,
+        state: c.status?.connector.state ?? 'UNKNOWN',
+        ...(c.status?.connector.trace ? { trace: c.status.connector.trace } : {}),
+        tasks: c.status?.tasks ?? [],
+        config: Object.fromEntries(Object.entries(c.info?.config ?? {}).map(([k, v]) => [k, redact(k, v)])),
+      })),
+  };
+}
+
+/** Every topic with partitions, config and earliest/end offsets. */
+async function topicsSnapshot(brokers: string[]): Promise<unknown> {
+  const names = await withAdmin(brokers, async (admin) => (await admin.listTopics()).sort());
+  return { brokers, topics: await readTopics(brokers, names) };
+}
+
+/** Lag of every consumer group that committed offsets (orders-stream, the sink connector, …). */
+async function lagSnapshot(brokers: string[]): Promise<unknown> {
+  return withAdmin(brokers, async (admin) => {
+    const { groups } = await admin.listGroups();
+    const out: Array<{ group: string; total: number; partitions: GroupLag[] }> = [];
+    for (const g of groups.sort((a, b) => a.groupId.localeCompare(b.groupId))) {
+      if (g.protocolType && g.protocolType !== 'consumer') continue; // Connect's worker group has no offsets
+      const topics = (await admin.fetchOffsets({ groupId: g.groupId })).map((t) => t.topic);
+      if (topics.length === 0) continue;
+      const partitions = await groupLag(admin, g.groupId, topics);
+      out.push({ group: g.groupId, total: partitions.reduce((n, p) => n + p.lag, 0), partitions });
+    }
+    return { brokers, groups: out };
+  });
+}
+
+async function logPart(component: string, file: string): Promise<{ entry: ArchiveEntry; file: ReportFile }> {
+  const name = `logs/${component}.log`;
+  const size = await fileSize(file);
+  if (size === 0) {
+    const data = `(no log at ${file}: ${component} has not run with this state dir)\n`;
+    return { entry: { name, data }, file: { name, bytes: Buffer.byteLength(data), error: 'no log file' } };
+  }
+  const { text } = await readFrom(file, Math.max(0, size - LOG_BYTES));
+  const lines = lastLines(text, LOG_LINES);
+  const data = `${lines.join('\n')}\n`;
+  return { entry: { name, data }, file: { name, bytes: Buffer.byteLength(data), error: null } };
+}
+
+/** Collects every part; never throws for a part that fails. */
+export async function collectReport(ctx: Context): Promise<Array<{ entry: ArchiveEntry; file: ReportFile }>> {
+  const endpoints = endpointsFor(ctx.loaded.config);
+  let status: StatusReport | undefined;
+  const parts = [
+    await jsonPart('status.json', async () => {
+      status = (await statusCommand.run({ watch: false, interval: 2 }, ctx)).data as StatusReport;
+      return status;
+    }),
+  ];
+  // Skip the Kafka/Connect calls (and their connection retries) when status already saw them down.
+  const down = (id: string) => {
+    const c = status?.components.find((s) => s.id === id);
+    return c && c.state !== 'ready' && c.state !== 'external' ? c : undefined;
+  };
+  const notUp = (id: string, title: string) => {
+    const c = down(id);
+    return c ? Promise.reject(new ExternalError(`${title} is not up (state: ${c.state}${c.detail ? `, ${c.detail}` : ''})`, { hint: 'start it with `oms up`; its log is in this report' })) : undefined;
+  };
+  parts.push(
+    ...(await Promise.all([
+      jsonPart('connectors.json', () => notUp('connect', 'Kafka Connect') ?? connectorsSnapshot(endpoints.connectUrl)),
+      jsonPart('topics.json', () => notUp('kafka', 'Kafka') ?? topicsSnapshot(endpoints.kafkaBrokers)),
+      jsonPart('lag.json', () => notUp('kafka', 'Kafka') ?? lagSnapshot(endpoints.kafkaBrokers)),
+      jsonPart('config.json', async () => (await configCommand.run({}, ctx)).data),
+      jsonPart('doctor.json', async () => ({ checks: await doctor(ctx) })),
+    ])),
+  );
+  const stepsFile = path.join(ctx.loaded.config.stateDir, 'last-up.json');
+  if ((await fileSize(stepsFile)) > 0) parts.push(await jsonPart('steps.json', async () => JSON.parse(readFileSync(stepsFile, 'utf8')) as unknown));
+  try {
+    const runtime = runtimeFor(ctx);
+    parts.push(...(await Promise.all(runtime.componentIds().map((id) => logPart(id, runtime.logFile(id))))));
+  } catch (err) {
+    parts.push(await jsonPart('logs/error.json', () => Promise.reject(err)));
+  }
+  return parts;
+}
+
+function stamp(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** Writes the archive: `<dir>/report.json` (manifest), the parts, and `logs/`. */
+export async function writeReport(ctx: Context, out: string | undefined, now = new Date()): Promise<ReportResult> {
+  const base = `oms-report-${stamp(now)}`;
+  const target = path.resolve(ctx.cwd, out ?? `${base}.tar.gz`);
+  const parts = await collectReport(ctx);
+  let version: string | null = null;
+  try {
+    version = (JSON.parse(readFileSync(path.join(ctx.repoRoot, 'package.json'), 'utf8')) as { version?: string }).version ?? null;
+  } catch {
+    // not fatal
+  }
+  const manifest = {
+    createdAt: now.toISOString(),
+    oms: version,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    host: os.hostname(),
+    runtime: ctx.loaded.config.runtime,
+    stateDir: ctx.loaded.config.stateDir,
+    files: parts.map((p) => p.file),
+  };
+  const manifestData = `${JSON.stringify(manifest, null, 2)}\n`;
+  const entries: ArchiveEntry[] = [{ name: `${base}/report.json`, data: manifestData }, ...parts.map((p) => ({ ...p.entry, name: `${base}/${p.entry.name}` }))];
+  const archive = tarGz(entries, now.getTime());
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, archive);
+  return { path: target, bytes: archive.length, files: [{ name: 'report.json', bytes: Buffer.byteLength(manifestData), error: null }, ...parts.map((p) => p.file)] };
+}
+
+export function renderReport(r: ReportResult): string {
+  const failed = r.files.filter((f) => f.error);
+  const lines = [`wrote ${r.path} (${(r.bytes / 1024).toFixed(0)} KB, ${r.files.length} files)`];
+  for (const f of r.files) lines.push(`  ${f.name.padEnd(28)} ${f.error ? `(not collected: ${f.error})` : `${f.bytes} bytes`}`);
+  if (failed.length > 0) lines.push(`${failed.length} part(s) could not be collected; each file says why.`);
+  return lines.join('\n');
+}
+
+/** `oms report`: one .tar.gz with status, connectors, topics, lag, config, doctor and every log, for CI artifacts. */
+export const reportCommand = defineCommand({
+  path: 'report',
+  summary: 'write one .tar.gz for CI artifacts: status, connectors, topics, lag, config, doctor checks and each log',
+  examples: [
+    'oms report                              # ./oms-report-<timestamp>.tar.gz',
+    'oms report --out artifacts/oms.tar.gz   # where CI collects artifacts',
+    'oms report --json | jq -r .data.path',
+  ],
+  configure: (cmd) => cmd.option('-o, --out <file>', 'archive path (default ./oms-report-<timestamp>.tar.gz)'),
+  schema: z.object({ out: z.string().min(1).optional() }),
+  run: async ({ out }, ctx) => {
+    const result = await writeReport(ctx, out);
+    return { data: result, text: renderReport(result) };
+  },
+});
