@@ -19,13 +19,21 @@ export interface SettingSpec {
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().min(0);
+/** true/false, also from env strings: 1/0, true/false, yes/no, on/off. */
+const booleanish = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const s = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off'].includes(s)) return false;
+  return v;
+}, z.boolean());
 
 function cacheHome(): string {
   return process.env.XDG_CACHE_HOME ? resolve(process.env.XDG_CACHE_HOME) : join(homedir(), '.cache');
 }
 
 export const SETTINGS: SettingSpec[] = [
-  { key: 'runtime', env: 'OMS_RUNTIME', doc: 'where the stack runs: local (processes), docker, or auto (docker when a daemon answers, else local)', schema: z.enum(['auto', 'local', 'docker']), default: () => 'auto' },
+  { key: 'runtime', env: 'OMS_RUNTIME', doc: 'where the stack runs: local (processes), docker (compose), or auto (docker when a daemon answers and has images or a registry to pull from, unless a local stack is running; else local)', schema: z.enum(['auto', 'local', 'docker']), default: () => 'auto' },
   { key: 'stateDir', env: 'OMS_STATE_DIR', doc: 'data, logs and pid files of the local runtime', schema: z.string().min(1), default: (root) => join(root, '.oms', 'local') },
   { key: 'cacheDir', env: 'OMS_CACHE_DIR', doc: 'downloaded Kafka, Connect, Debezium and Elasticsearch artifacts', schema: z.string().min(1), default: () => join(cacheHome(), 'oms') },
   { key: 'mysqlFlavor', env: 'OMS_MYSQL_FLAVOR', doc: 'the MySQL-protocol database: mariadb or mysql', schema: z.enum(['mariadb', 'mysql']), default: () => 'mariadb' },
@@ -45,6 +53,8 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'seed.customers', env: 'OMS_SEED_CUSTOMERS', doc: 'customers `oms seed` creates', schema: positiveInt, default: () => 20 },
   { key: 'seed.orders', env: 'OMS_SEED_ORDERS', doc: 'orders `oms seed` places', schema: positiveInt, default: () => 20 },
   { key: 'timeouts.startSeconds', env: 'OMS_START_TIMEOUT', doc: 'seconds each component may take to become ready', schema: z.coerce.number().int().min(1), default: () => 180 },
+  { key: 'docker.project', env: 'OMS_COMPOSE_PROJECT', doc: 'docker runtime: compose project name (prefix of its containers, network and volumes)', schema: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, dash, underscore'), default: () => 'oms' },
+  { key: 'docker.offline', env: 'OMS_DOCKER_OFFLINE', doc: 'docker runtime: build every image from a local Debian base instead of pulling (like --offline)', schema: booleanish, default: () => false },
   { key: 'logLevel', env: 'OMS_LOG_LEVEL', doc: 'log level of the services the CLI starts', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error']), default: () => 'info' },
 ];
 
@@ -71,6 +81,7 @@ export interface OmsConfig {
   };
   seed: { products: number; customers: number; orders: number };
   timeouts: { startSeconds: number };
+  docker: { project: string; offline: boolean };
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
 }
 

@@ -66,7 +66,7 @@ function reportError(err: unknown, out: Output, command: string, debug: boolean)
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
     if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return 2;
-    err = new UsageError(err.message.replace(/^error: /, ''), { hint: 'run `oms --help` (or `oms <command> --help`) for usage' });
+    err = new UsageError(err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '), { hint: 'run `oms --help` (or `oms <command> --help`) for usage' });
   }
   if (isOmsError(err)) {
     if (out.mode === 'json') {

@@ -8,6 +8,12 @@ import { UsageError } from './errors.js';
 import { Output, pickMode } from './output.js';
 import { describeIssues } from './validation.js';
 
+/** Descriptions of command groups (`oms topics`, `oms connectors`). */
+const GROUPS: Record<string, string> = {
+  topics: 'the pipeline topics as desired state: create, list, describe',
+  connectors: 'the Debezium connectors as desired state: submit, status, restart',
+};
+
 export interface GlobalOptions {
   json?: boolean;
   debug?: boolean;
@@ -89,7 +95,9 @@ function register(
     const key = words.slice(0, i + 1).join(' ');
     let group = parents.get(key);
     if (!group) {
-      group = parent.command(words[i]!).description(`${words[i]} commands`).exitOverride();
+      group = parent.command(words[i]!).description(GROUPS[key] ?? `${words[i]} commands`).exitOverride();
+      const examples = commands.filter((c) => c.path.startsWith(`${key} `)).flatMap((c) => c.examples.slice(0, 1));
+      if (examples.length > 0) group.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
       group.configureOutput({ outputError: () => {} });
       parents.set(key, group);
     }

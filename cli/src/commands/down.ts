@@ -1,20 +1,20 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
 import type { Step } from '../output.js';
-import { runtimeFor } from '../lib/stack.js';
+import { stackFor } from '../lib/stack.js';
 
 /** `oms down [--volumes]`: stops everything oms started; data stays unless --volumes. */
 export const downCommand = defineCommand({
   path: 'down',
   summary: 'stop everything oms started and free its ports (data is kept unless --volumes)',
-  examples: ['oms down              # stop; the next `oms up` finds the data again', 'oms down --volumes    # stop and wipe all data (not the download cache)'],
+  examples: ['oms down              # stop; the next `oms up` finds the data again', 'oms down --volumes    # stop and wipe all data (not the download cache)', 'oms down --runtime docker --volumes   # compose down -v: no container, network or volume left'],
   configure: (cmd) => cmd.option('--volumes', 'also delete the data of every component').option('--only <components>', 'stop only these (and what needs them)'),
   input: (_args, opts) => ({ volumes: opts.volumes === true, only: typeof opts.only === 'string' ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined }),
   schema: z.object({ volumes: z.boolean(), only: z.array(z.string().min(1)).min(1).optional() }),
   run: async ({ volumes, only }, ctx) => {
-    const runtime = runtimeFor(ctx);
-    const steps: Step[] = runtime.downSteps({ volumes, ...(only ? { only } : {}) }).map((s) => ({ id: s.id, title: s.title, needs: s.needs, run: async () => (await s.run()) ?? undefined }));
+    const runtime = await stackFor(ctx);
+    const steps: Step[] = runtime.downSteps({ volumes, ...(only ? { only } : {}) }).map((s) => ({ id: s.id, title: s.title, needs: s.needs, run: async (progress) => (await s.run(progress)) ?? undefined }));
     const results = await ctx.out.runSteps(steps, ctx.signal);
-    return { data: { volumes, steps: results }, text: volumes ? 'Stopped; data wiped.' : 'Stopped; data kept (`oms down --volumes` wipes it).' };
+    return { data: { runtime: runtime.kind, volumes, steps: results }, text: volumes ? 'Stopped; data wiped.' : 'Stopped; data kept (`oms down --volumes` wipes it).' };
   },
 });

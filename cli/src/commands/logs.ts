@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
-import { runtimeFor } from '../lib/stack.js';
+import { stackFor } from '../lib/stack.js';
 
 /** `oms logs <component> [-f] [-n N]`: a component's log, from the state dir. */
 export const logsCommand = defineCommand({
@@ -12,7 +12,7 @@ export const logsCommand = defineCommand({
   input: (args, opts) => ({ component: args[0], follow: opts.follow === true, lines: opts.lines }),
   schema: z.object({ component: z.string().optional(), follow: z.boolean(), lines: z.coerce.number().int().min(0).max(1_000_000) }),
   run: async ({ component, follow, lines }, ctx) => {
-    const runtime = runtimeFor(ctx);
+    const runtime = await stackFor(ctx);
     const ids = runtime.componentIds();
     if (!component) {
       return { data: { components: ids.map((id) => ({ id, logFile: runtime.logFile(id) })) }, text: ['components with logs:', ...ids.map((id) => `  ${id.padEnd(14)} ${runtime.logFile(id)}`)].join('\n') };

@@ -13,7 +13,7 @@ import { endpointsFor } from '../lib/endpoints.js';
 import { withAdmin } from '../lib/kafka.js';
 import { groupLag, type GroupLag } from '../lib/lag.js';
 import { fileSize, lastLines, readFrom } from '../lib/runtime/log-file.js';
-import { runtimeFor } from '../lib/stack.js';
+import { stackFor, type Stack } from '../lib/stack.js';
 import { configCommand } from './config.js';
 import { statusCommand, type StatusReport } from './status.js';
 import { readTopics } from './topics/list.js';
@@ -115,15 +115,27 @@ async function lagSnapshot(brokers: string[]): Promise<unknown> {
   });
 }
 
-async function logPart(component: string, file: string): Promise<{ entry: ArchiveEntry; file: ReportFile }> {
+/** The last LOG_LINES lines of a component's log: from its file (local runtime) or from the runtime (containers). */
+async function logPart(stack: Stack, component: string): Promise<{ entry: ArchiveEntry; file: ReportFile }> {
   const name = `logs/${component}.log`;
-  const size = await fileSize(file);
-  if (size === 0) {
-    const data = `(no log at ${file}: ${component} has not run with this state dir)\n`;
-    return { entry: { name, data }, file: { name, bytes: Buffer.byteLength(data), error: 'no log file' } };
+  let lines: string[];
+  try {
+    if (stack.kind === 'local') {
+      const file = stack.logFile(component);
+      const size = await fileSize(file);
+      if (size === 0) {
+        const data = `(no log at ${file}: ${component} has not run with this state dir)\n`;
+        return { entry: { name, data }, file: { name, bytes: Buffer.byteLength(data), error: 'no log file' } };
+      }
+      lines = lastLines((await readFrom(file, Math.max(0, size - LOG_BYTES))).text, LOG_LINES);
+    } else {
+      lines = [];
+      for await (const line of stack.logs(component, { lines: LOG_LINES })) lines.push(line);
+    }
+  } catch (err) {
+    const data = `(could not read the log of ${component}: ${describeError(err).error})\n`;
+    return { entry: { name, data }, file: { name, bytes: Buffer.byteLength(data), error: describeError(err).error } };
   }
-  const { text } = await readFrom(file, Math.max(0, size - LOG_BYTES));
-  const lines = lastLines(text, LOG_LINES);
   const data = `${lines.join('\n')}\n`;
   return { entry: { name, data }, file: { name, bytes: Buffer.byteLength(data), error: null } };
 }
@@ -159,8 +171,8 @@ export async function collectReport(ctx: Context): Promise<Array<{ entry: Archiv
   const stepsFile = path.join(ctx.loaded.config.stateDir, 'last-up.json');
   if ((await fileSize(stepsFile)) > 0) parts.push(await jsonPart('steps.json', async () => JSON.parse(readFileSync(stepsFile, 'utf8')) as unknown));
   try {
-    const runtime = runtimeFor(ctx);
-    parts.push(...(await Promise.all(runtime.componentIds().map((id) => logPart(id, runtime.logFile(id))))));
+    const stack = await stackFor(ctx);
+    parts.push(...(await Promise.all(stack.componentIds().map((id) => withTimeout(`logs of ${id}`, logPart(stack, id))))));
   } catch (err) {
     parts.push(await jsonPart('logs/error.json', () => Promise.reject(err)));
   }
@@ -195,8 +207,12 @@ export async function writeReport(ctx: Context, out: string | undefined, now = n
   const manifestData = `${JSON.stringify(manifest, null, 2)}\n`;
   const entries: ArchiveEntry[] = [{ name: `${base}/report.json`, data: manifestData }, ...parts.map((p) => ({ ...p.entry, name: `${base}/${p.entry.name}` }))];
   const archive = tarGz(entries, now.getTime());
-  await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(target, archive);
+  try {
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, archive);
+  } catch (err) {
+    throw new ExternalError(`cannot write the report to ${target}: ${(err as Error).message}`, { cause: err, hint: 'pick another place with --out <file>' });
+  }
   return { path: target, bytes: archive.length, files: [{ name: 'report.json', bytes: Buffer.byteLength(manifestData), error: null }, ...parts.map((p) => p.file)] };
 }
 

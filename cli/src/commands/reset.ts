@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { runPreflight } from '../lib/doctor/index.js';
 import { endpointsFor } from '../lib/endpoints.js';
-import { runtimeFor } from '../lib/stack.js';
+import { stackFor, type RuntimeKind } from '../lib/stack.js';
 import type { Step, StepResult } from '../output.js';
 import { renderEndpoints, upSteps } from './up.js';
 
@@ -32,23 +32,23 @@ export interface ResetIo {
 const terminal: ResetIo = { stdinIsTTY: () => isatty(0), confirm };
 
 /** Wipes and rebuilds: `down --volumes`, then every `up` step including the seed. */
-export async function runReset(ctx: Context, yes: boolean, io: ResetIo = terminal): Promise<{ confirmed: boolean; steps: StepResult[] }> {
+export async function runReset(ctx: Context, yes: boolean, io: ResetIo = terminal): Promise<{ confirmed: boolean; runtime?: RuntimeKind; steps: StepResult[] }> {
   const stateDir = ctx.loaded.config.stateDir;
   if (!yes && !io.stdinIsTTY()) {
     throw new UsageError('`oms reset` deletes all data of the local stack and needs confirmation, but stdin is not a terminal', {
       hint: 'pass --yes to confirm: `oms reset --yes`',
     });
   }
+  const stack = await stackFor(ctx);
   // Nothing is wiped unless the stack can come back: the same checks `oms up` makes first.
-  await runPreflight(ctx, {}, 'oms reset');
+  if (stack.kind === 'local') await runPreflight(ctx, {}, 'oms reset');
   if (!yes && !(await io.confirm(`This stops the stack and deletes all its data under ${stateDir} (the download cache stays), then starts and seeds it again. Continue? [y/N] `, ctx.signal))) {
     return { confirmed: false, steps: [] };
   }
-  const runtime = runtimeFor(ctx);
-  const down: Step[] = runtime.downSteps({ volumes: true }).map((s) => ({ id: s.id, title: s.title, needs: s.needs, run: async () => (await s.run()) ?? undefined }));
-  const wiped = await ctx.out.runSteps(down);
-  const up = await ctx.out.runSteps(upSteps(ctx, { seed: true }));
-  return { confirmed: true, steps: [...wiped, ...up] };
+  const down: Step[] = stack.downSteps({ volumes: true }).map((s) => ({ id: s.id, title: s.title, needs: s.needs, run: async (progress) => (await s.run(progress)) ?? undefined }));
+  const wiped = await ctx.out.runSteps(down, ctx.signal);
+  const up = await ctx.out.runSteps(upSteps(ctx, { seed: true }, stack), ctx.signal);
+  return { confirmed: true, runtime: stack.kind, steps: [...wiped, ...up] };
 }
 
 /** `oms reset`: wipe + up + seed. */
@@ -61,10 +61,10 @@ export const resetCommand = defineCommand({
   schema: z.object({ yes: z.boolean() }),
   run: async ({ yes }, ctx) => {
     const started = Date.now();
-    const { confirmed, steps } = await runReset(ctx, yes);
+    const { confirmed, runtime, steps } = await runReset(ctx, yes);
     if (!confirmed) return { data: { reset: false, steps }, text: 'Not confirmed: nothing changed.', exitCode: 1 };
     const endpoints = endpointsFor(ctx.loaded.config);
     const totalMs = Date.now() - started;
-    return { data: { reset: true, totalMs, steps, endpoints }, text: `\nReset in ${(totalMs / 1000).toFixed(1)}s: data wiped, stack up and seeded.\n${renderEndpoints(endpoints)}` };
+    return { data: { reset: true, runtime, totalMs, steps, endpoints }, text: `\nReset in ${(totalMs / 1000).toFixed(1)}s: data wiped, stack up and seeded.\n${renderEndpoints(endpoints)}` };
   },
 });

@@ -4,12 +4,12 @@ import type { Context } from '../context.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { withAdmin } from '../lib/kafka.js';
 import { groupLag } from '../lib/lag.js';
-import { runtimeFor } from '../lib/stack.js';
+import { stackFor } from '../lib/stack.js';
 import { connectClient, desiredConnectors } from './connectors/shared.js';
 import { connectorStates, type ConnectorState } from './connectors/status.js';
 
 export interface StatusReport {
-  runtime: 'local';
+  runtime: 'local' | 'docker';
   components: Array<{ id: string; kind: string; state: 'ready' | 'running' | 'stopped' | 'external'; pid: number | null; url: string; detail: string | null }>;
   connectors: ConnectorState[] | null;
   lag: { group: string; total: number; partitions: Array<{ topic: string; partition: number; lag: number }> } | null;
@@ -17,7 +17,7 @@ export interface StatusReport {
 }
 
 async function collect(ctx: Context): Promise<StatusReport> {
-  const runtime = runtimeFor(ctx);
+  const runtime = await stackFor(ctx);
   const statuses = await runtime.status();
   const components = statuses.map((s) => ({
     id: s.id,
@@ -39,7 +39,7 @@ async function collect(ctx: Context): Promise<StatusReport> {
     }).catch(() => null);
   }
   const healthy = components.every((c) => c.state === 'ready' || c.state === 'external') && (connectors?.every((c) => c.healthy) ?? false);
-  return { runtime: 'local', components, connectors, lag, healthy };
+  return { runtime: runtime.kind, components, connectors, lag, healthy };
 }
 
 export function renderStatus(r: StatusReport): string {

@@ -7,7 +7,8 @@ import type { Context } from '../context.js';
 import { ExternalError } from '../errors.js';
 import type { Step, StepResult } from '../output.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
-import { runtimeFor, localSettingsFor, SERVICE_NAMES } from '../lib/stack.js';
+import { runtimeFor, localSettingsFor, SERVICE_NAMES, stackFor, type Stack } from '../lib/stack.js';
+import { runPreflight } from '../lib/doctor/index.js';
 import { assertNoRefusals, ensureTopics } from './topics/create.js';
 import { connectClient, desiredConnectors } from './connectors/shared.js';
 import { submitConnectors } from './connectors/submit.js';
@@ -58,16 +59,20 @@ export interface UpPlan {
   seed: boolean;
 }
 
-/** Every step of `oms up`: build, the runtime's components, topics, connectors, seed. */
-export function upSteps(ctx: Context, plan: UpPlan): Step[] {
-  const runtime = runtimeFor(ctx);
+/**
+ * Every step of `oms up`: build, the runtime's components, topics, connectors, seed. The
+ * docker runtime builds its images in its own first step, so the TypeScript build is the
+ * local runtime's only.
+ */
+export function upSteps(ctx: Context, plan: UpPlan, stack?: Stack): Step[] {
+  const runtime = stack ?? Object.assign(runtimeFor(ctx), { kind: 'local' as const });
   const services = localSettingsFor(ctx).services;
   const runtimeSteps = runtime.steps(plan.only ? { only: plan.only } : {});
   const ids = new Set(runtimeSteps.map((s) => s.id));
   const started = (name: string) => ids.has(name);
   const pipeline = SERVICE_NAMES.every(started) && ids.has('connect');
   const steps: Step[] = [];
-  steps.push({
+  if (runtime.kind === 'local') steps.push({
     id: 'build',
     title: 'Build services',
     run: async () => {
@@ -82,7 +87,7 @@ export function upSteps(ctx: Context, plan: UpPlan): Step[] {
   for (const s of runtimeSteps) {
     // Services consume and produce the pipeline topics, so they start after `topics`.
     const extra = isService(s.id) && ids.has('kafka') ? ['topics'] : [];
-    steps.push({ id: s.id, title: s.title, needs: [...s.needs, ...extra, ...(isService(s.id) ? ['build'] : [])], run: async () => (await s.run()) ?? undefined });
+    steps.push({ id: s.id, title: s.title, needs: [...s.needs, ...extra, ...(isService(s.id) ? ['build'] : [])], run: async (progress) => (await s.run(progress)) ?? undefined });
   }
   if (ids.has('kafka')) {
     steps.push({
@@ -104,7 +109,7 @@ export function upSteps(ctx: Context, plan: UpPlan): Step[] {
       // The source connectors read tables the services create, and the sink writes the read model's table.
       needs: ['connect', 'topics', 'customers', 'orders', 'orders-graph'],
       run: async () => {
-        const desired = desiredConnectors(ctx);
+        const desired = desiredConnectors(ctx, [], runtime.kind);
         const outcomes = await submitConnectors(connectClient(ctx), desired, false);
         await waitConnectorsRunning(ctx, desired.map((c) => c.name), 60_000);
         const changed = outcomes.filter((o) => o.action !== 'unchanged').map((o) => `${o.name} ${o.action}`);
@@ -137,21 +142,27 @@ export const upCommand = defineCommand({
     'oms up --only orders,orders-graph   # those and what they depend on',
     'oms up --no-seed                    # skip demo data',
     'OMS_PORT_KAFKA=19092 oms up         # move a port that is taken',
+    'oms up --runtime docker             # compose: builds the images, then the same wiring',
+    'oms up --runtime docker --offline   # no registry: every image from a local Debian base',
   ],
   configure: (cmd) =>
     cmd
       .option('--only <components>', 'comma-separated components (e.g. kafka,connect or orders,orders-graph) plus what they need')
-      .option('--no-seed', 'do not load demo data'),
-  input: (_args, opts) => ({ only: typeof opts.only === 'string' ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined, seed: opts.seed !== false }),
-  schema: z.object({ only: z.array(z.string().min(1)).min(1).optional(), seed: z.boolean() }),
+      .option('--no-seed', 'do not load demo data')
+      .option('--offline', 'docker runtime: build every image from a local Debian base instead of pulling (see `oms build --offline`)'),
+  input: (_args, opts) => ({ only: typeof opts.only === 'string' ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined, seed: opts.seed !== false, offline: opts.offline === true }),
+  schema: z.object({ only: z.array(z.string().min(1)).min(1).optional(), seed: z.boolean(), offline: z.boolean() }),
   run: async (opts, ctx) => {
     const started = Date.now();
-    const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed });
+    const stack = await stackFor(ctx, { offline: opts.offline });
+    // Doctor's checks first: a taken port, a missing Java or binary stops `up` before anything starts.
+    if (stack.kind === 'local') await runPreflight(ctx, opts.only ? { only: opts.only } : {});
+    const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed }, stack);
     const results: StepResult[] = await ctx.out.runSteps(steps, ctx.signal);
     const endpoints = endpointsFor(ctx.loaded.config);
     const totalMs = Date.now() - started;
     return {
-      data: { runtime: 'local', totalMs, steps: results, endpoints },
+      data: { runtime: stack.kind, totalMs, steps: results, endpoints },
       text: `\nUp in ${(totalMs / 1000).toFixed(1)}s.\n${renderEndpoints(endpoints)}`,
     };
   },

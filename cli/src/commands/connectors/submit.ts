@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../../command.js';
 import type { ConnectClient } from '../../lib/connect.js';
 import { diffConfig, redact, type ConfigChange, type ConnectorFile } from '../../lib/connectors.js';
+import { resolveRuntime } from '../../lib/stack.js';
 import { connectClient, desiredConnectors } from './shared.js';
 
 export interface SubmitOutcome {
@@ -46,7 +47,8 @@ export const connectorsSubmitCommand = defineCommand({
   input: (args, opts) => ({ names: args[0] ?? [], dryRun: opts.dryRun ?? false }),
   schema: z.object({ names: z.array(z.string()), dryRun: z.boolean() }),
   run: async ({ names, dryRun }, ctx) => {
-    const outcomes = await submitConnectors(connectClient(ctx), desiredConnectors(ctx, names), dryRun);
+    // Connect in a container reaches the databases by in-network names: the runtime decides the hosts.
+    const outcomes = await submitConnectors(connectClient(ctx), desiredConnectors(ctx, names, await resolveRuntime(ctx)), dryRun);
     return { data: { dryRun, connectors: outcomes }, text: outcomes.map(renderOutcome).join('\n') };
   },
 });

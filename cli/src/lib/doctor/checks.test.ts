@@ -13,6 +13,7 @@ import {
   checkMemory,
   checkPort,
   checkPostgres,
+  checkRuntime,
   renderChecks,
   type OsPackageFacts,
   type PortFact,
@@ -146,6 +147,13 @@ describe('resources', () => {
     expect(r.fix).toContain('sysctl -w vm.max_map_count=262144');
     expect(checkMaxMapCount(262144).status).toBe('ok');
     expect(checkMaxMapCount(null).status).toBe('ok');
+  });
+});
+
+describe('checkRuntime', () => {
+  it('when the runtime is auto, then the checks are for the local runtime and say how to check docker', () => {
+    expect(checkRuntime('auto').detail).toContain('--runtime docker');
+    expect(checkRuntime('docker').detail).toContain('docker runtime');
   });
 });
 

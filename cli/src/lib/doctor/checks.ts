@@ -31,6 +31,15 @@ export function gib(bytes: number): string {
   return `${(bytes / GIB).toFixed(1)} GB`;
 }
 
+/** Which runtime the checks are for: `auto` is checked as local, with Docker reported too. */
+export function checkRuntime(asked: 'auto' | 'local' | 'docker'): CheckResult {
+  const detail =
+    asked === 'docker'
+      ? 'checking for the docker runtime (containers bring their own Java, databases and Elasticsearch)'
+      : `checking for the local runtime${asked === 'auto' ? ' (runtime auto; `oms doctor --runtime docker` checks the docker runtime)' : ''}`;
+  return ok('runtime', 'runtime', detail);
+}
+
 /** `sudo apt-get …` as a user should type it (no sudo when already root). */
 export function aptFix(packages: string[], root: boolean): string {
   const sudo = root ? '' : 'sudo ';
@@ -239,8 +248,8 @@ export function checkMaxMapCount(value: number | null): CheckResult {
     title,
     status: 'warn',
     detail:
-      `${value}, below the ${MIN_MAX_MAP_COUNT} Elasticsearch asks for. The local runtime runs Elasticsearch in single-node mode on 127.0.0.1, ` +
-      'where this bootstrap check only logs a warning, so it starts anyway; a production-mode node (or the docker runtime) refuses to start',
+      `${value}, below the ${MIN_MAX_MAP_COUNT} Elasticsearch asks for. Both runtimes run Elasticsearch as a single node (discovery.type=single-node), ` +
+      'where this bootstrap check only logs a warning, so it starts anyway; a multi-node or production-mode cluster would refuse to start',
     fix: `sudo sysctl -w vm.max_map_count=${MIN_MAX_MAP_COUNT}   (keep it: echo vm.max_map_count=${MIN_MAX_MAP_COUNT} | sudo tee /etc/sysctl.d/99-elasticsearch.conf)`,
   };
 }

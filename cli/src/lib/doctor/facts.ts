@@ -125,8 +125,11 @@ export async function stackProcessGroups(stateDir: string, componentIds: string[
   return groups;
 }
 
-/** Each configured port (optionally only those of `components`): free, held by this stack, or taken. */
-export async function portFacts(config: OmsConfig, components?: Set<string>): Promise<PortFact[]> {
+/**
+ * Each configured port (optionally only those of `components`): free, held by this stack
+ * (a process of its state dir; under the docker runtime, docker-proxy), or taken.
+ */
+export async function portFacts(config: OmsConfig, components?: Set<string>, runtime: 'local' | 'docker' = 'local'): Promise<PortFact[]> {
   const docs = new Map(SETTINGS.map((s) => [s.key, s]));
   const keys = (Object.keys(PORT_COMPONENTS) as Array<keyof OmsConfig['ports']>).filter((k) => !components || components.has(PORT_COMPONENTS[k]));
   const ours = await stackProcessGroups(config.stateDir, [...new Set(Object.values(PORT_COMPONENTS))]);
@@ -144,6 +147,13 @@ export async function portFacts(config: OmsConfig, components?: Set<string>): Pr
     let owner = procs.map((p) => ours.get(procStat(p.pid)?.pgid ?? -1)).find((o): o is string => Boolean(o)) ?? null;
     // Without process names (ss not allowed to show them), a running component of ours is the best guess.
     if (procs.length === 0 && running.has(component)) owner = component;
+    if (runtime === 'docker') {
+      // The docker runtime publishes its ports through docker-proxy: most likely this stack's containers.
+      if (procs.length > 0 && procs.every((p) => p.name === 'docker-proxy')) return { ...base, state: 'ours', holder, owner: 'containers' };
+      // A local-runtime stack holding the port is in the docker stack's way.
+      const who = `${holder ?? 'a process'}${owner ? `, the local runtime's ${owner} (\`oms down --runtime local\` stops it)` : ''}`;
+      return { ...base, state: 'taken', holder: who, owner: null };
+    }
     return { ...base, state: owner === component ? 'ours' : 'taken', holder: holder ?? (owner ? null : describeHolder(undefined)), owner };
   });
 }

@@ -17,6 +17,7 @@ import {
   checkMemory,
   checkPort,
   checkPostgres,
+  checkRuntime,
 } from './checks.js';
 import { PORT_COMPONENTS, diskFacts, dockerFacts, javaFacts, mavenFacts, maxMapCount, memoryFacts, osPackageFacts, portFacts, stackProcessGroups } from './facts.js';
 
@@ -28,30 +29,34 @@ async function stackRunning(ctx: Context): Promise<boolean> {
   return (await stackProcessGroups(ctx.loaded.config.stateDir, [...new Set(Object.values(PORT_COMPONENTS))])).size > 0;
 }
 
-/** Every check, for `oms doctor`: Docker (warn-only unless the docker runtime is asked for), then what the local runtime needs. */
+/**
+ * Every check, for `oms doctor`. For the local runtime (and `auto`): Docker as a warning only,
+ * then Java, Maven, the database binaries, ports, memory, disk, vm.max_map_count. For
+ * `--runtime docker`: Docker must answer, and the binaries the containers bring are skipped.
+ */
 export async function doctor(ctx: Context): Promise<CheckResult[]> {
   const { config } = ctx.loaded;
+  const docker = config.runtime === 'docker';
   const javaHome = localSettingsFor(ctx).javaHome;
-  const [docker, java, os, ports, running, stateDisk, cacheDisk, mmc] = await Promise.all([
+  const [dockerF, java, os, ports, running, stateDisk, cacheDisk, mmc] = await Promise.all([
     dockerFacts(),
-    javaFacts(javaHome),
-    osPackageFacts(),
-    portFacts(config),
+    docker ? undefined : javaFacts(javaHome),
+    docker ? undefined : osPackageFacts(),
+    portFacts(config, undefined, docker ? 'docker' : 'local'),
     stackRunning(ctx),
     diskFacts('disk:state', 'state dir', config.stateDir, 'OMS_STATE_DIR'),
     diskFacts('disk:cache', 'cache dir', config.cacheDir, 'OMS_CACHE_DIR'),
     maxMapCount(),
   ]);
   return [
-    ...checkDocker(docker, config.runtime === 'docker'),
-    checkJava(java),
-    checkMaven(mavenFacts(config.cacheDir)),
-    checkMariaDb(os),
-    checkPostgres(os),
+    checkRuntime(config.runtime),
+    ...checkDocker(dockerF, docker),
+    ...(java ? [checkJava(java), checkMaven(mavenFacts(config.cacheDir))] : []),
+    ...(os ? [checkMariaDb(os), checkPostgres(os)] : []),
     ...ports.map(checkPort),
     checkMemory(await memoryFacts(running)),
     checkDisk(stateDisk),
-    checkDisk(cacheDisk),
+    ...(docker ? [] : [checkDisk(cacheDisk)]),
     checkMaxMapCount(mmc),
   ];
 }
@@ -62,8 +67,8 @@ export interface PreflightOptions {
 }
 
 /**
- * The checks `oms up` needs to pass before it starts anything, limited to the components it
- * would start (`only` plus their dependencies). Ports held by this stack's own running
+ * The checks `oms up` needs to pass before it starts anything with the local runtime, limited
+ * to the components it would start (`only` plus their dependencies). Ports held by this stack's own running
  * components pass, so a rerun on a running stack is not stopped. Fast (well under a second
  * on a warm machine): no Docker, no network beyond local bind probes.
  */
@@ -103,12 +108,14 @@ export function preflightError(results: CheckResult[], command = 'oms up'): Prer
 }
 
 /**
- * Runs {@link preflight}, prints its warnings, and throws the {@link preflightError} when a
+ * Runs {@link preflight}, names its warnings in one line, and throws the {@link preflightError} when a
  * check failed. What `oms up` and `oms reset` call before their first step.
  */
 export async function runPreflight(ctx: Context, opts: PreflightOptions = {}, command = 'oms up'): Promise<CheckResult[]> {
   const results = await preflight(ctx, opts);
-  for (const r of results) if (r.status === 'warn') ctx.out.warn(`${r.title}: ${r.detail}`);
+  const warns = results.filter((r) => r.status === 'warn');
+  // One line, not the details: a tolerated warning (vm.max_map_count) must not bury every `up`.
+  if (warns.length > 0) ctx.out.info(`preflight: ${warns.length} warning(s): ${warns.map((r) => r.title).join('; ')} (\`oms doctor\` explains)`);
   const err = preflightError(results, command);
   if (err) throw err;
   return results;

@@ -1,0 +1,127 @@
+/**
+ * The compose CLI (`docker compose` v2, else `docker-compose` 1.29) on compose/: which files,
+ * which environment (the CLI's resolved ports and image names), one invocation at a time.
+ */
+import path from 'node:path';
+import { execa } from 'execa';
+import type { OmsConfig } from '../../config.js';
+import { ExternalError, PrereqError } from '../../errors.js';
+import { isPullFailure, OFFLINE_HINT } from './client.js';
+
+export interface ComposeCli {
+  /** Program and leading arguments: ['docker', 'compose'] or ['docker-compose']. */
+  argv: string[];
+  version: string;
+}
+
+/** Finds compose: OMS_COMPOSE (e.g. "docker-compose") when set, else `docker compose`, else `docker-compose`. */
+export async function findCompose(env: NodeJS.ProcessEnv): Promise<ComposeCli | undefined> {
+  const candidates = env.OMS_COMPOSE ? [env.OMS_COMPOSE.split(/\s+/).filter(Boolean)] : [['docker', 'compose'], ['docker-compose']];
+  for (const argv of candidates) {
+    const res = await execa(argv[0]!, [...argv.slice(1), 'version', '--short'], { reject: false, timeout: 15_000, env }).catch(() => undefined);
+    if (res && res.exitCode === 0 && /^v?\d+\.\d+/.test(res.stdout.trim())) return { argv, version: res.stdout.trim().replace(/^v/, '') };
+  }
+  return undefined;
+}
+
+export async function requireCompose(env: NodeJS.ProcessEnv): Promise<ComposeCli> {
+  const cli = await findCompose(env);
+  if (!cli) {
+    throw new PrereqError('the docker runtime needs Docker Compose: neither `docker compose` nor `docker-compose` works', {
+      hint: 'install the compose plugin (apt-get install docker-compose-plugin from Docker\'s repository) or docker-compose (Debian: apt-get install docker-compose), or use `--runtime local`',
+    });
+  }
+  return cli;
+}
+
+/** compose/docker-compose.yml, plus the override that selects the offline-built images. */
+export function composeFiles(repoRoot: string, offline: boolean): string[] {
+  const dir = path.join(repoRoot, 'compose');
+  return [path.join(dir, 'docker-compose.yml'), ...(offline ? [path.join(dir, 'docker-compose.offline.yml')] : [])];
+}
+
+/** Compose variables for each port setting (the same OMS_PORT_* names the CLI reads). */
+export const PORT_VARIABLES: Record<keyof OmsConfig['ports'], string | null> = {
+  customers: 'OMS_PORT_CUSTOMERS',
+  products: 'OMS_PORT_PRODUCTS',
+  orders: 'OMS_PORT_ORDERS',
+  ordersStream: 'OMS_PORT_ORDERS_STREAM',
+  ordersGraph: 'OMS_PORT_ORDERS_GRAPH',
+  kafka: 'OMS_PORT_KAFKA',
+  kafkaController: 'OMS_PORT_KAFKA_CONTROLLER',
+  connect: 'OMS_PORT_CONNECT',
+  mysql: 'OMS_PORT_MYSQL',
+  postgres: 'OMS_PORT_POSTGRES',
+  elasticsearch: 'OMS_PORT_ELASTICSEARCH',
+  // Elasticsearch's transport stays inside the network.
+  elasticsearchTransport: null,
+};
+
+/**
+ * The variables compose interpolates, from the CLI's resolved config (so oms.config.json and
+ * flags apply too) and the image names of the plan. Other OMS_* variables of the caller's
+ * environment (heaps, bind address) pass through untouched.
+ */
+export function composeEnv(input: { config: OmsConfig; version: string; images: Partial<Record<'kafka' | 'connect' | 'elasticsearch' | 'mariadb' | 'postgres', string>> }): Record<string, string> {
+  const env: Record<string, string> = { OMS_VERSION: input.version, OMS_LOG_LEVEL: input.config.logLevel };
+  for (const [key, variable] of Object.entries(PORT_VARIABLES)) {
+    if (variable) env[variable] = String(input.config.ports[key as keyof OmsConfig['ports']]);
+  }
+  const names: Record<string, string> = { kafka: 'OMS_KAFKA_IMAGE', connect: 'OMS_CONNECT_IMAGE', elasticsearch: 'OMS_ELASTICSEARCH_IMAGE', mariadb: 'OMS_MARIADB_IMAGE', postgres: 'OMS_POSTGRES_IMAGE' };
+  for (const [id, ref] of Object.entries(input.images)) if (ref) env[names[id]!] = ref;
+  return env;
+}
+
+/** Host ports each compose service publishes (for the free-port check before it starts). */
+export function publishedPorts(config: OmsConfig): Record<string, number[]> {
+  const p = config.ports;
+  return {
+    mariadb: [p.mysql],
+    postgres: [p.postgres],
+    elasticsearch: [p.elasticsearch],
+    kafka: [p.kafka, p.kafkaController],
+    connect: [p.connect],
+    customers: [p.customers],
+    products: [p.products],
+    orders: [p.orders],
+    'orders-stream': [p.ordersStream],
+    'orders-graph': [p.ordersGraph],
+  };
+}
+
+export interface ComposeProject {
+  cli: ComposeCli;
+  project: string;
+  files: string[];
+  env: Record<string, string>;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `compose -p <project> -f … <args>`; one invocation at a time (parallel `up`s of one
+ * project race on creating its network). Failures carry compose's last lines.
+ */
+export async function compose(p: ComposeProject, args: string[], opts: { timeoutMs?: number } = {}): Promise<string> {
+  const run = async () => {
+    const full = [...p.cli.argv.slice(1), '-p', p.project, ...p.files.flatMap((f) => ['-f', f]), ...args];
+    const res = await execa(p.cli.argv[0]!, full, { reject: false, all: true, env: { ...process.env, ...p.env }, timeout: opts.timeoutMs ?? 10 * 60_000 });
+    const output = res.all ?? '';
+    if (res.exitCode !== 0) {
+      const lines = output.split('\n').filter(Boolean);
+      const portTaken = /port is already allocated|address already in use/i.test(output);
+      throw new ExternalError(`\`${p.cli.argv.join(' ')} ${args.join(' ')}\` failed (exit ${res.exitCode ?? 'killed'})`, {
+        details: lines.slice(-20),
+        hint: isPullFailure(output)
+          ? OFFLINE_HINT
+          : portTaken
+            ? 'a published port is taken: stop what holds it, or move ours (e.g. OMS_PORT_KAFKA=19092 oms up)'
+            : 'see the lines above; `oms logs <component>` shows a container\'s output',
+      });
+    }
+    return output;
+  };
+  const next = queue.then(run, run);
+  queue = next.catch(() => undefined);
+  return next;
+}

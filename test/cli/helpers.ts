@@ -1,0 +1,175 @@
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { z } from 'zod';
+
+export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+/** The built CLI, run as a user runs it (bin/oms execs exactly this after its build check). */
+export const CLI = join(REPO_ROOT, 'cli', 'dist', 'index.js');
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  cwd?: string;
+  /** Pin the CLI and everything it starts to these CPUs (`taskset -c`), to slow a start down on purpose. */
+  cpus?: string;
+}
+
+/**
+ * Runs the real CLI in a child process, in CI mode (plain lines, no colours), with stdin
+ * not a terminal. Never rejects: tests look at exitCode, stdout and stderr.
+ */
+export interface RunResult {
+  /** null only when the CLI was killed (timeout). */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** Wall-clock time of the run. */
+  ms: number;
+}
+
+export async function oms(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now();
+  const [file, argv] = opts.cpus && existsSync('/usr/bin/taskset') ? ['taskset', ['-c', opts.cpus, 'node', CLI, ...args]] : ['node', [CLI, ...args]];
+  const res = await execa(file, argv, {
+    cwd: opts.cwd ?? REPO_ROOT,
+    env: { ...process.env, CI: '1', NO_COLOR: '1', ...opts.env },
+    extendEnv: true,
+    stdin: 'ignore',
+    reject: false,
+    timeout: opts.timeoutMs ?? 120_000,
+  });
+  return { exitCode: res.exitCode ?? null, stdout: String(res.stdout ?? ''), stderr: String(res.stderr ?? ''), ms: Date.now() - started };
+}
+
+/** Default port of each OMS_PORT_* variable (as `oms config` documents them). */
+const DEFAULT_PORTS: Record<string, number> = {
+  OMS_PORT_CUSTOMERS: 3001,
+  OMS_PORT_PRODUCTS: 3002,
+  OMS_PORT_ORDERS: 3003,
+  OMS_PORT_ORDERS_STREAM: 3004,
+  OMS_PORT_ORDERS_GRAPH: 4000,
+  OMS_PORT_KAFKA: 9092,
+  OMS_PORT_KAFKA_CONTROLLER: 9093,
+  OMS_PORT_CONNECT: 8083,
+  OMS_PORT_MYSQL: 3306,
+  OMS_PORT_POSTGRES: 5432,
+  OMS_PORT_ELASTICSEARCH: 9200,
+  OMS_PORT_ELASTICSEARCH_TRANSPORT: 9300,
+};
+
+/**
+ * A second, isolated stack: its own state dir under the temp dir and every port +30000, so
+ * whatever a test starts never touches the shared stack on the default ports.
+ */
+export interface ShiftedStack {
+  stateDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Stops whatever this stack started and deletes its dir. */
+  cleanup(): Promise<void>;
+}
+
+export function shiftedStack(label: string, overrides: Record<string, string> = {}): ShiftedStack {
+  const base = mkdtempSync(join(tmpdir(), `oms-cli-${label}-`));
+  // Elasticsearch and PostgreSQL run as a system user when we are root: it must reach the dir.
+  chmodSync(base, 0o755);
+  const stateDir = join(base, 'state');
+  const env: NodeJS.ProcessEnv = { OMS_STATE_DIR: stateDir, OMS_RUNTIME: 'local' };
+  for (const [k, v] of Object.entries(DEFAULT_PORTS)) env[k] = String(v + 30_000);
+  Object.assign(env, overrides);
+  return {
+    stateDir,
+    env,
+    async cleanup() {
+      if (existsSync(join(stateDir, 'run'))) await oms(['down', '--volumes'], { env, timeoutMs: 180_000 });
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+/** pid files the runtime wrote under a state dir (one per component it started). */
+export function pidFiles(stateDir: string): string[] {
+  const run = join(stateDir, 'run');
+  return existsSync(run) ? readdirSync(run).filter((f) => f.endsWith('.pid')) : [];
+}
+
+/** The one JSON document `--json` prints on stdout. */
+export function parseJson(stdout: string): unknown {
+  return JSON.parse(stdout) as unknown;
+}
+
+// ---- the documented --json shapes (docs/cli.md) ----
+
+export const errorEnvelope = z
+  .object({
+    ok: z.literal(false),
+    command: z.string().min(1),
+    error: z.object({ message: z.string().min(1), hint: z.string().nullable(), exitCode: z.number().int().min(1).max(3), details: z.array(z.string()) }),
+    steps: z.array(z.unknown()).optional(),
+  })
+  .strict();
+
+export function okEnvelope<T extends z.ZodType>(command: string, data: T) {
+  return z.object({ ok: z.boolean(), command: z.literal(command), data }).strict();
+}
+
+export const stepResult = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(['ok', 'failed', 'skipped']),
+  ms: z.number().int().min(0),
+  outcome: z.string().optional(),
+  error: z.string().optional(),
+});
+
+export const connectorState = z.object({
+  name: z.string(),
+  state: z.string(),
+  tasks: z.array(z.object({ id: z.number().int(), state: z.string(), trace: z.string().optional() })),
+  trace: z.string().optional(),
+  healthy: z.boolean(),
+});
+
+export const schemas = {
+  config: z.object({
+    file: z.string().nullable(),
+    settings: z.array(z.object({ key: z.string(), value: z.union([z.string(), z.number(), z.boolean()]), source: z.enum(['flag', 'env', 'file', 'default']), env: z.string().startsWith('OMS_'), doc: z.string() })).min(1),
+  }),
+  topicsList: z.object({
+    topics: z.array(
+      z.object({
+        topic: z.string(),
+        exists: z.boolean(),
+        partitions: z.number().int().nullable(),
+        cleanupPolicy: z.string().nullable(),
+        config: z.record(z.string(), z.string()),
+        offsets: z.array(z.object({ partition: z.number().int(), low: z.string(), high: z.string() })),
+        records: z.number().int().min(0),
+      }),
+    ),
+  }),
+  connectorsStatus: z.object({ connectors: z.array(connectorState) }),
+  connectorsSubmit: z.object({
+    dryRun: z.boolean(),
+    connectors: z.array(z.object({ name: z.string(), action: z.enum(['created', 'updated', 'unchanged', 'would-create', 'would-update']), changes: z.array(z.object({ key: z.string(), from: z.string().optional(), to: z.string().optional() })) })),
+  }),
+  status: z.object({
+    runtime: z.enum(['local', 'docker']),
+    components: z.array(
+      z.object({ id: z.string(), kind: z.string(), state: z.enum(['ready', 'running', 'stopped', 'external']), pid: z.number().int().nullable(), url: z.string(), detail: z.string().nullable() }),
+    ),
+    connectors: z.array(connectorState).nullable(),
+    lag: z.object({ group: z.string(), total: z.number().int(), partitions: z.array(z.object({ topic: z.string(), partition: z.number().int(), lag: z.number().int() })) }).nullable(),
+    healthy: z.boolean(),
+  }),
+  doctor: z.object({
+    checks: z
+      .array(z.object({ id: z.string(), title: z.string(), status: z.enum(['ok', 'warn', 'fail']), detail: z.string(), fix: z.string().nullable() }).strict())
+      .min(1)
+      .refine((checks) => checks.every((c) => c.status === 'ok' || c.fix), { message: 'every warn/fail check carries a fix' }),
+  }),
+  report: z.object({ path: z.string(), bytes: z.number().int().positive(), files: z.array(z.object({ name: z.string(), bytes: z.number().int().min(0), error: z.string().nullable() })) }),
+  up: z.object({ runtime: z.enum(['local', 'docker']), totalMs: z.number().int(), steps: z.array(stepResult), endpoints: z.record(z.string(), z.unknown()) }),
+};
