@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
 import type { Context } from '../context.js';
 import { ExternalError } from '../errors.js';
-import type { Step, StepResult } from '../output.js';
+import { StepFailure, type Step, type StepResult } from '../output.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
 import { runtimeFor, localSettingsFor, SERVICE_NAMES, stackFor, type Stack } from '../lib/stack.js';
 import { runPreflight } from '../lib/doctor/index.js';
@@ -133,6 +134,13 @@ export function upSteps(ctx: Context, plan: UpPlan, stack?: Stack): Step[] {
   return steps;
 }
 
+/** Keeps the last `up`'s step timings in the state dir, for `oms report` (CI artifacts). */
+async function recordSteps(ctx: Context, runtime: string, started: number, steps: StepResult[], error?: string): Promise<void> {
+  const file = join(ctx.loaded.config.stateDir, 'last-up.json');
+  const doc = { at: new Date(started).toISOString(), runtime, totalMs: Date.now() - started, ok: error === undefined, ...(error ? { error } : {}), steps };
+  await mkdir(dirname(file), { recursive: true }).then(() => writeFile(file, `${JSON.stringify(doc, null, 2)}\n`)).catch(() => undefined);
+}
+
 /** `oms up`: everything, idempotently; a second run on a running stack changes nothing. */
 export const upCommand = defineCommand({
   path: 'up',
@@ -158,7 +166,14 @@ export const upCommand = defineCommand({
     // Doctor's checks first: a taken port, a missing Java or binary stops `up` before anything starts.
     if (stack.kind === 'local') await runPreflight(ctx, opts.only ? { only: opts.only } : {});
     const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed }, stack);
-    const results: StepResult[] = await ctx.out.runSteps(steps, ctx.signal);
+    let results: StepResult[];
+    try {
+      results = await ctx.out.runSteps(steps, ctx.signal);
+    } catch (err) {
+      if (err instanceof StepFailure) await recordSteps(ctx, stack.kind, started, err.results, err.step.error);
+      throw err;
+    }
+    await recordSteps(ctx, stack.kind, started, results);
     const endpoints = endpointsFor(ctx.loaded.config);
     const totalMs = Date.now() - started;
     return {
