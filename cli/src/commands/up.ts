@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
 import type { Context } from '../context.js';
-import { ExternalError } from '../errors.js';
+import { ExternalError, PrereqError } from '../errors.js';
 import { StepFailure, type Step, type StepResult } from '../output.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
 import { runtimeFor, localSettingsFor, SERVICE_NAMES, stackFor, type Stack } from '../lib/stack.js';
@@ -163,6 +163,10 @@ export const upCommand = defineCommand({
   run: async (opts, ctx) => {
     const started = Date.now();
     const stack = await stackFor(ctx, { offline: opts.offline });
+    if (stack.kind === 'local' && ctx.loaded.config.mysqlFlavor !== 'mariadb') {
+      // The connector templates know the MySQL connector, but Debian ships no MySQL server to run.
+      throw new PrereqError('the local runtime runs MariaDB (Debian packages no MySQL server)', { hint: 'unset OMS_MYSQL_FLAVOR (or set it to mariadb)' });
+    }
     // Doctor's checks first: a taken port, a missing Java or binary stops `up` before anything starts.
     if (stack.kind === 'local') await runPreflight(ctx, opts.only ? { only: opts.only } : {});
     const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed }, stack);

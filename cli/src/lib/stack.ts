@@ -109,7 +109,7 @@ async function dockerStack(ctx: Context, f: DockerFacts, askedOffline: boolean):
     });
   }
   if (ctx.loaded.config.mysqlFlavor !== 'mariadb') {
-    throw new PrereqError('the docker runtime runs MariaDB only', { hint: 'unset OMS_MYSQL_FLAVOR (or set it to mariadb), or use `--runtime local` for MySQL' });
+    throw new PrereqError('the docker runtime runs MariaDB only', { hint: 'unset OMS_MYSQL_FLAVOR (or set it to mariadb)' });
   }
   const offline = await chooseOffline(askedOffline || ctx.loaded.config.docker.offline, {
     projectUsesOfflineImages: async () => {
