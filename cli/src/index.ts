@@ -98,5 +98,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     }
   });
   const code = await main({ argv: process.argv.slice(2), signal: controller.signal });
-  process.exitCode = interrupted > 0 && code === 0 ? 130 : code;
+  // Interrupted runs exit 130 (128 + SIGINT), as shells expect, whatever the command made of it.
+  process.exitCode = interrupted > 0 ? 130 : code;
 }
