@@ -1,6 +1,6 @@
 /**
  * Failures that must explain themselves, on an isolated stack (own state dir, every port
- * +30000) that each test stops and deletes afterwards.
+ * +23000) that each test stops and deletes afterwards.
  */
 import net from 'node:net';
 import { execa } from 'execa';

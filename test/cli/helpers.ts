@@ -61,7 +61,7 @@ const DEFAULT_PORTS: Record<string, number> = {
 };
 
 /**
- * A second, isolated stack: its own state dir under the temp dir and every port +30000, so
+ * A second, isolated stack: its own state dir under the temp dir and every port +23000, so
  * whatever a test starts never touches the shared stack on the default ports.
  */
 export interface ShiftedStack {
@@ -71,13 +71,20 @@ export interface ShiftedStack {
   cleanup(): Promise<void>;
 }
 
+/**
+ * +23000 keeps every shifted port (the highest, 9300, becomes 32300) below Linux's ephemeral
+ * range (32768+): a port there can be taken at any moment as the local end of an outgoing
+ * connection, which made a shifted Kafka or Elasticsearch port randomly "in use".
+ */
+const SHIFT = 23_000;
+
 export function shiftedStack(label: string, overrides: Record<string, string> = {}): ShiftedStack {
   const base = mkdtempSync(join(tmpdir(), `oms-cli-${label}-`));
   // Elasticsearch and PostgreSQL run as a system user when we are root: it must reach the dir.
   chmodSync(base, 0o755);
   const stateDir = join(base, 'state');
   const env: NodeJS.ProcessEnv = { OMS_STATE_DIR: stateDir, OMS_RUNTIME: 'local' };
-  for (const [k, v] of Object.entries(DEFAULT_PORTS)) env[k] = String(v + 30_000);
+  for (const [k, v] of Object.entries(DEFAULT_PORTS)) env[k] = String(v + SHIFT);
   Object.assign(env, overrides);
   return {
     stateDir,

@@ -1,5 +1,5 @@
 /**
- * `oms reset --yes` on an isolated stack (own state dir, ports +30000): the first run starts
+ * `oms reset --yes` on an isolated stack (own state dir, ports +23000): the first run starts
  * it from nothing, the second wipes a running stack and brings it back seeded. About a
  * minute and a half; the stack is stopped and deleted afterwards.
  */
