@@ -1,4 +1,5 @@
 import type { OmsConfig } from '../config.js';
+import { STACK_CREDENTIALS } from './runtime/settings.js';
 
 /**
  * Where each part of the stack answers, from the host's point of view. Both runtimes
@@ -20,8 +21,8 @@ export function endpointsFor(config: OmsConfig): Endpoints {
     kafkaBrokers: [`${host}:${config.ports.kafka}`],
     connectUrl: url(config.ports.connect),
     elasticsearchUrl: url(config.ports.elasticsearch),
-    mysql: { host, port: config.ports.mysql, user: 'oms', password: 'oms', cdcUser: 'debezium', cdcPassword: 'dbz' },
-    postgres: { host, port: config.ports.postgres, user: 'oms', password: 'oms', database: 'orders_graph' },
+    mysql: { host, port: config.ports.mysql, ...STACK_CREDENTIALS.mysql },
+    postgres: { host, port: config.ports.postgres, ...STACK_CREDENTIALS.postgres },
     services: {
       customers: url(config.ports.customers),
       products: url(config.ports.products),

@@ -1,4 +1,7 @@
 import mysql, { type Pool } from 'mysql2/promise';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { envPort } from './config.js';
 
 /** Where a service's MySQL/MariaDB database lives; `database` is created when missing. */
 export interface MysqlTarget {
@@ -64,4 +67,44 @@ export function createMysqlPool(target: MysqlTarget): Pool {
 /** Runs idempotent DDL statements in order; safe at every start. */
 export async function migrateMysql(pool: Pool, ddl: readonly string[]): Promise<void> {
   for (const statement of ddl) await pool.query(statement);
+}
+
+/** The MYSQL_* variables of a service whose own database is `database` by default. */
+export function mysqlEnv(database: string) {
+  return {
+    MYSQL_HOST: z.string().min(1).default('127.0.0.1'),
+    MYSQL_PORT: envPort(3306),
+    MYSQL_USER: z.string().min(1).default('oms'),
+    MYSQL_PASSWORD: z.string().default('oms'),
+    // The database name becomes an identifier in CREATE DATABASE, so keep it to a safe alphabet.
+    MYSQL_DATABASE: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{1,64}$/, 'letters, digits and underscores only')
+      .default(database),
+  };
+}
+
+/** The target described by parsed {@link mysqlEnv} variables. */
+export function mysqlTarget(config: { MYSQL_HOST: string; MYSQL_PORT: number; MYSQL_USER: string; MYSQL_PASSWORD: string; MYSQL_DATABASE: string }): MysqlTarget {
+  return { host: config.MYSQL_HOST, port: config.MYSQL_PORT, user: config.MYSQL_USER, password: config.MYSQL_PASSWORD, database: config.MYSQL_DATABASE };
+}
+
+// `oms up` may start a service while MariaDB is still booting; wait this long for it.
+const DATABASE_WAIT_MS = 30_000;
+
+/**
+ * A service's start-up against its database: create it if missing (waiting for a booting
+ * server), open the pool, apply the idempotent DDL. An unreachable server is logged and exits 1.
+ */
+export async function openMysql(target: MysqlTarget, ddl: readonly string[], logger: Logger): Promise<Pool> {
+  try {
+    await ensureDatabase(target, { waitMs: DATABASE_WAIT_MS });
+  } catch (err) {
+    logger.fatal({ err, host: target.host, port: target.port }, `cannot reach MariaDB at ${target.host}:${target.port}`);
+    process.exit(1);
+  }
+  const pool = createMysqlPool(target);
+  await migrateMysql(pool, ddl);
+  logger.info({ database: target.database }, 'schema ready');
+  return pool;
 }

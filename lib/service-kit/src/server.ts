@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { ConfigError } from './config.js';
 
 export interface ServeOptions {
   app: Express;
@@ -51,4 +52,16 @@ export async function serve({ app, port, host, logger, close, shutdownTimeoutMs 
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   return server;
+}
+
+/**
+ * Runs a service's `main`; a start-up failure exits 1. A bad environment is the operator's
+ * to fix, so it prints the list of problems, not a stack.
+ */
+export function runMain(service: string, main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    if (err instanceof ConfigError) console.error(`${service}: ${err.message}`);
+    else console.error(`${service}: failed to start:`, err);
+    process.exit(1);
+  });
 }

@@ -1,4 +1,4 @@
-import { envPort, loadEnv } from '@oms/service-kit';
+import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
 import { z } from 'zod';
 
 /** Every variable orders-graph reads; the single place that touches `process.env`. */
@@ -10,7 +10,7 @@ export const ordersGraphEnvSchema = z.object({
   PG_USER: z.string().min(1).default('oms'),
   PG_PASSWORD: z.string().default('oms'),
   PG_DATABASE: z.string().min(1).max(63).default('orders_graph'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: envLogLevel(),
 });
 
 /** Parsed, frozen configuration of orders-graph. */

@@ -1,8 +1,6 @@
 import { hostname } from 'node:os';
-import { envInt, envPort, loadEnv } from '@oms/service-kit';
+import { envInt, envLogLevel, envPort, loadEnv } from '@oms/service-kit';
 import { z } from 'zod';
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const topic = (fallback: string) => z.string().min(1).default(fallback);
 
@@ -36,7 +34,7 @@ export const ordersStreamEnvSchema = z.object({
   TOPIC_PRODUCTS: topic('products'),
   TOPIC_OUTPUT: topic('orders-graph'),
   TOPIC_DLQ: topic('orders-stream.dlq'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_LEVEL: envLogLevel(),
 });
 
 /** The parsed, frozen environment of orders-stream. */

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, serve } from '@oms/service-kit';
+import { createLogger, runMain, serve } from '@oms/service-kit';
 import { createApp } from './app.js';
 import { loadConfig, streamConfig } from './config.js';
 import { OrdersStreamProcessor } from './kafka/processor.js';
@@ -39,9 +39,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  // Config problems are the operator's to fix: print the list, not a stack.
-  if (err instanceof ConfigError) console.error(`orders-stream: ${err.message}`);
-  else console.error('orders-stream: failed to start:', err);
-  process.exit(1);
-});
+runMain('orders-stream', main);

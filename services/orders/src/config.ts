@@ -1,7 +1,6 @@
-import { envPort, loadEnv } from '@oms/service-kit';
+import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { mysqlEnv } from '@oms/service-kit/mysql';
 import { z } from 'zod';
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 // Trailing slashes are dropped so paths can be appended without doubling them.
 const serviceUrl = (fallback: string) =>
@@ -17,18 +16,10 @@ const serviceUrl = (fallback: string) =>
 export const ordersEnvSchema = z.object({
   PORT: envPort(3003),
   HOST: z.string().min(1).default('127.0.0.1'),
-  MYSQL_HOST: z.string().min(1).default('127.0.0.1'),
-  MYSQL_PORT: envPort(3306),
-  MYSQL_USER: z.string().min(1).default('oms'),
-  MYSQL_PASSWORD: z.string().default('oms'),
-  // The database name becomes an identifier in CREATE DATABASE, so keep it to a safe alphabet.
-  MYSQL_DATABASE: z
-    .string()
-    .regex(/^[A-Za-z0-9_]{1,64}$/, 'letters, digits and underscores only')
-    .default('orders'),
+  ...mysqlEnv('orders'),
   CUSTOMERS_URL: serviceUrl('http://127.0.0.1:3001'),
   PRODUCTS_URL: serviceUrl('http://127.0.0.1:3002'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_LEVEL: envLogLevel(),
 });
 
 /** The parsed, frozen configuration of the orders service. */

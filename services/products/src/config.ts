@@ -1,4 +1,4 @@
-import { envPort, loadEnv } from '@oms/service-kit';
+import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
 import { z } from 'zod';
 
 const BROKER = '[^\\s,:]+:\\d{1,5}';
@@ -37,7 +37,7 @@ export const productsEnvSchema = z.object({
   INDEXER_ENABLED: envBool(true),
   /** How long start-up keeps retrying Elasticsearch and Kafka before exiting 1. */
   STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: envLogLevel(),
 });
 
 /** Parsed, frozen configuration of the products service. */

@@ -18,6 +18,7 @@ export {
 export { runSteps, type RuntimeStep, type RunStepsOptions } from './steps.js';
 export {
   INFRA_COMPONENTS,
+  STACK_CREDENTIALS,
   SERVICE_INFRA_NEEDS,
   commonServiceEnv,
   defaultCacheDir,

@@ -132,6 +132,12 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'oms');
 }
 
+/** The demo's database users, shared by every runtime and by the steps that talk to the stack. */
+export const STACK_CREDENTIALS = {
+  mysql: { user: 'oms', password: 'oms', cdcUser: 'debezium', cdcPassword: 'dbz' },
+  postgres: { user: 'oms', password: 'oms', database: 'orders_graph' },
+} as const;
+
 /** The DESIGN.md defaults: ports, credentials, heaps, state dir `<repo>/.oms/local`. */
 export function defaultLocalSettings(repoRoot: string = findRepoRoot()): LocalSettings {
   return {
@@ -148,8 +154,8 @@ export function defaultLocalSettings(repoRoot: string = findRepoRoot()): LocalSe
       kafkaController: 9093,
       connect: 8083,
     },
-    mysql: { user: 'oms', password: 'oms', cdcUser: 'debezium', cdcPassword: 'dbz' },
-    postgres: { user: 'oms', password: 'oms', database: 'orders_graph', databases: ['oms', 'orders_graph'] },
+    mysql: { ...STACK_CREDENTIALS.mysql },
+    postgres: { ...STACK_CREDENTIALS.postgres, databases: ['oms', STACK_CREDENTIALS.postgres.database] },
     heap: { elasticsearch: '384m', kafka: '512m', connect: '512m' },
     readyTimeoutMs: {
       mariadb: 60_000,
