@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
 import type { Context } from '../context.js';
@@ -24,8 +25,6 @@ interface CustomerResource {
   email: string;
   addresses: Array<{ id: string }>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `fn` over items with at most `limit` in flight. */
 async function pool<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {

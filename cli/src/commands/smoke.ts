@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { z } from 'zod';
@@ -40,8 +41,6 @@ interface GraphOrder {
   customer: { id: string; email: string };
   items: Array<{ sku: string; unitPrice: number; quantity: number; deliveryAddress: { id: string } | null }>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Watches topics from their current end for records whose key mentions an id; resolves timestamps. */
 class TopicWatch {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -16,8 +17,6 @@ import { submitConnectors } from './connectors/submit.js';
 import { connectorStates, renderStates } from './connectors/status.js';
 import { describeSeed, runSeed } from './seed.js';
 import { CheckFailedError } from '../errors.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until every connector and task is RUNNING (a fresh connector takes a few seconds to start its task). */
 async function waitConnectorsRunning(ctx: Context, names: string[], timeoutMs: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ExternalError } from '../errors.js';
 
 export interface ConnectorStatus {
@@ -6,8 +7,6 @@ export interface ConnectorStatus {
   tasks: Array<{ id: number; state: string; worker_id?: string; trace?: string }>;
   type?: string;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A small Kafka Connect REST client. Connect answers 409 while its workers rebalance;

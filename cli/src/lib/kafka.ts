@@ -48,7 +48,8 @@ export async function withProducer<T>(brokers: string[], fn: (producer: Producer
   }
 }
 
-const TOPIC_RESOURCE = 2; // kafkajs ConfigResourceTypes.TOPIC
+/** kafkajs' ConfigResourceTypes.TOPIC (its enum is not reachable as an ESM named export). */
+export const TOPIC_RESOURCE = 2;
 
 /** Partitions and (non-default) configs of the named topics that exist. */
 export async function describeTopics(admin: Admin, names: string[]): Promise<ExistingTopic[]> {

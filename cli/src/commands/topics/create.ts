@@ -2,10 +2,8 @@ import { z } from 'zod';
 import { defineCommand } from '../../command.js';
 import { CheckFailedError } from '../../errors.js';
 import { endpointsFor } from '../../lib/endpoints.js';
-import { describeTopics, withAdmin } from '../../lib/kafka.js';
+import { TOPIC_RESOURCE, describeTopics, withAdmin } from '../../lib/kafka.js';
 import { DESIRED_TOPICS, planTopics, type TopicAction } from '../../lib/topics.js';
-
-const TOPIC_RESOURCE = 2;
 
 /** Applies the topic plan; refused topics are reported and fail the command after the rest is done. */
 export async function ensureTopics(brokers: string[], dryRun: boolean): Promise<TopicAction[]> {
