@@ -8,9 +8,16 @@ import { runLogged } from '../exec.js';
 import { probeKafka } from '../probes.js';
 import { kafkaJvmArgs, kafkaServerProperties } from '../templates.js';
 
-/** A Kafka cluster id: 16 random bytes, base64url without padding (Kafka's Uuid format). */
-export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A Kafka cluster id: 16 random bytes, base64url without padding (Kafka's Uuid format). Never
+ * one starting with "-": the storage tool would read `--cluster-id -Abc…` as an option (Kafka's
+ * own Uuid.randomUuid skips those for the same reason).
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Kafka in KRaft mode, broker and controller in one JVM, storage formatted once. */
