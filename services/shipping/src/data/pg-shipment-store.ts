@@ -3,7 +3,7 @@ import { extendStream, summarize, type ShipmentListQuery, type ShipmentStore, ty
 import type { ShipmentEvent } from '../domain/shipment.js';
 import { PgEventStore } from './event-store.js';
 import { shipmentOutbox, toRecordedShipmentEvent } from './shipment-codec.js';
-import { listShipments, upsertShipmentRows } from './shipment-projection.js';
+import { listShipments, replayShipmentProjection, upsertShipmentRows } from './shipment-projection.js';
 
 /**
  * {@link ShipmentStore} on PostgreSQL: one stream per order in the event store, its outbox rows
@@ -39,6 +39,10 @@ export class PgShipmentStore implements ShipmentStore {
 
   list(query: ShipmentListQuery) {
     return listShipments(this.pool, query);
+  }
+
+  replayProjection() {
+    return replayShipmentProjection(this.pool);
   }
 
   async ping(): Promise<void> {

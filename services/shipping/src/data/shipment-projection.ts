@@ -1,5 +1,13 @@
 import type pg from 'pg';
-import { extendStream, summarize, type ShipmentListQuery, type ShipmentStream, type ShipmentSummary } from '../domain/shipping.js';
+import {
+  extendStream,
+  summarize,
+  type ProjectionDifference,
+  type ReplayReport,
+  type ShipmentListQuery,
+  type ShipmentStream,
+  type ShipmentSummary,
+} from '../domain/shipping.js';
 import { shipmentStatusSchema } from '../domain/shipment.js';
 import { readEventsInStreamOrder, type Queryable, type StreamCursor } from './event-store.js';
 import { toRecordedShipmentEvent } from './shipment-codec.js';
@@ -61,25 +69,6 @@ export async function listShipments(db: Queryable, query: ShipmentListQuery): Pr
     db.query<{ total: number }>('SELECT count(*)::int AS total FROM shipments WHERE ($1::text IS NULL OR status = $1)', [status]),
   ]);
   return { items: page.rows.map(toSummary), total: count.rows[0]?.total ?? 0 };
-}
-
-/** One order whose live projection row differs from the rebuilt one (`null`: no row on that side). */
-export interface ProjectionDifference {
-  orderId: string;
-  live: ShipmentSummary | null;
-  rebuilt: ShipmentSummary | null;
-}
-
-/** What a replay did and whether the rebuilt projection equals the one it replaced. */
-export interface ReplayReport {
-  streams: number;
-  events: number;
-  /** True when every rebuilt row equals the live row it replaced, and no row is missing on either side. */
-  equal: boolean;
-  differenceCount: number;
-  /** The first differences, by order id. */
-  differences: ProjectionDifference[];
-  durationMs: number;
 }
 
 export interface ReplayOptions {

@@ -8,7 +8,7 @@ import {
   SHIPMENT_EVENT_TYPES,
   shipmentStatusSchema,
 } from './shipment.js';
-import type { RecordedShipmentEvent, ShipmentChange, ShipmentStream, ShipmentSummary } from './shipping.js';
+import type { RecordedShipmentEvent, ReplayReport, ShipmentChange, ShipmentStream, ShipmentSummary } from './shipping.js';
 
 /**
  * The shipping REST contract. Request bodies are the domain's command schemas plus
@@ -73,6 +73,25 @@ export const shipmentPageSchema = z.object({
   offset: z.number().int(),
 });
 export type ShipmentPage = z.infer<typeof shipmentPageSchema>;
+
+/** `POST /projections/shipments/replay`: what the rebuild did and whether it matched the live rows. */
+export const replayReportSchema = z.object({
+  streams: z.number().int(),
+  events: z.number().int(),
+  equal: z.boolean(),
+  differenceCount: z.number().int(),
+  differences: z.array(
+    z.object({ orderId: z.string(), live: z.object(summaryShape).nullable(), rebuilt: z.object(summaryShape).nullable() }),
+  ),
+  durationMs: z.number().int(),
+});
+export type ReplayReportView = z.infer<typeof replayReportSchema>;
+
+/** The API view of a replay report. */
+export function toReplayReportView(report: ReplayReport): ReplayReportView {
+  const row = (summary: ShipmentSummary | null) => (summary ? toSummaryView(summary) : null);
+  return { ...report, differences: report.differences.map((d) => ({ orderId: d.orderId, live: row(d.live), rebuilt: row(d.rebuilt) })) };
+}
 
 const historyEntry = (e: RecordedShipmentEvent): ShipmentView['history'][number] => ({
   version: e.version,

@@ -50,8 +50,32 @@ export interface ShipmentStore {
   append(stream: ShipmentStream, events: ShipmentEvent[]): Promise<ShipmentStream>;
   /** Shipments from the projection, most recently changed first. */
   list(query: ShipmentListQuery): Promise<{ items: ShipmentSummary[]; total: number }>;
+  /**
+   * Rebuilds the projection from the events and reports whether the rebuilt rows equal the
+   * live ones they replace (the events are the truth, so the rebuilt rows stay either way).
+   */
+  replayProjection(): Promise<ReplayReport>;
   /** Resolves when the storage answers; used by `/health`. */
   ping(): Promise<void>;
+}
+
+/** One order whose live projection row differs from the rebuilt one (`null`: no row on that side). */
+export interface ProjectionDifference {
+  orderId: string;
+  live: ShipmentSummary | null;
+  rebuilt: ShipmentSummary | null;
+}
+
+/** What a replay did and whether the rebuilt projection equals the one it replaced. */
+export interface ReplayReport {
+  streams: number;
+  events: number;
+  /** True when every rebuilt row equals the live row it replaced, and no row is missing on either side. */
+  equal: boolean;
+  differenceCount: number;
+  /** The first differences, by order id. */
+  differences: ProjectionDifference[];
+  durationMs: number;
 }
 
 /** The stream that results from appending recorded events to a loaded one. */

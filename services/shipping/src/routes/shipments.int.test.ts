@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { PgShipmentStore } from '../data/pg-shipment-store.js';
-import { shipmentPageSchema, shipmentViewSchema } from '../domain/shipment-api.js';
+import { replayReportSchema, shipmentPageSchema, shipmentViewSchema } from '../domain/shipment-api.js';
 import { requestShipment } from '../domain/shipping.js';
 import { freshDatabase } from '../test-support/database.js';
 
@@ -261,5 +261,24 @@ describe('GET /health', () => {
     const res = await http.get('/health');
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ status: 'ok', checks: { postgres: { ok: true } } });
+  });
+});
+
+describe('POST /projections/shipments/replay', () => {
+  it('when the projection matches the events, then the rebuild reports equal with the stream and event counts', async () => {
+    const res = await http.post('/projections/shipments/replay');
+    expect(res.status).toBe(200);
+    const report = replayReportSchema.parse(res.data);
+    const { rows } = await pool.query('SELECT count(DISTINCT stream_id)::int AS streams, count(*)::int AS events FROM events');
+    expect(report).toMatchObject({ equal: true, differenceCount: 0, differences: [], streams: rows[0].streams, events: rows[0].events });
+  });
+
+  it('when a projection row was altered, then the report names it with both sides and the row is repaired', async () => {
+    const orderId = await requestedOrder();
+    await pool.query(`UPDATE shipments SET status = 'delivered' WHERE order_id = $1`, [orderId]);
+    const res = await http.post('/projections/shipments/replay');
+    expect(res.status).toBe(200);
+    expect(res.data).toMatchObject({ equal: false, differenceCount: 1, differences: [{ orderId, live: { status: 'delivered' }, rebuilt: { status: 'requested', version: 1 } }] });
+    expect((await http.get(`/shipments`, { params: { status: 'delivered', limit: 100 } })).data.items.map((s: { orderId: string }) => s.orderId)).not.toContain(orderId);
   });
 });

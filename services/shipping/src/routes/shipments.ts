@@ -7,6 +7,7 @@ import {
   listShipmentsQuerySchema,
   shipmentPathSchema,
   toCommand,
+  toReplayReportView,
   toShipmentView,
   toSummaryView,
   type ShipmentPage,
@@ -42,6 +43,11 @@ export function shipmentsRouter(store: ShipmentStore): Router {
       res.json(toShipmentView(await changeShipment(store, orderId, command, expectedVersion)));
     });
   }
+
+  // `oms shipping replay` calls this: the CLI talks to endpoints, never to a service's database.
+  router.post('/projections/shipments/replay', async (_req, res) => {
+    res.json(toReplayReportView(await store.replayProjection()));
+  });
 
   return router;
 }

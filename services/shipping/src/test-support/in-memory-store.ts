@@ -5,6 +5,7 @@ import {
   extendStream,
   summarize,
   type RecordedShipmentEvent,
+  type ReplayReport,
   type ShipmentListQuery,
   type ShipmentStore,
   type ShipmentStream,
@@ -50,6 +51,11 @@ export class InMemoryShipmentStore implements ShipmentStore {
       .filter((row) => status === undefined || row.status === status)
       .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || a.orderId.localeCompare(b.orderId));
     return { items: all.slice(offset, offset + limit), total: all.length };
+  }
+
+  async replayProjection(): Promise<ReplayReport> {
+    // The use cases never replay; the real rebuild is tested in shipment-projection.int.test.ts.
+    throw new Error('InMemoryShipmentStore does not replay');
   }
 
   async ping(): Promise<void> {}
