@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { changeArb } from '../test-support/arbitraries.js';
 import {
-  ALLOWED_FROM,
   decide,
   evolve,
   foldShipment,
@@ -11,6 +12,7 @@ import {
   type Shipment,
   type ShipmentCommand,
   type ShipmentEvent,
+  type ShipmentState,
   type ShipmentStatus,
 } from './shipment.js';
 
@@ -30,6 +32,14 @@ const historyOf: Record<ShipmentStatus, ShipmentEvent[]> = {
   cancelled: [requested, packed, cancelled],
 };
 const stateOf = (status: ShipmentStatus) => foldShipment(historyOf[status]) as Shipment;
+
+/** The rules, written out again as the specification decide must meet. */
+const RULES: Record<Exclude<ShipmentCommand['type'], 'request'>, ShipmentStatus[]> = {
+  pack: ['requested'],
+  dispatch: ['packed'],
+  deliver: ['dispatched'],
+  cancel: ['requested', 'packed'],
+};
 
 const commands: Record<Exclude<ShipmentCommand['type'], 'request'>, ShipmentCommand> = {
   pack: { type: 'pack' },
@@ -95,12 +105,11 @@ describe('decide', () => {
 
   // Every command against every status: accepted exactly where the rules table says.
   const matrix = Object.keys(commands).flatMap((name) => SHIPMENT_STATUSES.map((status) => [name as keyof typeof commands, status] as const));
-  it.each(matrix)('when %s meets a %s shipment, then it is accepted only if the rules allow it', (name, status) => {
+  it.each(matrix)('when %s meets a %s shipment, then it is accepted exactly when the rules table allows it', (name, status) => {
     const decision = decide(stateOf(status), commands[name]);
-    const allowed = ALLOWED_FROM[name].includes(status);
-    expect(decision.ok).toBe(allowed);
+    expect(decision.ok).toBe(RULES[name].includes(status));
     if (!decision.ok) {
-      expect(decision.rejection).toMatchObject({ code: 'not_allowed', command: name, status, allowedFrom: ALLOWED_FROM[name] });
+      expect(decision.rejection).toMatchObject({ code: 'not_allowed', command: name, status, allowedFrom: RULES[name] });
       expect(decision.rejection.message).toMatch(new RegExp(`^cannot ${name}: `));
     }
   });
@@ -140,6 +149,35 @@ describe('decide', () => {
 
   it('when deliver comes before dispatch, then it is refused as not dispatched yet', () => {
     expect(decide(stateOf('packed'), commands.deliver)).toMatchObject({ ok: false, rejection: { message: 'cannot deliver: the shipment has not been dispatched yet' } });
+  });
+});
+
+describe('decide and evolve together', () => {
+  const commandArb = fc.oneof(changeArb, fc.constant({ type: 'request' as const, orderId: ORDER }));
+
+  it('when any command sequence runs, then only allowed commands append, one request at most, nothing after a final status, and the state is the fold of the events', () => {
+    fc.assert(
+      fc.property(fc.array(commandArb, { maxLength: 30 }), (sequence) => {
+        let state: ShipmentState = null;
+        const history: ShipmentEvent[] = [];
+        for (const command of sequence) {
+          const before = state;
+          const decision = decide(before, command);
+          if (!decision.ok) continue;
+          if (command.type !== 'request' && decision.events.length > 0) {
+            expect(before).not.toBeNull();
+            expect(RULES[command.type]).toContain(before!.status);
+          }
+          if (before?.status === 'delivered' || before?.status === 'cancelled') expect(decision.events).toEqual([]);
+          for (const event of decision.events) state = evolve(state, event);
+          history.push(...decision.events);
+        }
+        expect(history.filter((e) => e.type === 'ShipmentRequested').length).toBeLessThanOrEqual(1);
+        if (history.length > 0) expect(history[0]!.type).toBe('ShipmentRequested');
+        expect(foldShipment(history)).toEqual(state);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
