@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { withTransaction } from './transaction.js';
 
 /** Where to reach PostgreSQL; `database` is the shipping service's own, created when missing. */
 export interface PgConnection {
@@ -70,10 +71,13 @@ export const SHIPMENTS_DDL = `CREATE TABLE IF NOT EXISTS shipments (
   updated_at      TIMESTAMPTZ(3) NOT NULL
 )`;
 
-/** Serves the status filter and the newest-first order of the list. */
-export const SHIPMENTS_INDEX_DDL = 'CREATE INDEX IF NOT EXISTS shipments_status_updated_idx ON shipments (status, updated_at DESC, order_id)';
+/** The newest-first order of the list, with and without the status filter. */
+export const SHIPMENTS_INDEX_DDL = [
+  'CREATE INDEX IF NOT EXISTS shipments_status_updated_idx ON shipments (status, updated_at DESC, order_id)',
+  'CREATE INDEX IF NOT EXISTS shipments_updated_idx ON shipments (updated_at DESC, order_id)',
+];
 
-export const SHIPPING_DDL: readonly string[] = [EVENTS_DDL, ...EVENTS_APPEND_ONLY_DDL, OUTBOX_DDL, SHIPMENTS_DDL, SHIPMENTS_INDEX_DDL];
+export const SHIPPING_DDL: readonly string[] = [EVENTS_DDL, ...EVENTS_APPEND_ONLY_DDL, OUTBOX_DDL, SHIPMENTS_DDL, ...SHIPMENTS_INDEX_DDL];
 
 /** Any constant works; it only has to be the same for every instance of this service. */
 const MIGRATION_LOCK_KEY = 3_006_001;
@@ -103,16 +107,8 @@ export async function ensureDatabase(conn: PgConnection): Promise<boolean> {
 
 /** Applies the idempotent DDL in one transaction; an advisory lock serializes instances starting together. */
 export async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    for (const ddl of SHIPPING_DDL) await client.query(ddl);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  await withTransaction(pool, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    for (const ddl of SHIPPING_DDL) await tx.query(ddl);
+  });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { VersionConflictError } from '../domain/errors.js';
+import { withTransaction, type Queryable } from './transaction.js';
 
 /** An event to append: its type and JSON data. */
 export interface NewEvent {
@@ -29,9 +30,6 @@ export interface OutboxMapping {
 
 /** Runs inside the append's transaction after the events and their outbox rows are written. */
 export type InTransaction = (tx: pg.PoolClient, appended: StoredEvent[]) => Promise<void>;
-
-/** A pool or a client inside a transaction. */
-export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /** The unique constraint on (stream_id, version) in `database.ts`. */
 const STREAM_VERSION_CONSTRAINT = 'events_stream_version_key';
@@ -95,28 +93,25 @@ export class PgEventStore {
    */
   async append(streamId: string, expectedVersion: number, events: readonly NewEvent[], inTransaction?: InTransaction): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    const tx = await this.pool.connect();
     try {
-      await tx.query('BEGIN');
-      const stored = await this.insertEvents(tx, streamId, expectedVersion, events);
-      await this.insertOutboxRows(tx, stored);
-      await inTransaction?.(tx, stored);
-      await tx.query('COMMIT');
-      return stored;
+      return await withTransaction(this.pool, async (tx) => {
+        const stored = await this.insertEvents(tx, streamId, expectedVersion, events);
+        await this.insertOutboxRows(tx, stored);
+        await inTransaction?.(tx, stored);
+        return stored;
+      });
     } catch (err) {
-      await tx.query('ROLLBACK').catch(() => undefined);
       if (isUniqueViolation(err, STREAM_VERSION_CONSTRAINT)) {
         throw new VersionConflictError(streamId, expectedVersion, await this.currentVersion(streamId));
       }
       throw err;
-    } finally {
-      tx.release();
     }
   }
 
   private async insertEvents(tx: pg.PoolClient, streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<StoredEvent[]> {
-    // A gap would make version n+2 insertable while n+1 is missing; refusing a stale
-    // expectedVersion up front keeps the versions dense. The unique constraint catches the rest.
+    // The unique constraint alone would accept a version ahead of the stream and leave a gap;
+    // checking the current version first keeps versions dense. An append that commits between
+    // this check and the insert is caught by the constraint.
     const current = await this.currentVersion(streamId, tx);
     if (current !== expectedVersion) throw new VersionConflictError(streamId, expectedVersion, current);
     const { rows } = await tx.query<EventRow>(

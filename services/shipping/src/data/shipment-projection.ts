@@ -9,7 +9,8 @@ import {
   type ShipmentSummary,
 } from '../domain/shipping.js';
 import { shipmentStatusSchema } from '../domain/shipment.js';
-import { readEventsInStreamOrder, type Queryable, type StreamCursor } from './event-store.js';
+import { readEventsInStreamOrder, type StreamCursor } from './event-store.js';
+import { withTransaction, type Queryable } from './transaction.js';
 import { toRecordedShipmentEvent } from './shipment-codec.js';
 
 interface ShipmentRow {
@@ -90,22 +91,13 @@ export interface ReplayOptions {
  */
 export async function replayShipmentProjection(pool: pg.Pool, { batchSize = 1000, maxDifferences = 20 }: ReplayOptions = {}): Promise<ReplayReport> {
   const started = Date.now();
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
+  const { streams, events, differenceCount, differences } = await withTransaction(pool, async (tx) => {
     await tx.query('LOCK TABLE shipments IN EXCLUSIVE MODE');
     await tx.query('CREATE TEMP TABLE shipments_live ON COMMIT DROP AS SELECT * FROM shipments');
     await tx.query('DELETE FROM shipments');
-    const { streams, events } = await rebuild(tx, batchSize);
-    const { differenceCount, differences } = await compareWithLive(tx, maxDifferences);
-    await tx.query('COMMIT');
-    return { streams, events, equal: differenceCount === 0, differenceCount, differences, durationMs: Date.now() - started };
-  } catch (err) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    tx.release();
-  }
+    return { ...(await rebuild(tx, batchSize)), ...(await compareWithLive(tx, maxDifferences)) };
+  });
+  return { streams, events, equal: differenceCount === 0, differenceCount, differences, durationMs: Date.now() - started };
 }
 
 /** Folds every stream in (stream, version) order, writing a row whenever a stream is complete. */
