@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { chown, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import type { Component } from '../component.js';
+import type { LocalProcess } from '../component.js';
 import type { RuntimeContext } from '../context.js';
 import { runLogged } from '../exec.js';
-import { probePostgres } from '../probes.js';
 import { postgresArgs } from '../templates.js';
 
 const INITIALIZED = '.oms-initialized';
@@ -16,7 +15,7 @@ const INITIALIZED = '.oms-initialized';
  * dir. The app user is the superuser `initdb -U` creates: password auth over TCP, trust on
  * the private socket.
  */
-export function postgresComponent(ctx: RuntimeContext): Component {
+export function postgresProcess(ctx: RuntimeContext): LocalProcess {
   const { settings } = ctx;
   const logFile = ctx.paths.logFile('postgres');
   const binaries = async () => (await ctx.osBinaries({ postgres: true })).postgres!;
@@ -30,13 +29,7 @@ export function postgresComponent(ctx: RuntimeContext): Component {
   });
 
   return {
-    id: 'postgres',
-    title: 'PostgreSQL',
-    kind: 'infra',
     ports: [settings.ports.postgres],
-    url: `postgres://${settings.host}:${settings.ports.postgres}`,
-    needs: [],
-    readyTimeoutMs: settings.readyTimeoutMs.postgres,
     // SIGINT = fast shutdown (SIGTERM would wait for every client to disconnect); the
     // postmaster stops its own backends.
     stop: { signal: 'SIGINT', group: false, timeoutMs: 60_000 },
@@ -103,8 +96,6 @@ export function postgresComponent(ctx: RuntimeContext): Component {
         await client.end();
       }
     },
-    // the `postgres` database always exists: a server started elsewhere can be checked too
-    probe: () => probePostgres(conn('postgres')),
     async dataDirs() {
       return [(await where()).dir];
     },
