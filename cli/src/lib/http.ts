@@ -45,8 +45,7 @@ export function unreachableReason(err: unknown): string {
   if (err instanceof ExternalError && err.cause !== undefined) return unreachableReason(err.cause);
   if (isAxiosError(err)) {
     if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return `no answer within ${err.config?.timeout ?? '?'} ms`;
-    const detail = err.message || (err.cause instanceof Error ? err.cause.message : '');
-    return err.code ? `${err.code}${detail && !detail.includes(err.code) ? `: ${detail}` : detail ? ` (${detail})` : ''}` : detail;
+    return err.code ?? (err.message || 'no answer');
   }
   if (err instanceof AggregateError && err.errors.length > 0) return unreachableReason(err.errors[0]);
   return err instanceof Error ? err.message : String(err);

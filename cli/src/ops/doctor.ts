@@ -1,6 +1,6 @@
 /**
- * `oms doctor` and the preflight `oms up` runs: facts about the machine (facts.ts) judged by
- * pure checks (checks.ts). Doctor reports everything; preflight only what the selected
+ * `oms doctor` and the preflight `oms up` runs: facts about the machine (lib/doctor/facts.ts) judged by
+ * pure checks (lib/doctor/checks.ts). Doctor reports everything; preflight only what the selected
  * components need, so `up` can stop before it starts anything.
  */
 import type { OpsContext } from '../context.js';
