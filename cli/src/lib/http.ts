@@ -7,7 +7,7 @@
  * Answers are read through zod schemas, never cast.
  */
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ExternalError } from '../errors.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -38,6 +38,9 @@ export interface HttpClient {
   json<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown): Promise<z.infer<S>>;
 }
 
+/** How our services (and Connect) explain an error: `{message, details}`. */
+const errorBody = z.object({ message: z.string(), details: z.unknown().optional() });
+
 const DEFAULT_HINT = 'is the stack up? `oms status` shows what runs (`oms up` starts it)';
 
 /** Why a request got no answer, in a few words: `ECONNREFUSED`, `no answer within 3000 ms`. */
@@ -53,12 +56,9 @@ export function unreachableReason(err: unknown): string {
 
 /** The service's own words from an error answer (`{message, details}` or text), shortened. */
 export function answerText(body: unknown): string {
-  if (body && typeof body === 'object') {
-    const { message, details } = body as { message?: unknown; details?: unknown };
-    if (typeof message === 'string') return `${message}${details ? ` ${JSON.stringify(details)}` : ''}`.slice(0, 500);
-    return JSON.stringify(body).slice(0, 500);
-  }
-  return String(body ?? '').slice(0, 500);
+  const said = errorBody.safeParse(body);
+  if (said.success) return `${said.data.message}${said.data.details ? ` ${JSON.stringify(said.data.details)}` : ''}`.slice(0, 500);
+  return (typeof body === 'string' ? body : JSON.stringify(body) ?? '').slice(0, 500);
 }
 
 /** Parses a network answer; a shape we do not expect is the service's fault, reported as such. */

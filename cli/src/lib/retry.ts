@@ -19,9 +19,10 @@ export interface Backoff {
   onAbort?: () => Error;
 }
 
+/** Delays keep the process alive (no `unref`): a CLI waiting on nothing else must not exit mid-wait. */
 function options(b: Backoff) {
   const max = b.maxDelayMs ?? b.minDelayMs;
-  return { retries: Number.POSITIVE_INFINITY, minTimeout: b.minDelayMs, maxTimeout: max, factor: max > b.minDelayMs ? 2 : 1, maxRetryTime: b.timeoutMs, unref: true };
+  return { retries: Number.POSITIVE_INFINITY, minTimeout: b.minDelayMs, maxTimeout: max, factor: max > b.minDelayMs ? 2 : 1, maxRetryTime: b.timeoutMs };
 }
 
 async function guarded<T>(b: Backoff, run: () => Promise<T>): Promise<T> {

@@ -67,8 +67,9 @@ async function jsonPart(name: string, collect: () => Promise<unknown>): Promise<
   try {
     body = await withTimeout(name, collect());
   } catch (err) {
-    body = describeError(err);
-    error = (body as { error: string }).error;
+    const described = describeError(err);
+    body = described;
+    error = described.error;
   }
   const data = `${JSON.stringify(body, null, 2)}\n`;
   return { entry: { name, data }, file: { name, bytes: Buffer.byteLength(data), error } };
