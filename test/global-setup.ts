@@ -16,6 +16,7 @@
  * It never stops anything at teardown: the stack is the user's demo as well.
  */
 import { type LocalSettings, createLocalRuntime, defaultLocalSettings, findRepoRoot, withPortOffset } from '../cli/src/lib/runtime/index.js';
+import { runSteps, StepFailure } from '../cli/src/lib/steps.js';
 import { Output } from '../cli/src/output.js';
 
 const say = (line: string) => process.stderr.write(`[test infra] ${line}\n`);
@@ -37,8 +38,9 @@ export async function setup(): Promise<void> {
   const t0 = Date.now();
   say(`bringing up (or reusing) the infrastructure, state dir ${settings.stateDir}`);
   try {
-    await out.withSteps((onEvent) => runtime.up({ skipServices: true, adoptExternal: true }, { onEvent }));
-  } catch (err) {
+    await out.withSteps((onEvent) => runSteps(runtime.steps({ skipServices: true, adoptExternal: true }), { onEvent }));
+  } catch (failure) {
+    const err = failure instanceof StepFailure ? failure.cause : failure;
     const e = err as Error & { hint?: string; details?: string[] };
     // vitest prints only the message: put the hint and the log tail in it
     throw new Error([e.message, e.hint ? `hint: ${e.hint}` : '', ...(e.details ?? [])].filter(Boolean).join('\n'), { cause: err });

@@ -1,4 +1,5 @@
 import type { LoadedConfig } from './config.js';
+import type { StepEvent } from './lib/steps.js';
 import type { Output } from './output.js';
 
 /**
@@ -16,6 +17,13 @@ export interface OpsContext {
   signal: AbortSignal;
   /** Diagnostic lines (the CLI shows them with --debug); never a result. */
   debug(message: string): void;
+}
+
+/** How a caller watches a long operation: the step runner's events, and one-line notices. */
+export interface ProgressHooks {
+  onEvent?: (event: StepEvent) => void;
+  /** Lines worth showing that are not a step (preflight warnings). */
+  onNotice?: (message: string) => void;
 }
 
 /** What a command gets: the operations' context plus the terminal it renders to. */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
-import { runSteps } from '../lib/steps.js';
-import { assertSeedable, describeSeed, runSeed, type SeedResult } from '../ops/seed.js';
+import { describeSeed, seed as seedOp } from '../ops/seed.js';
 
 const count = z.coerce.number().int().min(0).max(100_000);
 
@@ -19,17 +18,7 @@ export const seedCommand = defineCommand({
   run: async (opts, ctx) => {
     const seed = ctx.loaded.config.seed;
     const counts = { products: opts.products ?? seed.products, customers: opts.customers ?? seed.customers, orders: opts.orders ?? seed.orders };
-    assertSeedable(counts);
-    let result: SeedResult | undefined;
-    const step = {
-      id: 'seed',
-      title: `Seed ${counts.products} products, ${counts.customers} customers, ${counts.orders} orders`,
-      run: async (progress: (m: string) => void) => {
-        result = await runSeed(ctx, counts, progress);
-        return `${result.products.published + result.customers.created + result.orders.placed} new records`;
-      },
-    };
-    await ctx.out.withSteps((onEvent) => runSteps([step], { signal: ctx.signal, onEvent }));
-    return { data: { counts, result }, text: result ? describeSeed(result) : '' };
+    const { result } = await ctx.out.withSteps((onEvent) => seedOp(ctx, counts, { onEvent }));
+    return { data: { counts, result }, text: describeSeed(result) };
   },
 });

@@ -1,8 +1,8 @@
 /** `oms build`'s operation: compile every workspace; with `images`, also the docker runtime's images. */
-import type { OpsContext } from '../context.js';
+import type { OpsContext, ProgressHooks } from '../context.js';
 import { runSteps, type Step, type StepResult } from '../lib/steps.js';
 import { dockerRuntimeFor } from './stack.js';
-import { compileTypeScript, type ProgressHooks } from './up.js';
+import { compileTypeScript } from './up.js';
 
 export async function build(ctx: OpsContext, opts: { images: boolean; offline: boolean; force: boolean }, hooks: ProgressHooks = {}): Promise<{ steps: StepResult[] }> {
   const steps: Step[] = [{ id: 'typescript', title: 'Compile TypeScript (tsc -b)', run: () => compileTypeScript(ctx.repoRoot, 'oms build') }];

@@ -1,8 +1,7 @@
 /** `oms down`'s operation: stop what oms started (and, with `volumes`, wipe its data). */
-import type { OpsContext } from '../context.js';
+import type { OpsContext, ProgressHooks } from '../context.js';
 import { runSteps, type StepResult } from '../lib/steps.js';
 import { stackFor, type RuntimeKind } from './stack.js';
-import type { ProgressHooks } from './up.js';
 
 export interface DownResult {
   runtime: RuntimeKind;

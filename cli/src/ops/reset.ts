@@ -1,9 +1,9 @@
 /** `oms reset`'s operation: wipe and rebuild, the `down --volumes` steps then every `up` step including the seed. */
-import type { OpsContext } from '../context.js';
+import type { OpsContext, ProgressHooks } from '../context.js';
 import { UsageError } from '../errors.js';
 import { runSteps, type StepResult } from '../lib/steps.js';
 import { stackFor, type RuntimeKind } from './stack.js';
-import { checkLocalRuntime, type ProgressHooks, upSteps } from './up.js';
+import { checkLocalRuntime, upSteps } from './up.js';
 
 /** Where the confirmation comes from: the terminal for the CLI, a fake in tests. */
 export interface Confirmation {

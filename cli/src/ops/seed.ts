@@ -4,12 +4,13 @@
  * what is missing.
  */
 import { z } from 'zod';
-import type { OpsContext } from '../context.js';
+import type { OpsContext, ProgressHooks } from '../context.js';
 import { CheckFailedError } from '../errors.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { parseAnswer } from '../lib/http.js';
 import { withProducer } from '../lib/kafka.js';
 import { pollUntil } from '../lib/retry.js';
+import { runSteps, type StepResult } from '../lib/steps.js';
 import { seedCustomers, seedOrderShapes, seedProducts, type SeedCustomer, type SeedProduct } from '../lib/seed-data.js';
 import { type CustomerResource, customerPageSchema, customerSchema, orderPageSchema, type ServiceClients, serviceClients } from '../lib/services.js';
 
@@ -163,4 +164,25 @@ export function assertSeedable(counts: SeedCounts): void {
   if (counts.orders > 0 && (counts.products === 0 || counts.customers === 0)) {
     throw new CheckFailedError('orders need at least one product and one customer', { hint: 'raise --products/--customers or set --orders 0' });
   }
+}
+
+/** `oms seed`: the seed as one step (its progress lines are the step's), for a caller that watches steps. */
+export async function seed(ctx: OpsContext, counts: SeedCounts, hooks: ProgressHooks = {}): Promise<{ result: SeedResult; steps: StepResult[] }> {
+  assertSeedable(counts);
+  let result: SeedResult | undefined;
+  const steps = await runSteps(
+    [
+      {
+        id: 'seed',
+        title: `Seed ${counts.products} products, ${counts.customers} customers, ${counts.orders} orders`,
+        run: async (progress) => {
+          result = await runSeed(ctx, counts, progress);
+          return `${result.products.published + result.customers.created + result.orders.placed} new records`;
+        },
+      },
+    ],
+    { signal: ctx.signal, onEvent: hooks.onEvent },
+  );
+  // runSteps throws unless the step (which sets it) succeeded
+  return { result: result!, steps };
 }

@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import type { OpsContext } from '../context.js';
+import type { OpsContext, ProgressHooks } from '../context.js';
 import { ExternalError, PrereqError } from '../errors.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
 import { SERVICE_IDS } from '../lib/stack/catalogue.js';
-import { runSteps, StepFailure, type Step, type StepEvent, type StepResult } from '../lib/steps.js';
+import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.js';
 import { connectorsStepOutcome } from './connectors.js';
 import { runPreflight, type CheckResult } from './doctor.js';
 import { describeSeed, runSeed } from './seed.js';
@@ -20,13 +20,6 @@ import { topicsStepOutcome } from './topics.js';
 
 /** Where `up` keeps its last run's step timings, under the state dir. */
 export const LAST_UP_FILE = 'last-up.json';
-
-/** How a caller watches a long operation: the step runner's events, and one-line notices. */
-export interface ProgressHooks {
-  onEvent?: (event: StepEvent) => void;
-  /** Lines worth showing that are not a step (preflight warnings). */
-  onNotice?: (message: string) => void;
-}
 
 export interface UpPlan {
   only?: string[];
