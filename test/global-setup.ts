@@ -1,8 +1,8 @@
 /**
  * vitest globalSetup: makes sure the real infrastructure the integration tests talk to
  * (MariaDB, PostgreSQL, Elasticsearch, Kafka, Kafka Connect; not the services) is up, using
- * the same local runtime as `oms up`, with its defaults (DESIGN.md ports, state dir
- * <repo>/.oms/local). What already runs is reused, so a second `npm test` restarts nothing;
+ * the same local runtime and the same step runner as `oms up`, with its defaults (the CLI's
+ * default ports, state dir <repo>/.oms/local). What already runs is reused, so a second `npm test` restarts nothing;
  * a server on a default port that oms did not start is reused when it answers like the real
  * component (e.g. a stack from `oms up --runtime docker`).
  *
@@ -16,6 +16,10 @@
  * It never stops anything at teardown: the stack is the user's demo as well.
  */
 import { type LocalSettings, createLocalRuntime, defaultLocalSettings, findRepoRoot, withPortOffset } from '../cli/src/lib/runtime/index.js';
+import { runSteps, StepFailure } from '../cli/src/lib/steps.js';
+import { Output } from '../cli/src/output.js';
+
+const say = (line: string) => process.stderr.write(`[test infra] ${line}\n`);
 
 function testSettings(env: NodeJS.ProcessEnv): LocalSettings {
   const defaults = defaultLocalSettings(findRepoRoot());
@@ -28,18 +32,20 @@ function testSettings(env: NodeJS.ProcessEnv): LocalSettings {
 export async function setup(): Promise<void> {
   if (process.env.OMS_TEST_INFRA === 'external') return;
   const settings = testSettings(process.env);
-  const runtime = createLocalRuntime(settings, {
-    onProgress: ({ component, message }) => process.stderr.write(`[test infra] ${component}: ${message}\n`),
-  });
+  const runtime = createLocalRuntime(settings, { onProgress: ({ component, message }) => say(`${component}: ${message}`) });
+  // The CLI's plain-line renderer of the step runner's events, on stderr.
+  const out = new Output('plain', process.stderr, process.stderr);
   const t0 = Date.now();
+  say(`bringing up (or reusing) the infrastructure, state dir ${settings.stateDir}`);
   try {
-    await runtime.up({ skipServices: true, adoptExternal: true });
-  } catch (err) {
+    await out.withSteps((onEvent) => runSteps(runtime.steps({ skipServices: true, adoptExternal: true }), { onEvent }));
+  } catch (failure) {
+    const err = failure instanceof StepFailure ? failure.cause : failure;
     const e = err as Error & { hint?: string; details?: string[] };
     // vitest prints only the message: put the hint and the log tail in it
     throw new Error([e.message, e.hint ? `hint: ${e.hint}` : '', ...(e.details ?? [])].filter(Boolean).join('\n'), { cause: err });
   }
-  process.stderr.write(`[test infra] ready in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+  say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
   const ep = runtime.endpoints();
   const vars: Record<string, string> = {

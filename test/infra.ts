@@ -1,7 +1,7 @@
 /**
  * Endpoints of the real infrastructure the integration tests talk to. The global setup
  * (test/global-setup.ts) starts it with the local runtime, or reuses what is running, and
- * exports these variables; the defaults are the DESIGN.md ports.
+ * exports these variables; the defaults are the CLI's default ports.
  */
 export interface TestInfra {
   mysql: { host: string; port: number; user: string; password: string };

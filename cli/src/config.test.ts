@@ -12,7 +12,7 @@ function dir(file?: unknown): string {
 }
 
 describe('loadConfig', () => {
-  it('when nothing is set, then the DESIGN.md defaults apply', () => {
+  it('when nothing is set, then the documented defaults apply', () => {
     const root = dir();
     const { config, sources } = loadConfig({ repoRoot: root, cwd: root, env: {}, flags: {} });
     expect(config.ports).toMatchObject({ customers: 3001, products: 3002, orders: 3003, ordersStream: 3004, ordersGraph: 4000, kafka: 9092, connect: 8083, mysql: 3306, postgres: 5432, elasticsearch: 9200 });

@@ -58,6 +58,13 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'logLevel', env: 'OMS_LOG_LEVEL', doc: 'log level of the services the CLI starts', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error']), default: () => 'info' },
 ];
 
+/** The default of a `ports.*` setting (what both runtimes and the docs use unless told otherwise). */
+export function defaultPort(key: keyof OmsConfig['ports']): number {
+  const spec = SETTINGS.find((s) => s.key === `ports.${key}`);
+  if (!spec) throw new Error(`no setting ports.${key}`);
+  return port.parse(spec.default(''));
+}
+
 export type Source = 'flag' | 'env' | 'file' | 'default';
 
 export interface OmsConfig {

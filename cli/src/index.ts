@@ -4,7 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { isOmsError, UsageError } from './errors.js';
-import { Output, pickMode, StepFailure } from './output.js';
+import { StepFailure } from './lib/steps.js';
+import { Output, pickMode } from './output.js';
 import { buildProgram, type Invocation } from './program.js';
 
 /** The repository root: cli/dist/index.js → ../.. */

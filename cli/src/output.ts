@@ -1,45 +1,13 @@
 import chalk from 'chalk';
 import { Listr, type ListrTask } from 'listr2';
-import { CheckFailedError } from './errors.js';
-
-/** Ctrl-C during a multi-step command. */
-export class InterruptedError extends CheckFailedError {
-  constructor() {
-    super('interrupted: the steps that were running finished; nothing new was started', { hint: 'rerun the same command to complete it' });
-  }
-}
+import type { Step, StepEvent, StepResult } from './lib/steps.js';
 
 export type OutputMode = 'tty' | 'plain' | 'json';
 
-/** One unit of progress in a long command (a component started, a topic created). */
-export interface Step {
-  /** Stable id, used as the key in JSON output. */
-  id: string;
-  title: string;
-  /** Ids of steps that must succeed first; independent steps run concurrently. */
-  needs?: string[];
-  /** Does the work; may return a short outcome ("already running", "created 6 topics"). */
-  run: (progress: (message: string) => void) => Promise<string | void>;
-}
-
-export interface StepResult {
-  id: string;
-  title: string;
-  status: 'ok' | 'failed' | 'skipped';
-  ms: number;
-  outcome?: string;
-  error?: string;
-}
-
-/** Raised by runSteps after rendering, carrying the timings so far; wraps the step's error. */
-export class StepFailure extends Error {
-  constructor(
-    readonly step: StepResult,
-    readonly results: StepResult[],
-    override readonly cause: unknown,
-  ) {
-    super(step.error ?? 'step failed');
-  }
+/** Receives the step runner's events; `settle` resolves once everything is drawn. */
+export interface StepView {
+  onEvent(event: StepEvent): void;
+  settle(): Promise<void>;
 }
 
 export function pickMode(opts: { json?: boolean; isTTY: boolean; env: NodeJS.ProcessEnv }): OutputMode {
@@ -103,91 +71,81 @@ export class Output {
   }
 
   /**
-   * Runs steps, each as soon as the steps it `needs` have succeeded (independent ones run
-   * concurrently): a listr2 task list on a terminal, each with its duration, plain
-   * timestamped lines otherwise. After the first failure nothing new starts; the running
-   * steps settle and StepFailure is thrown with every result so far.
+   * A renderer of the step runner's events: a listr2 task list on a terminal (each step with
+   * its outcome and duration), plain timestamped lines otherwise (on stderr with --json).
+   * Pass `onEvent` to runSteps (or to the operation running it), then await `settle`.
    */
-  async runSteps(steps: Step[], signal?: AbortSignal): Promise<StepResult[]> {
-    const results: StepResult[] = [];
-    // One settle-promise per step, created before anything runs, so a step can wait on any other.
-    const resolvers = new Map<string, (ok: boolean) => void>();
-    const settled = new Map<string, Promise<boolean>>(steps.map((s) => [s.id, new Promise<boolean>((r) => resolvers.set(s.id, r))]));
-    let failure: { result: StepResult; cause: unknown } | undefined;
-    const ids = new Set(steps.map((s) => s.id));
-    const tty = this.mode === 'tty' && !this.quiet;
+  stepView(): StepView {
+    return this.mode === 'tty' && !this.quiet ? listrView() : lineView(this);
+  }
 
-    const execute = async (step: Step, progress: (m: string) => void, onDone: (r: StepResult) => void): Promise<boolean> => {
-      const needs = (step.needs ?? []).filter((n) => ids.has(n));
-      const ok = await Promise.all(needs.map((n) => settled.get(n)!));
-      // After Ctrl-C no new step starts; running ones finish, so a rerun picks up from a clean state.
-      if (signal?.aborted && !failure) failure = { result: { id: step.id, title: step.title, status: 'skipped', ms: 0, error: 'interrupted' }, cause: new InterruptedError() };
-      if (!ok.every(Boolean) || failure) {
-        const skipped: StepResult = { id: step.id, title: step.title, status: 'skipped', ms: 0 };
-        results.push(skipped);
-        onDone(skipped);
-        resolvers.get(step.id)!(false);
-        return false;
-      }
-      if (!tty) this.info(`▶ ${step.title}`);
-      const { result, cause } = await timed(step, progress);
-      results.push(result);
-      if (result.status === 'failed' && !failure) failure = { result, cause };
-      onDone(result);
-      resolvers.get(step.id)!(result.status === 'ok');
-      return result.status === 'ok';
-    };
-
-    if (tty) {
-      const tasks: ListrTask[] = steps.map((step) => ({
-        title: step.title,
-        task: async (_ctx, task) => {
-          const run = execute(
-            step,
-            (m) => {
-              task.output = m;
-            },
-            (r) => {
-              const secs = (r.ms / 1000).toFixed(1);
-              if (r.status === 'ok') task.title = `${step.title} ${chalk.dim(`${r.outcome ? `${r.outcome}, ` : ''}${secs}s`)}`;
-              if (r.status === 'skipped') task.skip(`${step.title} (skipped: an earlier step failed)`);
-            },
-          );
-          const ok = await run;
-          if (!ok && failure?.result.id === step.id) throw new Error(failure.result.error);
-        },
-      }));
-      await new Listr(tasks, { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } }).run().catch(() => {});
-    } else {
-      // Register every step's promise before any of them awaits its needs.
-      const all: Array<Promise<boolean>> = [];
-      for (const step of steps) {
-        const run = execute(
-          step,
-          (m) => this.info(`  ${step.id}: ${m}`),
-          (r) => {
-            const secs = (r.ms / 1000).toFixed(1);
-            if (r.status === 'ok') this.info(`✔ ${step.title}${r.outcome ? `: ${r.outcome}` : ''} (${secs}s)`);
-            else if (r.status === 'failed') this.info(`✖ ${step.title} failed after ${secs}s`);
-            else this.info(`- ${step.title}: skipped (an earlier step failed)`);
-          },
-        );
-        all.push(run);
-      }
-      await Promise.all(all);
+  /** Runs `fn` with a step view subscribed, and waits until the view has drawn the last event. */
+  async withSteps<T>(fn: (onEvent: (event: StepEvent) => void) => Promise<T>): Promise<T> {
+    const view = this.stepView();
+    try {
+      return await fn((e) => view.onEvent(e));
+    } finally {
+      await view.settle();
     }
-    if (failure) throw new StepFailure(failure.result, results, failure.cause);
-    return results;
   }
 }
 
-async function timed(step: Step, progress: (m: string) => void): Promise<{ result: StepResult; cause?: unknown }> {
-  const start = performance.now();
-  try {
-    const outcome = await step.run(progress);
-    return { result: { id: step.id, title: step.title, status: 'ok', ms: Math.round(performance.now() - start), ...(outcome ? { outcome } : {}) } };
-  } catch (err) {
-    const ms = Math.round(performance.now() - start);
-    return { result: { id: step.id, title: step.title, status: 'failed', ms, error: err instanceof Error ? err.message : String(err) }, cause: err };
-  }
+const seconds = (r: StepResult) => `${(r.ms / 1000).toFixed(1)}s`;
+
+function lineView(out: Output): StepView {
+  return {
+    onEvent(e) {
+      if (e.type === 'start') out.info(`▶ ${e.step.title}`);
+      else if (e.type === 'progress') out.info(`  ${e.step.id}: ${e.message}`);
+      else if (e.type === 'done') {
+        const r = e.result;
+        if (r.status === 'ok') out.info(`✔ ${r.title}${r.outcome ? `: ${r.outcome}` : ''} (${seconds(r)})`);
+        else if (r.status === 'failed') out.info(`✖ ${r.title} failed after ${seconds(r)}`);
+        else out.info(`- ${r.title}: skipped (an earlier step failed)`);
+      }
+    },
+    settle: async () => undefined,
+  };
+}
+
+type Task = Parameters<ListrTask['task']>[1];
+
+/** One listr2 task list per plan; each task waits for its step's `done` event. */
+function listrView(): StepView {
+  const runs: Array<Promise<unknown>> = [];
+  // Created with the plan, before listr2 starts a task: a step may be done before its task asks.
+  const outcomes = new Map<Step, { promise: Promise<StepResult>; resolve: (r: StepResult) => void }>();
+  const wrappers = new Map<Step, Task>();
+  const lastProgress = new Map<Step, string>();
+  const taskFor = (step: Step): ListrTask['task'] => async (_ctx, task: Task) => {
+    wrappers.set(step, task);
+    const pending = lastProgress.get(step);
+    if (pending) task.output = pending;
+    const r = await outcomes.get(step)!.promise;
+    if (r.status === 'ok') task.title = `${step.title} ${chalk.dim(`${r.outcome ? `${r.outcome}, ` : ''}${seconds(r)}`)}`;
+    else if (r.status === 'skipped') task.skip(`${step.title} (skipped: an earlier step failed)`);
+    else throw new Error(r.error);
+  };
+  return {
+    onEvent(e) {
+      if (e.type === 'plan') {
+        for (const step of e.steps) {
+          let resolve!: (r: StepResult) => void;
+          outcomes.set(step, { promise: new Promise<StepResult>((r) => (resolve = r)), resolve });
+        }
+        const tasks: ListrTask[] = e.steps.map((step) => ({ title: step.title, task: taskFor(step) }));
+        const list = new Listr(tasks, { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } });
+        runs.push(list.run().catch(() => undefined));
+      } else if (e.type === 'progress') {
+        lastProgress.set(e.step, e.message);
+        const task = wrappers.get(e.step);
+        if (task) task.output = e.message;
+      } else if (e.type === 'done') {
+        outcomes.get(e.step)?.resolve(e.result);
+      }
+    },
+    async settle() {
+      await Promise.all(runs);
+    },
+  };
 }

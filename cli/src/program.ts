@@ -126,7 +126,7 @@ function register(
     if (globals.runtime) flags.runtime = globals.runtime;
     if (globals.stateDir) flags.stateDir = globals.stateDir;
     const loaded = loadConfig({ repoRoot: io.repoRoot, cwd: io.cwd, env: io.env, flags });
-    const ctx: Context = { loaded, out, cwd: io.cwd, repoRoot: io.repoRoot, env: io.env, signal: io.signal };
+    const ctx: Context = { loaded, out, cwd: io.cwd, repoRoot: io.repoRoot, env: io.env, signal: io.signal, debug: (m) => out.debug(m) };
     const result = await spec.run(parsed.data, ctx);
     onResult({ command: spec.path, result, out });
   });

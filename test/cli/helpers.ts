@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { z } from 'zod';
+import { defaultPort, SETTINGS, type OmsConfig } from '../../cli/src/config.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 /** The built CLI, run as a user runs it (bin/oms execs exactly this after its build check). */
@@ -44,21 +45,10 @@ export async function oms(args: string[], opts: RunOptions = {}): Promise<RunRes
   return { exitCode: res.exitCode ?? null, stdout: String(res.stdout ?? ''), stderr: String(res.stderr ?? ''), ms: Date.now() - started };
 }
 
-/** Default port of each OMS_PORT_* variable (as `oms config` documents them). */
-const DEFAULT_PORTS: Record<string, number> = {
-  OMS_PORT_CUSTOMERS: 3001,
-  OMS_PORT_PRODUCTS: 3002,
-  OMS_PORT_ORDERS: 3003,
-  OMS_PORT_ORDERS_STREAM: 3004,
-  OMS_PORT_ORDERS_GRAPH: 4000,
-  OMS_PORT_KAFKA: 9092,
-  OMS_PORT_KAFKA_CONTROLLER: 9093,
-  OMS_PORT_CONNECT: 8083,
-  OMS_PORT_MYSQL: 3306,
-  OMS_PORT_POSTGRES: 5432,
-  OMS_PORT_ELASTICSEARCH: 9200,
-  OMS_PORT_ELASTICSEARCH_TRANSPORT: 9300,
-};
+/** Default port of each OMS_PORT_* variable, from the CLI's settings table (what `oms config` documents). */
+const DEFAULT_PORTS: Record<string, number> = Object.fromEntries(
+  SETTINGS.filter((s) => s.key.startsWith('ports.')).map((s) => [s.env, defaultPort(s.key.slice('ports.'.length) as keyof OmsConfig['ports'])]),
+);
 
 /**
  * A second, isolated stack: its own state dir under the temp dir and every port +23000, so

@@ -3,12 +3,11 @@
  * real CLI (`bin/oms up`: infra, services, topics, connectors, seed), whichever file runs
  * first. Nothing is stopped at the end: the stack stays for the user and the next run.
  */
-import { execa } from 'execa';
-import { OMS, REPO_ROOT } from './helpers.js';
+import { oms } from './helpers.js';
 
 export async function setup(): Promise<void> {
   const t0 = Date.now();
-  const res = await execa(OMS, ['up'], { cwd: REPO_ROOT, env: { ...process.env, CI: '1' }, reject: false, all: true, timeout: 20 * 60_000 });
+  const res = await oms(['up'], 20 * 60_000);
   if (res.exitCode !== 0) throw new Error(`\`oms up\` failed (exit ${res.exitCode}):\n${res.all}`);
   process.stderr.write(`[e2e] stack up in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
 }

@@ -1,21 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type Result } from 'execa';
+import { execa } from 'execa';
+import { loadConfig } from '../../cli/src/config.js';
+import { endpointsFor } from '../../cli/src/lib/endpoints.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const OMS = join(REPO_ROOT, 'bin', 'oms');
 
-const url = (port: number) => `http://127.0.0.1:${port}`;
-export const CUSTOMERS = url(Number(process.env.OMS_PORT_CUSTOMERS ?? 3001));
-export const PRODUCTS = url(Number(process.env.OMS_PORT_PRODUCTS ?? 3002));
-export const ORDERS = url(Number(process.env.OMS_PORT_ORDERS ?? 3003));
-export const GRAPH = url(Number(process.env.OMS_PORT_ORDERS_GRAPH ?? 4000));
-export const BROKERS = [`127.0.0.1:${process.env.OMS_PORT_KAFKA ?? 9092}`];
+// Where the stack `bin/oms up` started answers: the CLI's own configuration (OMS_PORT_*,
+// oms.config.json, defaults), so the suite follows a stack moved to other ports.
+const endpoints = endpointsFor(loadConfig({ repoRoot: REPO_ROOT, cwd: REPO_ROOT, env: process.env, flags: {} }).config);
+export const CUSTOMERS = endpoints.services.customers;
+export const PRODUCTS = endpoints.services.products;
+export const ORDERS = endpoints.services.orders;
+export const GRAPH = endpoints.services.ordersGraph;
+export const BROKERS = endpoints.kafkaBrokers;
+
+export interface OmsRun {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved. */
+  all: string;
+}
 
 /** Runs the real CLI (plain output, as in CI). */
-export async function oms(args: string[], timeoutMs = 15 * 60_000): Promise<Result> {
-  return execa(OMS, args, { cwd: REPO_ROOT, env: { ...process.env, CI: '1' }, reject: false, all: true, timeout: timeoutMs });
+export async function oms(args: string[], timeoutMs = 15 * 60_000): Promise<OmsRun> {
+  const res = await execa(OMS, args, { cwd: REPO_ROOT, env: { ...process.env, CI: '1' }, reject: false, all: true, timeout: timeoutMs });
+  return { exitCode: res.exitCode, stdout: String(res.stdout ?? ''), stderr: String(res.stderr ?? ''), all: String(res.all ?? '') };
 }
 
 export async function json<T>(method: string, target: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -63,7 +76,7 @@ export interface PlacedOrder {
 }
 
 /** Places `count` orders with at most `concurrency` in flight; `onPlaced` sees the running count. */
-export async function placeOrders(customer: TestCustomer, products: Product[], count: number, concurrency: number, onPlaced?: (n: number) => Promise<void> | void): Promise<PlacedOrder[]> {
+export async function placeOrders(customer: TestCustomer, products: Product[], count: number, concurrency: number, onPlaced?: (n: number) => unknown): Promise<PlacedOrder[]> {
   const placed: PlacedOrder[] = [];
   let next = 0;
   await Promise.all(

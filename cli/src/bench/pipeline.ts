@@ -7,6 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadConfig } from '../config.js';
+import { httpClient, parseAnswer } from '../lib/http.js';
+import { findRepoRoot } from '../lib/runtime/settings.js';
+import { customerSchema, placedOrderSchema, productPageSchema } from '../lib/services.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -19,16 +24,15 @@ const { values: args } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
   },
 });
-const base = (port: string | undefined, fallback: number) => `http://${args.host}:${port ?? fallback}`;
-const CUSTOMERS = base(process.env.OMS_PORT_CUSTOMERS, 3001);
-const PRODUCTS = base(process.env.OMS_PORT_PRODUCTS, 3002);
-const ORDERS = base(process.env.OMS_PORT_ORDERS, 3003);
-const GRAPH = base(process.env.OMS_PORT_ORDERS_GRAPH, 4000);
+// The ports `oms up` used: flags aside, the same configuration (OMS_PORT_*, oms.config.json).
+const { ports } = loadConfig({ repoRoot: findRepoRoot(), cwd: process.cwd(), env: process.env, flags: {} }).config;
+const client = (service: string, port: number) => httpClient({ service, baseUrl: `http://${args.host}:${port}`, timeoutMs: 30_000 });
+const customers = client('the customers service', ports.customers);
+const products = client('the products service', ports.products);
+const orders = client('the orders service', ports.orders);
+const graph = client('the orders-graph service', ports.ordersGraph);
 
-async function call<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const ordersPage = z.object({ data: z.object({ orders: z.object({ items: z.array(z.object({ id: z.string() })), total: z.number() }) }).nullable().optional() });
 
 interface Sample {
   id?: string;
@@ -71,12 +75,11 @@ class Visibility {
       }
       const from = [...this.pending.values()].reduce((min, p) => (p.createdAt < min ? p.createdAt : min), '9999');
       for (let offset = 0; ; offset += 100) {
-        const res = await call<{ data?: { orders: { items: Array<{ id: string }>; total: number } } }>('POST', `${GRAPH}/graphql`, {
-          query: 'query($e: String, $f: String, $o: Int) { orders(customer: {email: $e}, fromDate: $f, limit: 100, offset: $o) { total items { id } } }',
-          variables: { e: this.email, f: from, o: offset },
+        const res = await graph.send('POST', '/graphql', {
+          body: { query: 'query($e: String, $f: String, $o: Int) { orders(customer: {email: $e}, fromDate: $f, limit: 100, offset: $o) { total items { id } } }', variables: { e: this.email, f: from, o: offset } },
         });
         const now = performance.now();
-        const page = res.body.data?.orders;
+        const page = ordersPage.safeParse(res.body).data?.data?.orders;
         for (const { id } of page?.items ?? []) {
           const p = this.pending.get(id);
           if (p) {
@@ -103,15 +106,14 @@ interface Fixture {
 }
 
 async function fixture(): Promise<Fixture> {
-  const catalogue = await call<{ items: Array<{ sku: string }> }>('GET', `${PRODUCTS}/products?limit=20`);
-  if (catalogue.status !== 200 || catalogue.body.items.length === 0) throw new Error('no products: run `oms up` (it seeds) first');
+  const catalogue = await products.json('GET', '/products?limit=20', productPageSchema);
+  if (catalogue.items.length === 0) throw new Error('no products: run `oms up` (it seeds) first');
   const tag = `${Date.now()}-${randomUUID().slice(0, 6)}`;
-  const c = await call<{ id: string; addresses: Array<{ id: string }> }>('POST', `${CUSTOMERS}/customers`, {
+  const c = await customers.json('POST', '/customers', customerSchema, {
     name: 'Bench', lastName: tag, email: `bench-${tag}@oms.example`, identityDocument: `B-${tag}`, active: true,
     addresses: [{ streetType: 'STREET', streetName: 'Bench st', streetNumber: '1', buildingNumber: '1', departmentNumber: '1', reference: 'bench', latitude: 1, longitude: 1 }],
   });
-  if (c.status !== 201) throw new Error(`creating the bench customer answered ${c.status}`);
-  return { email: `bench-${tag}@oms.example`, customerId: c.body.id, addressId: c.body.addresses[0]!.id, products: catalogue.body.items };
+  return { email: `bench-${tag}@oms.example`, customerId: c.id, addressId: c.addresses[0]!.id, products: catalogue.items };
 }
 
 /** Open-loop load: one order every 1/rate s regardless of how long earlier ones take. */
@@ -129,13 +131,15 @@ async function runAt(fx: Fixture, rate: number, seconds: number): Promise<Sample
     samples.push(s);
     const p = fx.products[i % fx.products.length]!;
     inflight.push(
-      call<{ id: string; createdAt: string }>('POST', `${ORDERS}/orders`, { customerId: fx.customerId, items: [{ sku: p.sku, quantity: 1 + (i % 3), addressId: fx.addressId }] })
+      orders
+        .send('POST', '/orders', { body: { customerId: fx.customerId, items: [{ sku: p.sku, quantity: 1 + (i % 3), addressId: fx.addressId }] } })
         .then((r) => {
           s.postMs = performance.now() - s.sentAt;
           if (r.status !== 201) s.error = `HTTP ${r.status}`;
           else {
-            s.id = r.body.id;
-            vis.watch(s, r.body.createdAt);
+            const placed = parseAnswer(placedOrderSchema, r.body, 'POST /orders');
+            s.id = placed.id;
+            vis.watch(s, placed.createdAt ?? new Date().toISOString());
           }
         })
         .catch((e: Error) => {
@@ -175,7 +179,7 @@ function summarise(label: string, samples: Sample[], rate: number): { p50: numbe
 }
 
 const fx = await fixture();
-console.log(`bench against ${ORDERS} → ${GRAPH} (customer ${fx.customerId}, ${fx.products.length} products)`);
+console.log(`bench against ${orders.baseUrl} → ${graph.baseUrl} (customer ${fx.customerId}, ${fx.products.length} products)`);
 await runAt(fx, 5, 2); // warm-up: connections, JIT, caches
 const low = summarise('low rate', await runAt(fx, Number(args['low-rate']), Number(args['low-seconds'])), Number(args['low-rate']));
 const high = summarise('100 orders/s', await runAt(fx, Number(args['high-rate']), Number(args['high-seconds'])), Number(args['high-rate']));

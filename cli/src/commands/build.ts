@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { execa } from 'execa';
 import { defineCommand } from '../command.js';
-import { ExternalError } from '../errors.js';
-import type { Step } from '../output.js';
-import { dockerRuntimeFor } from '../lib/stack.js';
+import { build } from '../ops/build.js';
 
 /**
  * `oms build`: compile every workspace (the services the local runtime starts and this CLI);
@@ -25,28 +22,5 @@ export const buildCommand = defineCommand({
       .option('--force', 'with --images: rebuild images whose inputs did not change'),
   input: (_args, opts) => ({ images: opts.images === true || opts.offline === true, offline: opts.offline === true, force: opts.force === true }),
   schema: z.object({ images: z.boolean(), offline: z.boolean(), force: z.boolean() }),
-  run: async (opts, ctx) => {
-    const steps: Step[] = [
-      {
-        id: 'typescript',
-        title: 'Compile TypeScript (tsc -b)',
-        run: async () => {
-          const res = await execa('./node_modules/.bin/tsc', ['-b'], { cwd: ctx.repoRoot, reject: false, all: true });
-          if (res.exitCode !== 0) {
-            throw new ExternalError('the TypeScript build failed', { details: (res.all ?? '').split('\n').slice(-40), hint: 'fix the errors above, then rerun `oms build`' });
-          }
-        },
-      },
-    ];
-    if (opts.images) {
-      const docker = await dockerRuntimeFor(ctx, { offline: opts.offline });
-      steps.push({
-        id: 'images',
-        title: docker.offline ? 'Docker images (offline: from a local Debian base)' : 'Docker images',
-        run: (progress) => docker.ensureImages({ force: opts.force, onProgress: progress }),
-      });
-    }
-    const results = await ctx.out.runSteps(steps, ctx.signal);
-    return { data: { steps: results } };
-  },
+  run: async (opts, ctx) => ({ data: await ctx.out.withSteps((onEvent) => build(ctx, opts, { onEvent })) }),
 });

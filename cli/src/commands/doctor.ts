@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
-import { anyFailed, doctor, renderChecks } from '../lib/doctor/index.js';
+import { anyFailed, doctor, renderChecks } from '../ops/doctor.js';
 
 /** `oms doctor`: what this machine has and lacks for the stack, each problem with its fix. */
 export const doctorCommand = defineCommand({

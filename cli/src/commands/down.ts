@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
-import type { Step } from '../output.js';
-import { stackFor } from '../lib/stack.js';
+import { down } from '../ops/down.js';
 
 /** `oms down [--volumes]`: stops everything oms started; data stays unless --volumes. */
 export const downCommand = defineCommand({
@@ -11,10 +10,8 @@ export const downCommand = defineCommand({
   configure: (cmd) => cmd.option('--volumes', 'also delete the data of every component').option('--only <components>', 'stop only these (and what needs them)'),
   input: (_args, opts) => ({ volumes: opts.volumes === true, only: typeof opts.only === 'string' ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined }),
   schema: z.object({ volumes: z.boolean(), only: z.array(z.string().min(1)).min(1).optional() }),
-  run: async ({ volumes, only }, ctx) => {
-    const runtime = await stackFor(ctx);
-    const steps: Step[] = runtime.downSteps({ volumes, ...(only ? { only } : {}) }).map((s) => ({ id: s.id, title: s.title, needs: s.needs, run: async (progress) => (await s.run(progress)) ?? undefined }));
-    const results = await ctx.out.runSteps(steps, ctx.signal);
-    return { data: { runtime: runtime.kind, volumes, steps: results }, text: volumes ? 'Stopped; data wiped.' : 'Stopped; data kept (`oms down --volumes` wipes it).' };
+  run: async (opts, ctx) => {
+    const data = await ctx.out.withSteps((onEvent) => down(ctx, opts, { onEvent }));
+    return { data, text: opts.volumes ? 'Stopped; data wiped.' : 'Stopped; data kept (`oms down --volumes` wipes it).' };
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
-import { stackFor } from '../lib/stack.js';
+import { stackFor } from '../ops/stack.js';
 
 /** `oms logs <component> [-f] [-n N]`: a component's log, from the state dir. */
 export const logsCommand = defineCommand({

@@ -1,46 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
-import type { Context } from '../context.js';
-import { endpointsFor } from '../lib/endpoints.js';
-import { withAdmin } from '../lib/kafka.js';
-import { groupLag } from '../lib/lag.js';
-import { stackFor } from '../lib/stack.js';
-import { connectClient, desiredConnectors } from './connectors/shared.js';
-import { connectorStates, type ConnectorState } from './connectors/status.js';
-
-export interface StatusReport {
-  runtime: 'local' | 'docker';
-  components: Array<{ id: string; kind: string; state: 'ready' | 'running' | 'stopped' | 'external'; pid: number | null; url: string; detail: string | null }>;
-  connectors: ConnectorState[] | null;
-  lag: { group: string; total: number; partitions: Array<{ topic: string; partition: number; lag: number }> } | null;
-  healthy: boolean;
-}
-
-async function collect(ctx: Context): Promise<StatusReport> {
-  const runtime = await stackFor(ctx);
-  const statuses = await runtime.status();
-  const components = statuses.map((s) => ({
-    id: s.id,
-    kind: s.kind,
-    state: (s.ready ? (s.running ? 'ready' : 'external') : s.running ? 'running' : 'stopped') as StatusReport['components'][number]['state'],
-    pid: s.pid,
-    url: s.url,
-    detail: s.detail ?? null,
-  }));
-  const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
-  const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
-  let connectors: ConnectorState[] | null = null;
-  if (connectUp) connectors = await connectorStates(connectClient(ctx), desiredConnectors(ctx).map((c) => c.name)).catch(() => null);
-  let lag: StatusReport['lag'] = null;
-  if (kafkaUp) {
-    lag = await withAdmin(endpointsFor(ctx.loaded.config).kafkaBrokers, async (admin) => {
-      const rows = await groupLag(admin, 'orders-stream', ['order', 'order_detail']);
-      return { group: 'orders-stream', total: rows.reduce((n, r) => n + r.lag, 0), partitions: rows.map((r) => ({ topic: r.topic, partition: r.partition, lag: r.lag })) };
-    }).catch(() => null);
-  }
-  const healthy = components.every((c) => c.state === 'ready' || c.state === 'external') && (connectors?.every((c) => c.healthy) ?? false);
-  return { runtime: runtime.kind, components, connectors, lag, healthy };
-}
+import { collectStatus, type StatusReport } from '../ops/status.js';
 
 export function renderStatus(r: StatusReport): string {
   const rows = r.components.map((c) => [c.id, c.kind, c.state, c.pid ? String(c.pid) : '-', c.url, c.detail ?? '']);
@@ -53,6 +13,14 @@ export function renderStatus(r: StatusReport): string {
   return lines.join('\n');
 }
 
+/** Waits `ms`, or less when the signal aborts (Ctrl-C ends --watch). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+}
+
 /** `oms status`: one table of processes, services, connectors and the processor's lag. */
 export const statusCommand = defineCommand({
   path: 'status',
@@ -62,18 +30,12 @@ export const statusCommand = defineCommand({
   input: (_args, opts) => ({ watch: opts.watch === true, interval: opts.interval }),
   schema: z.object({ watch: z.boolean(), interval: z.coerce.number().min(0.5).max(3600) }),
   run: async ({ watch, interval }, ctx) => {
-    let report = await collect(ctx);
+    let report = await collectStatus(ctx);
     if (watch && ctx.out.mode !== 'json') {
       while (!ctx.signal.aborted) {
         ctx.out.print(`\x1b[2J\x1b[H${new Date().toISOString()}  (Ctrl-C stops)\n${renderStatus(report)}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, interval * 1000);
-          ctx.signal.addEventListener('abort', () => {
-            clearTimeout(t);
-            resolve();
-          }, { once: true });
-        });
-        if (!ctx.signal.aborted) report = await collect(ctx);
+        await pause(interval * 1000, ctx.signal);
+        if (!ctx.signal.aborted) report = await collectStatus(ctx);
       }
       return { data: report, exitCode: 0 };
     }

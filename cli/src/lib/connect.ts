@@ -1,99 +1,128 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+/**
+ * A small Kafka Connect REST client over the CLI's HTTP client. Connect answers 409 while
+ * its workers rebalance; those calls are retried with backoff (the one retry helper) instead
+ * of failing the command. Every answer is read through a zod schema.
+ */
+import { z } from 'zod';
 import { ExternalError } from '../errors.js';
+import { httpClient, type HttpClient, type HttpResponse, type Method, parseAnswer } from './http.js';
+import { retry } from './retry.js';
 
-export interface ConnectorStatus {
-  name: string;
-  connector: { state: string; worker_id?: string; trace?: string };
-  tasks: Array<{ id: number; state: string; worker_id?: string; trace?: string }>;
-  type?: string;
+const taskStatus = z.object({ id: z.number().int(), state: z.string(), worker_id: z.string().optional(), trace: z.string().optional() });
+
+/** GET /connectors/:name/status */
+export const connectorStatusSchema = z.object({
+  name: z.string(),
+  connector: z.object({ state: z.string(), worker_id: z.string().optional(), trace: z.string().optional() }),
+  tasks: z.array(taskStatus),
+  type: z.string().optional(),
+});
+export type ConnectorStatus = z.infer<typeof connectorStatusSchema>;
+
+const configSchema = z.record(z.string(), z.string());
+const pluginsSchema = z.array(z.object({ class: z.string(), type: z.string(), version: z.string().optional() }));
+
+/** GET /connectors?expand=status&expand=info: every connector Connect knows, with status and config. */
+export const expandedConnectorsSchema = z.record(
+  z.string(),
+  z.object({
+    status: z.object({ connector: z.object({ state: z.string(), trace: z.string().optional() }), tasks: z.array(taskStatus), type: z.string().optional() }).optional(),
+    info: z.object({ config: configSchema, type: z.string().optional() }).optional(),
+  }),
+);
+export type ExpandedConnectors = z.infer<typeof expandedConnectorsSchema>;
+
+/** How Connect explains a refusal. */
+const errorAnswer = z.object({ message: z.string() });
+
+/** Connect's answer while its workers rebalance; retried. */
+class Rebalancing extends Error {
+  constructor(readonly response: HttpResponse) {
+    super('Kafka Connect is rebalancing (HTTP 409)');
+  }
 }
 
-/**
- * A small Kafka Connect REST client. Connect answers 409 while its workers rebalance;
- * those calls are retried with backoff instead of failing the command.
- */
 export class ConnectClient {
+  private readonly http: HttpClient;
+
   constructor(
     readonly baseUrl: string,
     private readonly retryFor409Ms = 60_000,
-  ) {}
+  ) {
+    this.http = httpClient({ service: 'Kafka Connect', baseUrl, timeoutMs: 30_000, hint: 'start the stack with `oms up` (or check `oms status`)' });
+  }
 
-  private async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-    const deadline = Date.now() + this.retryFor409Ms;
-    let delay = 250;
-    for (;;) {
-      let res: Response;
-      try {
-        res = await fetch(`${this.baseUrl}${path}`, {
-          method,
-          headers: body === undefined ? {} : { 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(30_000),
-        });
-      } catch (err) {
-        throw new ExternalError(`cannot reach Kafka Connect at ${this.baseUrl}`, { cause: err, hint: 'start the stack with `oms up` (or check `oms status`)' });
-      }
-      const text = await res.text();
-      const json = text ? safeJson(text) : null;
-      if (res.status === 409 && Date.now() < deadline) {
-        await sleep(delay);
-        delay = Math.min(delay * 2, 2000);
-        continue;
-      }
-      return { status: res.status, json };
+  /** One call; a 409 is repeated (250 ms doubling to 2 s) until `retryFor409Ms`, then returned as it is. */
+  private async request(method: Method, path: string, body?: unknown): Promise<HttpResponse> {
+    try {
+      return await retry(
+        async () => {
+          const res = await this.http.send(method, path, body === undefined ? {} : { body });
+          if (res.status === 409) throw new Rebalancing(res);
+          return res;
+        },
+        { timeoutMs: this.retryFor409Ms, minDelayMs: 250, maxDelayMs: 2000, shouldRetry: (err) => err instanceof Rebalancing },
+      );
+    } catch (err) {
+      if (err instanceof Rebalancing) return err.response;
+      throw err;
     }
   }
 
-  private fail(what: string, status: number, json: unknown): never {
-    const message = (json as { message?: string } | null)?.message ?? JSON.stringify(json);
-    throw new ExternalError(`Kafka Connect refused to ${what} (HTTP ${status})`, { details: String(message).split('\n').slice(0, 20) });
+  private fail(what: string, res: HttpResponse): never {
+    const said = errorAnswer.safeParse(res.body);
+    const message = said.success ? said.data.message : typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+    throw new ExternalError(`Kafka Connect refused to ${what} (HTTP ${res.status})`, { details: message.split('\n').slice(0, 20) });
   }
 
-  async plugins(): Promise<Array<{ class: string; type: string; version: string }>> {
-    const { status, json } = await this.request('GET', '/connector-plugins');
-    if (status !== 200) this.fail('list plugins', status, json);
-    return json as Array<{ class: string; type: string; version: string }>;
+  private parse<S extends z.ZodType>(schema: S, res: HttpResponse, what: string): z.infer<S> {
+    return parseAnswer(schema, res.body, `Kafka Connect (${what})`);
+  }
+
+  async plugins(): Promise<z.infer<typeof pluginsSchema>> {
+    const res = await this.request('GET', '/connector-plugins');
+    if (res.status !== 200) this.fail('list plugins', res);
+    return this.parse(pluginsSchema, res, 'GET /connector-plugins');
+  }
+
+  /** Every connector with its status and config (not only ours). */
+  async expanded(): Promise<ExpandedConnectors> {
+    const res = await this.request('GET', '/connectors?expand=status&expand=info');
+    if (res.status !== 200) this.fail('list its connectors', res);
+    return this.parse(expandedConnectorsSchema, res, 'GET /connectors');
   }
 
   /** The live config, or undefined when the connector does not exist. */
   async getConfig(name: string): Promise<Record<string, string> | undefined> {
-    const { status, json } = await this.request('GET', `/connectors/${encodeURIComponent(name)}/config`);
-    if (status === 404) return undefined;
-    if (status !== 200) this.fail(`read ${name}`, status, json);
-    return json as Record<string, string>;
+    const res = await this.request('GET', `/connectors/${encodeURIComponent(name)}/config`);
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) this.fail(`read ${name}`, res);
+    return this.parse(configSchema, res, `config of ${name}`);
   }
 
   /** Creates or updates (PUT is idempotent). */
   async putConfig(name: string, config: Record<string, string>): Promise<'created' | 'updated'> {
-    const { status, json } = await this.request('PUT', `/connectors/${encodeURIComponent(name)}/config`, config);
-    if (status === 201) return 'created';
-    if (status === 200) return 'updated';
-    this.fail(`accept ${name}`, status, json);
+    const res = await this.request('PUT', `/connectors/${encodeURIComponent(name)}/config`, config);
+    if (res.status === 201) return 'created';
+    if (res.status === 200) return 'updated';
+    this.fail(`accept ${name}`, res);
   }
 
   async status(name: string): Promise<ConnectorStatus | undefined> {
-    const { status, json } = await this.request('GET', `/connectors/${encodeURIComponent(name)}/status`);
-    if (status === 404) return undefined;
-    if (status !== 200) this.fail(`report the status of ${name}`, status, json);
-    return json as ConnectorStatus;
+    const res = await this.request('GET', `/connectors/${encodeURIComponent(name)}/status`);
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) this.fail(`report the status of ${name}`, res);
+    return this.parse(connectorStatusSchema, res, `status of ${name}`);
   }
 
   /** Restarts only the failed instances of a connector and its tasks. */
   async restartFailed(name: string): Promise<void> {
-    const { status, json } = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`);
-    if (status !== 200 && status !== 202 && status !== 204) this.fail(`restart ${name}`, status, json);
+    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`);
+    if (res.status !== 200 && res.status !== 202 && res.status !== 204) this.fail(`restart ${name}`, res);
   }
 
   async delete(name: string): Promise<void> {
-    const { status, json } = await this.request('DELETE', `/connectors/${encodeURIComponent(name)}`);
-    if (status !== 204 && status !== 404) this.fail(`delete ${name}`, status, json);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { message: text };
+    const res = await this.request('DELETE', `/connectors/${encodeURIComponent(name)}`);
+    if (res.status !== 204 && res.status !== 404) this.fail(`delete ${name}`, res);
   }
 }

@@ -1,5 +1,5 @@
 import type { OmsConfig } from '../config.js';
-import { STACK_CREDENTIALS } from './runtime/settings.js';
+import { STACK_CREDENTIALS } from './stack/catalogue.js';
 
 /**
  * Where each part of the stack answers, from the host's point of view. Both runtimes

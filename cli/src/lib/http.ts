@@ -1,43 +1,104 @@
+/**
+ * The CLI's one HTTP client: axios instances made by {@link httpClient}, for our services,
+ * Kafka Connect, Elasticsearch, the readiness probes and the Docker Hub check alike. Every
+ * instance has a timeout, ignores proxy variables (everything it talks to is on 127.0.0.1
+ * but the registry check, which must see what the machine itself reaches), returns any HTTP
+ * status to the caller, and turns "cannot connect" into an ExternalError naming the service.
+ * Answers are read through zod schemas, never cast.
+ */
+import axios, { isAxiosError, type AxiosInstance } from 'axios';
+import { z } from 'zod';
 import { ExternalError } from '../errors.js';
 
-export interface JsonResponse<T = unknown> {
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpOptions {
+  /** Who answers, for messages: "Kafka Connect", "the orders service". */
+  service: string;
+  baseUrl: string;
+  /** Per request (default 15 s). */
+  timeoutMs?: number;
+  /** What to do when the service cannot be reached. */
+  hint?: string;
+}
+
+export interface HttpResponse {
   status: number;
-  body: T;
+  /** The JSON answer parsed, else its text (an error page is still worth showing); null when empty. */
+  body: unknown;
+  headers: Record<string, string>;
 }
 
-/**
- * fetch + JSON for the CLI's calls to our own services. Only an unreachable service
- * throws (ExternalError naming it); any HTTP status is returned for the caller to judge.
- */
-export async function requestJson<T = unknown>(method: string, url: string, body?: unknown, timeoutMs = 15_000): Promise<JsonResponse<T>> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    throw new ExternalError(`cannot reach ${new URL(url).origin} (${method} ${new URL(url).pathname})`, { cause: err, hint: 'is the stack up? `oms status` shows what runs' });
-  }
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // keep the raw text: an error page is still worth showing
-  }
-  return { status: res.status, body: parsed as T };
+export interface HttpClient {
+  readonly service: string;
+  readonly baseUrl: string;
+  /** Any HTTP status comes back for the caller to judge; only an unreachable server (or no answer in time) throws. */
+  send(method: Method, path: string, opts?: { body?: unknown; timeoutMs?: number }): Promise<HttpResponse>;
+  /** A 2xx answer, parsed by `schema`; another status or another shape is an ExternalError quoting the service. */
+  json<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown): Promise<z.infer<S>>;
 }
 
-/** Like requestJson but any status outside 2xx becomes an ExternalError with the service's message. */
-export async function expectJson<T = unknown>(method: string, url: string, body?: unknown): Promise<T> {
-  const res = await requestJson<T>(method, url, body);
-  if (res.status < 200 || res.status >= 300) {
-    const b = res.body as { message?: string; details?: unknown } | string | null;
-    const message = typeof b === 'object' && b ? `${b.message ?? ''}${b.details ? ` ${JSON.stringify(b.details)}` : ''}` : String(b);
-    throw new ExternalError(`${method} ${url} answered ${res.status}: ${message}`.slice(0, 600));
+/** How our services (and Connect) explain an error: `{message, details}`. */
+const errorBody = z.object({ message: z.string(), details: z.unknown().optional() });
+
+const DEFAULT_HINT = 'is the stack up? `oms status` shows what runs (`oms up` starts it)';
+
+/** Why a request got no answer, in a few words: `ECONNREFUSED`, `no answer within 3000 ms`. */
+export function unreachableReason(err: unknown): string {
+  if (err instanceof ExternalError && err.cause !== undefined) return unreachableReason(err.cause);
+  if (isAxiosError(err)) {
+    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return `no answer within ${err.config?.timeout ?? '?'} ms`;
+    return err.code ?? (err.message || 'no answer');
   }
-  return res.body;
+  if (err instanceof AggregateError && err.errors.length > 0) return unreachableReason(err.errors[0]);
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The service's own words from an error answer (`{message, details}` or text), shortened. */
+export function answerText(body: unknown): string {
+  const said = errorBody.safeParse(body);
+  if (said.success) return `${said.data.message}${said.data.details ? ` ${JSON.stringify(said.data.details)}` : ''}`.slice(0, 500);
+  return (typeof body === 'string' ? body : JSON.stringify(body) ?? '').slice(0, 500);
+}
+
+/** Parses a network answer; a shape we do not expect is the service's fault, reported as such. */
+export function parseAnswer<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new ExternalError(`${what} answered with an unexpected shape`, {
+    details: [...parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(answer)'}: ${i.message}`), `answer: ${JSON.stringify(body).slice(0, 300)}`],
+    hint: 'is it the OMS version this CLI belongs to? `oms status` shows what runs',
+  });
+}
+
+/** An HTTP client for one service. Cheap: nothing is contacted until a request is made. */
+export function httpClient(opts: HttpOptions): HttpClient {
+  const instance: AxiosInstance = axios.create({
+    baseURL: opts.baseUrl,
+    timeout: opts.timeoutMs ?? 15_000,
+    proxy: false,
+    validateStatus: () => true,
+    headers: { accept: 'application/json' },
+  });
+  const send: HttpClient['send'] = async (method, path, o = {}) => {
+    try {
+      const res = await instance.request({ method, url: path, ...(o.body === undefined ? {} : { data: o.body }), ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}) });
+      const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      return { status: res.status, body: res.data === '' || res.data === undefined ? null : (res.data as unknown), headers };
+    } catch (err) {
+      throw new ExternalError(`cannot reach ${opts.service} at ${opts.baseUrl} (${method} ${path}): ${unreachableReason(err)}`, { cause: err, hint: opts.hint ?? DEFAULT_HINT });
+    }
+  };
+  return {
+    service: opts.service,
+    baseUrl: opts.baseUrl,
+    send,
+    async json(method, path, schema, body) {
+      const res = await send(method, path, body === undefined ? {} : { body });
+      if (res.status < 200 || res.status >= 300) {
+        throw new ExternalError(`${opts.service}: ${method} ${path} answered ${res.status}: ${answerText(res.body)}`.slice(0, 600));
+      }
+      return parseAnswer(schema, res.body, `${opts.service} (${method} ${path})`);
+    },
+  };
 }

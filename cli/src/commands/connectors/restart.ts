@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../../command.js';
-import { connectClient, desiredConnectors } from './shared.js';
-import { connectorStates } from './status.js';
+import { restartFailedConnectors } from '../../ops/connectors.js';
 
 /** `oms connectors restart`: restarts only failed connectors and tasks. */
 export const connectorsRestartCommand = defineCommand({
@@ -12,13 +11,8 @@ export const connectorsRestartCommand = defineCommand({
   input: (args) => ({ names: args[0] ?? [] }),
   schema: z.object({ names: z.array(z.string()) }),
   run: async ({ names }, ctx) => {
-    const client = connectClient(ctx);
-    const wanted = desiredConnectors(ctx, names).map((c) => c.name);
-    const before = await connectorStates(client, wanted);
-    const failed = before.filter((s) => s.state === 'FAILED' || s.tasks.some((t) => t.state === 'FAILED'));
-    for (const s of failed) await client.restartFailed(s.name);
-    const restarted = failed.map((s) => s.name);
-    const text = restarted.length > 0 ? `restarted failed parts of: ${restarted.join(', ')}` : 'nothing failed; nothing restarted';
-    return { data: { restarted, before }, text };
+    const data = await restartFailedConnectors(ctx, names);
+    const text = data.restarted.length > 0 ? `restarted failed parts of: ${data.restarted.join(', ')}` : 'nothing failed; nothing restarted';
+    return { data, text };
   },
 });

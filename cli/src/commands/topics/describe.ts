@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../../command.js';
 import { CheckFailedError } from '../../errors.js';
 import { endpointsFor } from '../../lib/endpoints.js';
-import { DESIRED_TOPICS } from '../../lib/topics.js';
-import { readTopics } from './list.js';
+import { pipelineTopicNames, readTopics } from '../../ops/topics.js';
 
 /** `oms topics describe [topic...]`: full config and per-partition offsets. */
 export const topicsDescribeCommand = defineCommand({
@@ -14,7 +13,7 @@ export const topicsDescribeCommand = defineCommand({
   input: (args) => ({ topics: args[0] ?? [] }),
   schema: z.object({ topics: z.array(z.string().min(1)) }),
   run: async ({ topics }, ctx) => {
-    const names = topics.length > 0 ? topics : DESIRED_TOPICS.map((t) => t.name);
+    const names = topics.length > 0 ? topics : pipelineTopicNames();
     const rows = await readTopics(endpointsFor(ctx.loaded.config).kafkaBrokers, names);
     const missing = rows.filter((r) => !r.exists).map((r) => r.topic);
     if (topics.length > 0 && missing.length === rows.length) {

@@ -1,38 +1,9 @@
 import { z } from 'zod';
 import { defineCommand } from '../../command.js';
 import { endpointsFor } from '../../lib/endpoints.js';
-import { describeTopics, topicOffsets, withAdmin } from '../../lib/kafka.js';
-import { DESIRED_TOPICS } from '../../lib/topics.js';
+import { pipelineTopicNames, readTopics, type TopicRow } from '../../ops/topics.js';
 
-export interface TopicRow {
-  topic: string;
-  exists: boolean;
-  partitions: number | null;
-  cleanupPolicy: string | null;
-  config: Record<string, string>;
-  /** Per partition: earliest and end offsets. */
-  offsets: Array<{ partition: number; low: string; high: string }>;
-  /** Sum of (end - earliest) over partitions: records currently retained (approximate for compacted topics). */
-  records: number;
-}
-
-/** Reads partitions, config and offsets of the given topics (the pipeline topics by default). */
-export async function readTopics(brokers: string[], names: string[]): Promise<TopicRow[]> {
-  return withAdmin(brokers, async (admin) => {
-    const existing = await describeTopics(admin, names);
-    return Promise.all(
-      names.map(async (name): Promise<TopicRow> => {
-        const t = existing.find((e) => e.name === name);
-        if (!t) return { topic: name, exists: false, partitions: null, cleanupPolicy: null, config: {}, offsets: [], records: 0 };
-        const offsets = await topicOffsets(admin, name);
-        const records = offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0);
-        return { topic: name, exists: true, partitions: t.partitions, cleanupPolicy: t.config['cleanup.policy'] ?? null, config: t.config, offsets, records };
-      }),
-    );
-  });
-}
-
-export function renderTopicTable(rows: TopicRow[]): string {
+function renderTopicTable(rows: TopicRow[]): string {
   const header = ['TOPIC', 'PARTITIONS', 'CLEANUP', 'RECORDS', 'END OFFSETS'];
   const body = rows.map((r) =>
     r.exists
@@ -50,7 +21,7 @@ export const topicsListCommand = defineCommand({
   examples: ['oms topics list', 'oms topics list --json | jq ".data.topics[] | {topic, records}"'],
   schema: z.object({}),
   run: async (_opts, ctx) => {
-    const rows = await readTopics(endpointsFor(ctx.loaded.config).kafkaBrokers, DESIRED_TOPICS.map((t) => t.name));
+    const rows = await readTopics(endpointsFor(ctx.loaded.config).kafkaBrokers, pipelineTopicNames());
     const missing = rows.filter((r) => !r.exists).length;
     return { data: { topics: rows }, text: renderTopicTable(rows), exitCode: missing > 0 ? 1 : 0 };
   },

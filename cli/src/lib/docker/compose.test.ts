@@ -8,7 +8,8 @@ import { ARTIFACT_VERSIONS, commonServiceEnv, defaultLocalSettings, localEndpoin
 import { mariadbUsersSql } from '../runtime/templates.js';
 import { composeEnv, composeFiles, PORT_VARIABLES, publishedPorts } from './compose.js';
 import { connectImage, offlineImages, publicImages, serviceImage } from './images.js';
-import { DOCKER_COMPONENTS, omsVersion } from './runtime.js';
+import { CATALOGUE } from '../stack/catalogue.js';
+import { omsVersion } from './runtime.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const text = readFileSync(path.join(root, 'compose', 'docker-compose.yml'), 'utf8');
@@ -40,7 +41,7 @@ function variables(source: string): Map<string, Set<string>> {
 
 describe('compose/docker-compose.yml', () => {
   it('when parsed, then it has exactly the components the docker runtime drives, each with a healthcheck on the one network', () => {
-    expect(Object.keys(file.services).sort()).toEqual(DOCKER_COMPONENTS.map((c) => c.id).sort());
+    expect(Object.keys(file.services).sort()).toEqual(CATALOGUE.map((c) => c.id).sort());
     for (const [name, svc] of Object.entries(file.services)) {
       expect(svc.healthcheck?.test, name).toBeDefined();
       expect(svc.networks, name).toEqual(['oms']);
@@ -49,14 +50,14 @@ describe('compose/docker-compose.yml', () => {
   });
 
   it('when a component needs another, then compose waits for it to be healthy (depends_on mirrors the runtime graph)', () => {
-    for (const c of DOCKER_COMPONENTS) {
+    for (const c of CATALOGUE) {
       const deps = file.services[c.id]!.depends_on ?? {};
       expect(Object.keys(deps).sort(), c.id).toEqual([...c.needs].sort());
       for (const d of Object.values(deps)) expect(d.condition).toBe('service_healthy');
     }
   });
 
-  it('when ports are published, then each uses its OMS_PORT_* variable with the DESIGN.md default, on 127.0.0.1 unless overridden', () => {
+  it('when ports are published, then each uses its OMS_PORT_* variable with the default of the CLI, on 127.0.0.1 unless overridden', () => {
     const vars = variables(text);
     for (const [key, variable] of Object.entries(PORT_VARIABLES)) {
       if (!variable) continue;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { OmsConfig } from '../../config.js';
 import { ExternalError, PrereqError } from '../../errors.js';
+import { CATALOGUE } from '../stack/catalogue.js';
 import { isPullFailure, OFFLINE_HINT } from './client.js';
 
 export interface ComposeCli {
@@ -62,31 +63,22 @@ export const PORT_VARIABLES: Record<keyof OmsConfig['ports'], string | null> = {
  * flags apply too) and the image names of the plan. Other OMS_* variables of the caller's
  * environment (heaps, bind address) pass through untouched.
  */
-export function composeEnv(input: { config: OmsConfig; version: string; images: Partial<Record<'kafka' | 'connect' | 'elasticsearch' | 'mariadb' | 'postgres', string>> }): Record<string, string> {
+export function composeEnv(input: { config: OmsConfig; version: string; images: Record<string, string> }): Record<string, string> {
   const env: Record<string, string> = { OMS_VERSION: input.version, OMS_LOG_LEVEL: input.config.logLevel };
   for (const [key, variable] of Object.entries(PORT_VARIABLES)) {
     if (variable) env[variable] = String(input.config.ports[key as keyof OmsConfig['ports']]);
   }
   const names: Record<string, string> = { kafka: 'OMS_KAFKA_IMAGE', connect: 'OMS_CONNECT_IMAGE', elasticsearch: 'OMS_ELASTICSEARCH_IMAGE', mariadb: 'OMS_MARIADB_IMAGE', postgres: 'OMS_POSTGRES_IMAGE' };
-  for (const [id, ref] of Object.entries(input.images)) if (ref) env[names[id]!] = ref;
+  for (const [id, ref] of Object.entries(input.images)) {
+    const variable = names[id];
+    if (ref && variable) env[variable] = ref;
+  }
   return env;
 }
 
 /** Host ports each compose service publishes (for the free-port check before it starts). */
 export function publishedPorts(config: OmsConfig): Record<string, number[]> {
-  const p = config.ports;
-  return {
-    mariadb: [p.mysql],
-    postgres: [p.postgres],
-    elasticsearch: [p.elasticsearch],
-    kafka: [p.kafka, p.kafkaController],
-    connect: [p.connect],
-    customers: [p.customers],
-    products: [p.products],
-    orders: [p.orders],
-    'orders-stream': [p.ordersStream],
-    'orders-graph': [p.ordersGraph],
-  };
+  return Object.fromEntries(CATALOGUE.map((c) => [c.id, c.ports.filter((k) => PORT_VARIABLES[k] !== null).map((k) => config.ports[k])]));
 }
 
 export interface ComposeProject {

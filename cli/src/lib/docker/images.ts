@@ -4,11 +4,13 @@
  * paths of the build inputs. `ensureImages` (build.ts) walks it in order.
  */
 import path from 'node:path';
+import { SERVICE_IDS } from '../stack/catalogue.js';
 
-/** Images the compose file runs, by compose service (plus the build-only parents). */
-export type ImageId = 'base' | 'jre' | 'kafka' | 'connect' | 'elasticsearch' | 'mariadb' | 'postgres' | 'node' | ServiceName;
-export type ServiceName = 'customers' | 'products' | 'orders' | 'orders-stream' | 'orders-graph';
-export const SERVICE_IMAGES: readonly ServiceName[] = ['customers', 'products', 'orders', 'orders-stream', 'orders-graph'];
+/** Images the compose file runs, by compose service (the catalogue's ids), plus the build-only parents (base, jre, node). */
+export type ImageId = string;
+/** A service of the catalogue: one image each, a target of compose/images/services/Dockerfile. */
+export type ServiceName = string;
+export const SERVICE_IMAGES: readonly ServiceName[] = SERVICE_IDS;
 
 /** One file or directory placed into a build context. */
 export interface ContextEntry {
@@ -113,18 +115,16 @@ export function serviceImage(name: ServiceName, version: string): string {
  * public Node image.
  */
 export function imagePlan(p: PlanInput): ImageSpec[] {
+  return p.offline ? offlinePlan(p, planParts(p)) : publicPlan(p, planParts(p));
+}
+
+/** What both plans share: build-context entries and the service images. */
+function planParts(p: PlanInput) {
   const images = (dir: string) => path.join(p.composeDir, 'images', dir);
   const file = (dir: string, name: string, to = name): ContextEntry => ({ from: path.join(images(dir), name), to, fingerprint: 'content' });
   const common = file('common', 'env-to-properties');
   const log4j: ContextEntry = { from: p.log4jConfig, to: 'log4j2.properties', fingerprint: 'content' };
-  const connectEntries = [
-    file('connect', 'Dockerfile'),
-    file('connect', 'connect-entrypoint'),
-    file('connect', 'oms-connect-health'),
-    common,
-    log4j,
-    { from: p.artifacts.pluginsDir, to: 'plugins', fingerprint: 'stat' as const },
-  ];
+  const connectEntries: ContextEntry[] = [file('connect', 'Dockerfile'), file('connect', 'connect-entrypoint'), file('connect', 'oms-connect-health'), common, log4j, { from: p.artifacts.pluginsDir, to: 'plugins', fingerprint: 'stat' }];
   const services = (nodeImage: string, parents: ImageId[], pullsBase?: string): BuiltImage[] =>
     SERVICE_IMAGES.map((name) => ({
       id: name,
@@ -138,52 +138,42 @@ export function imagePlan(p: PlanInput): ImageSpec[] {
       parents,
       ...(pullsBase ? { pullsBase } : {}),
     }));
+  return { file, common, log4j, connectEntries, services };
+}
+type PlanParts = ReturnType<typeof planParts>;
 
-  if (!p.offline) {
-    const pub = publicImages(p.versions, p.env);
-    return [
-      { id: 'mariadb', kind: 'pull', ref: pub.mariadb, title: 'MariaDB' },
-      { id: 'postgres', kind: 'pull', ref: pub.postgres, title: 'PostgreSQL' },
-      { id: 'elasticsearch', kind: 'pull', ref: pub.elasticsearch, title: 'Elasticsearch' },
-      { id: 'kafka', kind: 'pull', ref: pub.kafka, title: 'Kafka' },
-      {
-        id: 'connect',
-        kind: 'build',
-        ref: connectImage(p.versions, p.env),
-        title: 'Kafka Connect + Debezium',
-        context: { entries: connectEntries },
-        dockerfile: 'Dockerfile',
-        // apache/kafka runs as appuser (uid 1000)
-        buildArgs: { KAFKA_IMAGE: pub.kafka, RUN_AS: '1000' },
-        parents: ['kafka'],
-      },
-      ...services(pub.node, [], pub.node),
-    ];
-  }
+/** Online: the public infra images are pulled; Connect is built on the public Kafka image, the services on the public Node image. */
+function publicPlan(p: PlanInput, { connectEntries, services }: PlanParts): ImageSpec[] {
+  const pub = publicImages(p.versions, p.env);
+  return [
+    { id: 'mariadb', kind: 'pull', ref: pub.mariadb, title: 'MariaDB' },
+    { id: 'postgres', kind: 'pull', ref: pub.postgres, title: 'PostgreSQL' },
+    { id: 'elasticsearch', kind: 'pull', ref: pub.elasticsearch, title: 'Elasticsearch' },
+    { id: 'kafka', kind: 'pull', ref: pub.kafka, title: 'Kafka' },
+    {
+      id: 'connect',
+      kind: 'build',
+      ref: connectImage(p.versions, p.env),
+      title: 'Kafka Connect + Debezium',
+      context: { entries: connectEntries },
+      dockerfile: 'Dockerfile',
+      // apache/kafka runs as appuser (uid 1000)
+      buildArgs: { KAFKA_IMAGE: pub.kafka, RUN_AS: '1000' },
+      parents: ['kafka'],
+    },
+    ...services(pub.node, [], pub.node),
+  ];
+}
 
+/** Offline: everything from the imported Debian base, parents first. */
+function offlinePlan(p: PlanInput, { file, common, log4j, connectEntries, services }: PlanParts): ImageSpec[] {
   const off = offlineImages(p.versions, p.node.major, p.env);
+  const onBase = (id: ImageId, ref: string, title: string, entries: ContextEntry[]): BuiltImage => ({ id, kind: 'build', ref, title, context: { entries }, dockerfile: 'Dockerfile', buildArgs: { BASE_IMAGE: off.base }, parents: ['base'] });
+  const onJre = (id: ImageId, ref: string, title: string, entries: ContextEntry[]): BuiltImage => ({ id, kind: 'build', ref, title, context: { entries }, dockerfile: 'Dockerfile', buildArgs: { JRE_IMAGE: off.jre }, parents: ['jre'] });
   return [
     { id: 'base', kind: 'import', ref: off.base, title: 'Debian bookworm base (debootstrap)' },
-    {
-      id: 'jre',
-      kind: 'build',
-      ref: off.jre,
-      title: 'Java 17 (apt)',
-      context: { entries: [file('jre', 'Dockerfile')] },
-      dockerfile: 'Dockerfile',
-      buildArgs: { BASE_IMAGE: off.base },
-      parents: ['base'],
-    },
-    {
-      id: 'kafka',
-      kind: 'build',
-      ref: off.kafka,
-      title: `Kafka ${p.versions.kafka}`,
-      context: { entries: [file('kafka', 'Dockerfile'), file('kafka', 'kafka-entrypoint'), common, log4j, { from: p.artifacts.libsDir, to: 'libs', fingerprint: 'stat' }] },
-      dockerfile: 'Dockerfile',
-      buildArgs: { JRE_IMAGE: off.jre },
-      parents: ['jre'],
-    },
+    onBase('jre', off.jre, 'Java 17 (apt)', [file('jre', 'Dockerfile')]),
+    onJre('kafka', off.kafka, `Kafka ${p.versions.kafka}`, [file('kafka', 'Dockerfile'), file('kafka', 'kafka-entrypoint'), common, log4j, { from: p.artifacts.libsDir, to: 'libs', fingerprint: 'stat' }]),
     {
       id: 'connect',
       kind: 'build',
@@ -194,48 +184,10 @@ export function imagePlan(p: PlanInput): ImageSpec[] {
       buildArgs: { KAFKA_IMAGE: off.kafka, RUN_AS: 'kafka' },
       parents: ['kafka'],
     },
-    {
-      id: 'elasticsearch',
-      kind: 'build',
-      ref: off.elasticsearch,
-      title: `Elasticsearch ${p.versions.elasticsearch}`,
-      context: { entries: [file('elasticsearch', 'Dockerfile'), file('elasticsearch', 'es-entrypoint'), { from: p.artifacts.elasticsearchHome, to: 'elasticsearch', fingerprint: 'stat' }] },
-      dockerfile: 'Dockerfile',
-      buildArgs: { JRE_IMAGE: off.jre },
-      parents: ['jre'],
-    },
-    {
-      id: 'mariadb',
-      kind: 'build',
-      ref: off.mariadb,
-      title: 'MariaDB 10.11 (apt)',
-      context: { entries: [file('mariadb', 'Dockerfile'), file('mariadb', 'mariadb-entrypoint')] },
-      dockerfile: 'Dockerfile',
-      buildArgs: { BASE_IMAGE: off.base },
-      parents: ['base'],
-    },
-    {
-      id: 'postgres',
-      kind: 'build',
-      ref: off.postgres,
-      title: 'PostgreSQL 15 (apt)',
-      context: { entries: [file('postgres', 'Dockerfile'), file('postgres', 'postgres-entrypoint')] },
-      dockerfile: 'Dockerfile',
-      buildArgs: { BASE_IMAGE: off.base },
-      parents: ['base'],
-    },
-    {
-      id: 'node',
-      kind: 'build',
-      ref: off.node,
-      title: `Node ${p.node.major} (the host's binary: Debian bookworm has Node 18 only)`,
-      context: {
-        entries: [file('node', 'Dockerfile'), { from: p.node.binary, to: 'node', fingerprint: 'stat' }, { from: p.node.npmDir, to: 'npm', fingerprint: 'stat' }],
-      },
-      dockerfile: 'Dockerfile',
-      buildArgs: { BASE_IMAGE: off.base },
-      parents: ['base'],
-    },
+    onJre('elasticsearch', off.elasticsearch, `Elasticsearch ${p.versions.elasticsearch}`, [file('elasticsearch', 'Dockerfile'), file('elasticsearch', 'es-entrypoint'), { from: p.artifacts.elasticsearchHome, to: 'elasticsearch', fingerprint: 'stat' }]),
+    onBase('mariadb', off.mariadb, 'MariaDB 10.11 (apt)', [file('mariadb', 'Dockerfile'), file('mariadb', 'mariadb-entrypoint')]),
+    onBase('postgres', off.postgres, 'PostgreSQL 15 (apt)', [file('postgres', 'Dockerfile'), file('postgres', 'postgres-entrypoint')]),
+    onBase('node', off.node, `Node ${p.node.major} (the host's binary: Debian bookworm has Node 18 only)`, [file('node', 'Dockerfile'), { from: p.node.binary, to: 'node', fingerprint: 'stat' }, { from: p.node.npmDir, to: 'npm', fingerprint: 'stat' }]),
     ...services(off.node, ['node']),
   ];
 }

@@ -3,18 +3,22 @@ import { loadConfig } from '../../config.js';
 import { UsageError } from '../../errors.js';
 import { loadConnectorFiles, renderConnector, templateValues } from '../connectors.js';
 import { endpointsFor } from '../endpoints.js';
-import { connectorHosts } from '../stack.js';
+import { connectorHosts } from '../../ops/stack.js';
 import { findRepoRoot } from '../runtime/index.js';
+import { CATALOGUE } from '../stack/catalogue.js';
+import { selectDown as selectDownOf, selectUp as selectUpOf } from '../stack/graph.js';
 import { demux, dockerOptions, isPullFailure } from './client.js';
-import { DOCKER_COMPONENTS, selectDown, selectUp } from './runtime.js';
+
+const selectUp = (only: string[] | undefined) => selectUpOf(CATALOGUE, only);
+const selectDown = (only: string[]) => selectDownOf(CATALOGUE, only);
 
 const root = findRepoRoot();
 
-describe('selectUp / selectDown', () => {
+describe('selectUp / selectDown over the catalogue (both runtimes)', () => {
   it('when only some components are asked for, then what they need comes along, in start order', () => {
     expect(selectUp(['orders']).map((c) => c.id)).toEqual(['mariadb', 'elasticsearch', 'kafka', 'customers', 'products', 'orders']);
     expect(selectUp(['connect']).map((c) => c.id)).toEqual(['kafka', 'connect']);
-    expect(selectUp(undefined)).toHaveLength(DOCKER_COMPONENTS.length);
+    expect(selectUp(undefined)).toHaveLength(CATALOGUE.length);
   });
 
   it('when a component is stopped, then what needs it stops too', () => {

@@ -5,6 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { httpClient } from '../http.js';
 import { isAlive, readPidFile } from '../process/supervisor.js';
 
 export interface RuntimeFacts {
@@ -86,8 +87,8 @@ export async function localStackAlive(stateDir: string): Promise<boolean> {
  */
 export async function dockerHubReachable(timeoutMs = 2500): Promise<boolean> {
   try {
-    const res = await fetch('https://registry-1.docker.io/v2/', { signal: AbortSignal.timeout(timeoutMs) });
-    return res.headers.has('docker-distribution-api-version') || res.status === 401 || res.status === 200;
+    const res = await httpClient({ service: 'Docker Hub', baseUrl: 'https://registry-1.docker.io', timeoutMs }).send('GET', '/v2/');
+    return 'docker-distribution-api-version' in res.headers || res.status === 401 || res.status === 200;
   } catch {
     return false;
   }

@@ -18,25 +18,13 @@ import { findJava } from '../runtime/java.js';
 import { findBinary, findMariaDb, findPostgres, isRoot } from '../runtime/os-packages.js';
 import { describeHolder, takenPorts } from '../runtime/ports.js';
 import { runtimeAssetsDir } from '../runtime/settings.js';
+import { CATALOGUE } from '../stack/catalogue.js';
 import type { DiskFacts, DockerFacts, JavaFacts, MavenFacts, MemoryFacts, OsPackageFacts, PortFact } from './checks.js';
 
 const HOST = '127.0.0.1';
 
-/** Which oms component listens on each `ports.*` setting. */
-export const PORT_COMPONENTS: Record<keyof OmsConfig['ports'], string> = {
-  customers: 'customers',
-  products: 'products',
-  orders: 'orders',
-  ordersStream: 'orders-stream',
-  ordersGraph: 'orders-graph',
-  kafka: 'kafka',
-  kafkaController: 'kafka',
-  connect: 'connect',
-  mysql: 'mariadb',
-  postgres: 'postgres',
-  elasticsearch: 'elasticsearch',
-  elasticsearchTransport: 'elasticsearch',
-};
+/** Which oms component listens on each `ports.*` setting (from the catalogue). */
+export const PORT_COMPONENTS = Object.fromEntries(CATALOGUE.flatMap((c) => c.ports.map((k) => [k, c.id]))) as Record<keyof OmsConfig['ports'], string>;
 
 function firstLine(text: string | undefined): string | null {
   const line = (text ?? '').split('\n').map((l) => l.trim()).find(Boolean);

@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrereqError } from '../../errors.js';
 import { isAlive, readPidFile } from '../process/supervisor.js';
 import { type ComponentStatus, type LocalSettings, createLocalRuntime, defaultLocalSettings, findRepoRoot, withPortOffset } from './index.js';
-import { REQUIRED_CONNECT_PLUGINS, httpGet } from './probes.js';
+import { httpClient } from '../http.js';
+import { REQUIRED_CONNECT_PLUGINS } from '../stack/probes.js';
 
 const offset = Number(process.env.OMS_RT_TEST_PORT_OFFSET ?? 20000);
 const stateDir = process.env.OMS_RT_TEST_STATE_DIR ?? path.join(os.tmpdir(), `oms-rt-test-${offset}`);
@@ -32,6 +33,7 @@ const progress: string[] = [];
 const runtime = createLocalRuntime(settings, { onProgress: (e) => progress.push(`${e.component}: ${e.message}`) });
 const ep = runtime.endpoints();
 const INFRA = ['mariadb', 'postgres', 'elasticsearch', 'kafka', 'connect'];
+const get = (baseUrl: string, path: string) => httpClient({ service: baseUrl, baseUrl }).send('GET', path);
 
 async function pids(): Promise<Record<string, number | undefined>> {
   const out: Record<string, number | undefined> = {};
@@ -62,7 +64,7 @@ describe('local runtime on shifted ports', () => {
   it('when up runs cold, then every component answers real clients', async () => {
     const t0 = Date.now();
     const results = await runtime.up();
-    console.info(`cold up ${((Date.now() - t0) / 1000).toFixed(1)}s:\n${results.map((r) => `  ${r.id}: ${r.result} (${r.durationMs} ms)`).join('\n')}`);
+    console.info(`cold up ${((Date.now() - t0) / 1000).toFixed(1)}s:\n${results.map((r) => `  ${r.id}: ${r.outcome} (${r.ms} ms)`).join('\n')}`);
     expect(results.map((r) => r.id)).toEqual(['prerequisites', 'artifacts', ...INFRA, 'echo']);
 
     expect(await mysqlQuery('SELECT 1 AS one')).toEqual([{ one: 1 }]);
@@ -79,7 +81,7 @@ describe('local runtime on shifted ports', () => {
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await client.end();
 
-    const health = await httpGet(`${ep.elasticsearchUrl}/_cluster/health`);
+    const health = await get(ep.elasticsearchUrl, '/_cluster/health');
     expect(['green', 'yellow']).toContain((health.body as { status: string }).status);
 
     const admin = new Kafka({ brokers: ep.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
@@ -87,10 +89,10 @@ describe('local runtime on shifted ports', () => {
     expect((await admin.describeCluster()).brokers).toHaveLength(1);
     await admin.disconnect();
 
-    const plugins = (await httpGet(`${ep.connectUrl}/connector-plugins`)).body as Array<{ class: string }>;
+    const plugins = (await get(ep.connectUrl, '/connector-plugins')).body as Array<{ class: string }>;
     expect(plugins.map((p) => p.class)).toEqual(expect.arrayContaining(REQUIRED_CONNECT_PLUGINS));
 
-    const env = (await httpGet(`${ep.services.echo}/env`)).body as Record<string, string>;
+    const env = (await get(ep.services.echo!, '/env')).body as Record<string, string>;
     expect(env).toMatchObject({
       PORT: String(3999 + offset),
       HOST: '127.0.0.1',
@@ -109,7 +111,7 @@ describe('local runtime on shifted ports', () => {
     console.info(`warm up ${ms} ms`);
     expect(ms).toBeLessThan(5000);
     expect(await pids()).toEqual(before);
-    for (const r of results.filter((r) => [...INFRA, 'echo'].includes(r.id))) expect(r.result).toMatch(/^already running/);
+    for (const r of results.filter((r) => [...INFRA, 'echo'].includes(r.id))) expect(r.outcome).toMatch(/^already running/);
   }, 60_000);
 
   it('when status is asked, then every component is running and ready with its pid', async () => {
@@ -158,7 +160,7 @@ describe('local runtime on shifted ports', () => {
     let t0 = Date.now();
     const down = await runtime.down();
     console.info(`down ${Date.now() - t0} ms`);
-    expect(down.steps.find((s) => s.id === 'verify')?.result).toBe('all ports free');
+    expect(down.steps.find((s) => s.id === 'verify')?.outcome).toBe('all ports free');
     for (const pid of Object.values(before)) {
       if (pid) expect(isAlive({ pid, startTime: null, command: '', startedAt: '' })).toBe(false);
     }

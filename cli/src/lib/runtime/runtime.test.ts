@@ -9,7 +9,7 @@ const runtime = createLocalRuntime(settings);
 describe('steps', () => {
   it('when everything is selected, then prerequisites and artifacts come first and services after the infra', () => {
     const ids = runtime.steps().map((s) => s.id);
-    expect(ids).toEqual(['prerequisites', 'artifacts', 'mariadb', 'postgres', 'elasticsearch', 'kafka', 'connect', 'customers', 'products', 'orders', 'orders-graph']);
+    expect(ids).toEqual(['prerequisites', 'artifacts', 'mariadb', 'postgres', 'elasticsearch', 'kafka', 'connect', 'customers', 'products', 'orders', 'orders-stream', 'orders-graph']);
   });
 
   it('when only Connect is asked for, then Kafka comes along', () => {
@@ -27,7 +27,7 @@ describe('steps', () => {
   it('when the array order is followed, then every need is met before its step (topological)', () => {
     const steps = runtime.steps();
     steps.forEach((s, i) => {
-      for (const n of s.needs) expect(steps.findIndex((x) => x.id === n)).toBeLessThan(i);
+      for (const n of s.needs ?? []) expect(steps.findIndex((x) => x.id === n)).toBeLessThan(i);
     });
     expect(steps.find((s) => s.id === 'orders')?.needs).toEqual(expect.arrayContaining(['customers', 'products', 'mariadb']));
   });
@@ -40,7 +40,7 @@ describe('steps', () => {
 describe('downSteps', () => {
   it('when stopping everything, then services stop before Connect, Connect before Kafka, the databases last', () => {
     const steps = runtime.downSteps();
-    const needsOf = (id: string) => steps.find((s) => s.id === id)!.needs;
+    const needsOf = (id: string) => steps.find((s) => s.id === id)!.needs ?? [];
     expect(needsOf('stop:connect')).toEqual(expect.arrayContaining(['stop:customers', 'stop:orders-graph']));
     expect(needsOf('stop:kafka')).toContain('stop:connect');
     expect(needsOf('stop:mariadb')).toEqual(expect.arrayContaining(['stop:kafka', 'stop:elasticsearch', 'stop:connect']));
@@ -50,13 +50,14 @@ describe('downSteps', () => {
   it('when the array order is followed, then every need is met before its step (topological)', () => {
     const steps = runtime.downSteps({ volumes: true });
     steps.forEach((s, i) => {
-      for (const n of s.needs) expect(steps.findIndex((x) => x.id === n)).toBeLessThan(i);
+      for (const n of s.needs ?? []) expect(steps.findIndex((x) => x.id === n)).toBeLessThan(i);
     });
   });
 
   it('when stopping Kafka only, then what needs it (Connect, services) stops too', () => {
     const ids = runtime.downSteps({ only: ['kafka'] }).map((s) => s.id);
-    expect(ids).toEqual(expect.arrayContaining(['stop:kafka', 'stop:connect', 'stop:customers']));
+    // products consumes a topic (customers, which needs only MariaDB, does not come along)
+    expect(ids).toEqual(expect.arrayContaining(['stop:kafka', 'stop:connect', 'stop:products']));
     expect(ids).not.toContain('stop:mariadb');
   });
 

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultPort } from '../../config.js';
+import { CATALOGUE, STACK_CREDENTIALS } from '../stack/catalogue.js';
 
-/** Infrastructure components of the local runtime, in start order. */
-export const INFRA_COMPONENTS = ['mariadb', 'postgres', 'elasticsearch', 'kafka', 'connect'] as const;
-export type InfraComponent = (typeof INFRA_COMPONENTS)[number];
+export { STACK_CREDENTIALS };
 
 /** Where every local component answers; what later steps (topics, connectors, seed, smoke) use. */
 export interface LocalEndpoints {
@@ -37,10 +37,7 @@ export interface ServiceDefinition {
   entry: string;
   /** Defaults to `/health`. */
   healthPath?: string;
-  /**
-   * Components (infra or services) that must be ready first. Default: MariaDB, PostgreSQL,
-   * Elasticsearch and Kafka.
-   */
+  /** Components (infra or services) that must be ready first. Default: the catalogue's, else none. */
   needs?: string[];
   /** Environment of the process; defaults to {@link commonServiceEnv}. */
   env?: (ctx: ServiceEnvContext) => Record<string, string>;
@@ -72,8 +69,8 @@ export interface LocalSettings {
   postgres: { user: string; password: string; database: string; databases: string[] };
   /** JVM max heaps, e.g. `512m`. */
   heap: { elasticsearch: string; kafka: string; connect: string };
-  /** Readiness timeouts in ms, by component name; `service` applies to every service. */
-  readyTimeoutMs: Record<InfraComponent | 'service', number>;
+  /** Readiness timeouts in ms, by infra component id; `service` applies to every service. */
+  readyTimeoutMs: Record<string, number> & { service: number };
   /** Java home to use for the JVMs; found automatically when unset. */
   javaHome?: string;
   /** When root: the system user Elasticsearch and PostgreSQL run as (both refuse root). */
@@ -105,26 +102,20 @@ export function commonServiceEnv({ endpoints, service, settings }: ServiceEnvCon
   };
 }
 
-/** What a service needs unless its definition says otherwise (not Connect: no service talks to it). */
-export const SERVICE_INFRA_NEEDS: readonly string[] = ['mariadb', 'postgres', 'elasticsearch', 'kafka'];
-
-/** The services of DESIGN.md. orders-stream (3004) is left for the CLI to add when it is ready. */
+/**
+ * The services of the catalogue on their default ports, each `node services/<id>/dist/server.js`.
+ * orders-stream gets a stable instance id, so a restarted processor fences its killed
+ * predecessor's open transaction at once, and a shorter session, so it takes over the
+ * partitions of a killed one in ~10 s, not 30.
+ */
 export function defaultServices(): ServiceDefinition[] {
-  return [
-    { name: 'customers', port: 3001, entry: 'services/customers/dist/server.js' },
-    { name: 'products', port: 3002, entry: 'services/products/dist/server.js' },
-    // orders checks customers and products on every order (and in its /health)
-    { name: 'orders', port: 3003, entry: 'services/orders/dist/server.js', needs: [...SERVICE_INFRA_NEEDS, 'customers', 'products'] },
-    { name: 'orders-graph', port: 4000, entry: 'services/orders-graph/dist/server.js' },
-  ];
+  return CATALOGUE.filter((c) => c.kind === 'service').map((c) => ({
+    name: c.id,
+    port: defaultPort(c.ports[0]!),
+    entry: `services/${c.id}/dist/server.js`,
+    ...(c.id === 'orders-stream' ? { env: (e: ServiceEnvContext) => ({ ...commonServiceEnv(e), INSTANCE_ID: 'local-1', KAFKA_SESSION_TIMEOUT_MS: '10000' }) } : {}),
+  }));
 }
-
-/** orders-stream's definition, for the CLI to append to `settings.services` once it serves /health. */
-export const ordersStreamService: ServiceDefinition = {
-  name: 'orders-stream',
-  port: 3004,
-  entry: 'services/orders-stream/dist/server.js',
-};
 
 /** `${XDG_CACHE_HOME:-~/.cache}/oms` */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -132,13 +123,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'oms');
 }
 
-/** The demo's database users, shared by every runtime and by the steps that talk to the stack. */
-export const STACK_CREDENTIALS = {
-  mysql: { user: 'oms', password: 'oms', cdcUser: 'debezium', cdcPassword: 'dbz' },
-  postgres: { user: 'oms', password: 'oms', database: 'orders_graph' },
-} as const;
-
-/** The DESIGN.md defaults: ports, credentials, heaps, state dir `<repo>/.oms/local`. */
+/** The defaults: the CLI's default ports, the stack's credentials, small heaps, state dir `<repo>/.oms/local`. */
 export function defaultLocalSettings(repoRoot: string = findRepoRoot()): LocalSettings {
   return {
     repoRoot,
@@ -146,13 +131,13 @@ export function defaultLocalSettings(repoRoot: string = findRepoRoot()): LocalSe
     cacheDir: defaultCacheDir(),
     host: '127.0.0.1',
     ports: {
-      mariadb: 3306,
-      postgres: 5432,
-      elasticsearch: 9200,
-      elasticsearchTransport: 9300,
-      kafka: 9092,
-      kafkaController: 9093,
-      connect: 8083,
+      mariadb: defaultPort('mysql'),
+      postgres: defaultPort('postgres'),
+      elasticsearch: defaultPort('elasticsearch'),
+      elasticsearchTransport: defaultPort('elasticsearchTransport'),
+      kafka: defaultPort('kafka'),
+      kafkaController: defaultPort('kafkaController'),
+      connect: defaultPort('connect'),
     },
     mysql: { ...STACK_CREDENTIALS.mysql },
     postgres: { ...STACK_CREDENTIALS.postgres, databases: ['oms', STACK_CREDENTIALS.postgres.database] },

@@ -1,23 +1,16 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Component } from '../component.js';
+import type { LocalProcess } from '../component.js';
 import type { RuntimeContext } from '../context.js';
-import { probeConnect } from '../probes.js';
 import { connectWorkerProperties, kafkaJvmArgs } from '../templates.js';
 
 /** A distributed Kafka Connect worker with the Debezium plugins on its plugin.path. */
-export function connectComponent(ctx: RuntimeContext): Component {
+export function connectProcess(ctx: RuntimeContext): LocalProcess {
   const { settings, paths } = ctx;
   const p = paths.connect;
 
   return {
-    id: 'connect',
-    title: 'Kafka Connect',
-    kind: 'infra',
     ports: [settings.ports.connect],
-    url: ctx.endpoints.connectUrl,
-    needs: ['kafka'],
-    readyTimeoutMs: settings.readyTimeoutMs.connect,
     stop: { signal: 'SIGTERM', group: true, timeoutMs: 60_000 },
     sandboxed: false,
     async check() {
@@ -51,7 +44,6 @@ export function connectComponent(ctx: RuntimeContext): Component {
         cwd: p.dir,
       };
     },
-    probe: () => probeConnect(ctx.endpoints.connectUrl),
     async dataDirs() {
       // Connect keeps its state in Kafka topics; only the generated config is here.
       return [p.dir];

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { chown, cp, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Component } from '../component.js';
+import type { LocalProcess } from '../component.js';
 import type { RuntimeContext } from '../context.js';
-import { probeElasticsearch } from '../probes.js';
 import { ARTIFACT_VERSIONS } from '../artifacts.js';
 import { elasticsearchYml } from '../templates.js';
 
@@ -14,7 +13,7 @@ import { elasticsearchYml } from '../templates.js';
  * distribution itself is only read, from the cache when that user can read it, else from a
  * copy in the sandbox dir (the cache under /root is not reachable: /root is mode 700).
  */
-export function elasticsearchComponent(ctx: RuntimeContext): Component {
+export function elasticsearchProcess(ctx: RuntimeContext): LocalProcess {
   const { settings } = ctx;
 
   async function home(): Promise<string> {
@@ -33,13 +32,7 @@ export function elasticsearchComponent(ctx: RuntimeContext): Component {
   }
 
   return {
-    id: 'elasticsearch',
-    title: 'Elasticsearch',
-    kind: 'infra',
     ports: [settings.ports.elasticsearch, settings.ports.elasticsearchTransport],
-    url: ctx.endpoints.elasticsearchUrl,
-    needs: [],
-    readyTimeoutMs: settings.readyTimeoutMs.elasticsearch,
     stop: { signal: 'SIGTERM', group: true, timeoutMs: 60_000 },
     sandboxed: true,
     async check() {
@@ -91,7 +84,6 @@ export function elasticsearchComponent(ctx: RuntimeContext): Component {
         cwd: p.logsDir,
       };
     },
-    probe: () => probeElasticsearch(ctx.endpoints.elasticsearchUrl),
     async dataDirs() {
       // not the home copy: it is only derived from the cache
       const p = (await ctx.sandbox()).paths.elasticsearch;

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Component } from '../component.js';
+import type { LocalProcess } from '../component.js';
 import type { RuntimeContext } from '../context.js';
 import { runLogged } from '../exec.js';
-import { probeKafka } from '../probes.js';
 import { kafkaJvmArgs, kafkaServerProperties } from '../templates.js';
 
 /**
@@ -21,19 +20,13 @@ export function newClusterId(random: (size: number) => Buffer = randomBytes): st
 }
 
 /** Kafka in KRaft mode, broker and controller in one JVM, storage formatted once. */
-export function kafkaComponent(ctx: RuntimeContext): Component {
+export function kafkaProcess(ctx: RuntimeContext): LocalProcess {
   const { settings, paths } = ctx;
   const p = paths.kafka;
   const logFile = paths.logFile('kafka');
 
   return {
-    id: 'kafka',
-    title: 'Kafka',
-    kind: 'infra',
     ports: [settings.ports.kafka, settings.ports.kafkaController],
-    url: ctx.endpoints.kafkaBrokers.join(','),
-    needs: [],
-    readyTimeoutMs: settings.readyTimeoutMs.kafka,
     stop: { signal: 'SIGTERM', group: true, timeoutMs: 60_000 },
     sandboxed: false,
     async check() {
@@ -77,7 +70,6 @@ export function kafkaComponent(ctx: RuntimeContext): Component {
         cwd: p.dir,
       };
     },
-    probe: () => probeKafka(ctx.endpoints.kafkaBrokers),
     async dataDirs() {
       return [p.dir];
     },

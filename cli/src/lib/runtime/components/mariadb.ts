@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Component } from '../component.js';
+import type { LocalProcess } from '../component.js';
 import type { RuntimeContext } from '../context.js';
 import { runLogged } from '../exec.js';
 import { isRoot } from '../os-packages.js';
-import { type Probe, probeMysql } from '../probes.js';
+import type { Probe } from '../../stack/probes.js';
 import { mariadbArgs, mariadbUsersSql } from '../templates.js';
 
 const INITIALIZED = '.oms-initialized';
@@ -17,7 +17,7 @@ const INITIALIZED = '.oms-initialized';
  * The admin account is the OS user over the unix socket (unix_socket auth, as
  * mariadb-install-db sets it up), so no root password exists anywhere.
  */
-export function mariadbComponent(ctx: RuntimeContext): Component {
+export function mariadbProcess(ctx: RuntimeContext): LocalProcess {
   const { settings, paths } = ctx;
   const p = paths.mariadb;
   const logFile = paths.logFile('mariadb');
@@ -31,13 +31,7 @@ export function mariadbComponent(ctx: RuntimeContext): Component {
   };
 
   return {
-    id: 'mariadb',
-    title: 'MariaDB',
-    kind: 'infra',
     ports: [settings.ports.mariadb],
-    url: `mysql://${settings.host}:${settings.ports.mariadb}`,
-    needs: [],
-    readyTimeoutMs: settings.readyTimeoutMs.mariadb,
     stop: { signal: 'SIGTERM', group: true, timeoutMs: 60_000 },
     sandboxed: false,
     async check() {
@@ -91,7 +85,6 @@ export function mariadbComponent(ctx: RuntimeContext): Component {
     async afterStart() {
       await client(mariadbUsersSql(settings.mysql));
     },
-    probe: () => probeMysql({ host: settings.host, port: settings.ports.mariadb, user: settings.mysql.user, password: settings.mysql.password }),
     async dataDirs() {
       return [p.dir];
     },

@@ -2,13 +2,37 @@ import { existsSync } from 'node:fs';
 import { chown, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import type { Component } from '../component.js';
-import type { RuntimeContext } from '../context.js';
+import type { LocalProcess } from '../component.js';
+import type { RuntimeContext, Sandbox } from '../context.js';
 import { runLogged } from '../exec.js';
-import { probePostgres } from '../probes.js';
 import { postgresArgs } from '../templates.js';
 
 const INITIALIZED = '.oms-initialized';
+
+/** initdb with the app user as superuser (its password from a file only the runner reads), marked done when it succeeded. */
+async function initDataDir(ctx: RuntimeContext, initdb: string, sandbox: Sandbox): Promise<void> {
+  const { settings } = ctx;
+  const p = sandbox.paths.postgres;
+  const owned = sandbox.user ? { uid: sandbox.user.uid, gid: sandbox.user.gid } : undefined;
+  await rm(p.dataDir, { recursive: true, force: true });
+  const pwfile = path.join(p.dir, '.pwfile');
+  await writeFile(pwfile, `${settings.postgres.password}\n`, { mode: 0o600 });
+  if (owned) await chown(pwfile, owned.uid, owned.gid);
+  try {
+    await runLogged(initdb, ['-D', p.dataDir, '-U', settings.postgres.user, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-locale'], {
+      logFile: ctx.paths.logFile('postgres'),
+      component: 'postgres',
+      cwd: p.dir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+      ...(owned ?? {}),
+      timeoutMs: 180_000,
+    });
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+  await writeFile(path.join(p.dataDir, INITIALIZED), `${new Date().toISOString()}\n`);
+  if (owned) await chown(path.join(p.dataDir, INITIALIZED), owned.uid, owned.gid);
+}
 
 /**
  * Our own postgres (not pg_ctl: the supervisor tracks the postmaster itself). It refuses to
@@ -16,9 +40,8 @@ const INITIALIZED = '.oms-initialized';
  * dir. The app user is the superuser `initdb -U` creates: password auth over TCP, trust on
  * the private socket.
  */
-export function postgresComponent(ctx: RuntimeContext): Component {
+export function postgresProcess(ctx: RuntimeContext): LocalProcess {
   const { settings } = ctx;
-  const logFile = ctx.paths.logFile('postgres');
   const binaries = async () => (await ctx.osBinaries({ postgres: true })).postgres!;
   const where = async () => (await ctx.sandbox()).paths.postgres;
   const conn = (database: string) => ({
@@ -30,13 +53,7 @@ export function postgresComponent(ctx: RuntimeContext): Component {
   });
 
   return {
-    id: 'postgres',
-    title: 'PostgreSQL',
-    kind: 'infra',
     ports: [settings.ports.postgres],
-    url: `postgres://${settings.host}:${settings.ports.postgres}`,
-    needs: [],
-    readyTimeoutMs: settings.readyTimeoutMs.postgres,
     // SIGINT = fast shutdown (SIGTERM would wait for every client to disconnect); the
     // postmaster stops its own backends.
     stop: { signal: 'SIGINT', group: false, timeoutMs: 60_000 },
@@ -45,35 +62,12 @@ export function postgresComponent(ctx: RuntimeContext): Component {
       await binaries();
     },
     async prepare() {
-      const { initdb } = await binaries();
       const sandbox = await ctx.sandbox();
-      const p = sandbox.paths.postgres;
-      await sandbox.ensureDir(p.dir);
-      await sandbox.ensureDir(p.socketDir);
-      if (existsSync(path.join(p.dataDir, INITIALIZED))) return;
+      await sandbox.ensureDir(sandbox.paths.postgres.dir);
+      await sandbox.ensureDir(sandbox.paths.postgres.socketDir);
+      if (existsSync(path.join(sandbox.paths.postgres.dataDir, INITIALIZED))) return;
       ctx.progress('postgres', 'initializing the data dir (initdb)');
-      await rm(p.dataDir, { recursive: true, force: true });
-      const pwfile = path.join(p.dir, '.pwfile');
-      await writeFile(pwfile, `${settings.postgres.password}\n`, { mode: 0o600 });
-      if (sandbox.user) await chown(pwfile, sandbox.user.uid, sandbox.user.gid);
-      try {
-        await runLogged(
-          initdb,
-          ['-D', p.dataDir, '-U', settings.postgres.user, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-locale'],
-          {
-            logFile,
-            component: 'postgres',
-            cwd: p.dir,
-            env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
-            ...(sandbox.user ? { uid: sandbox.user.uid, gid: sandbox.user.gid } : {}),
-            timeoutMs: 180_000,
-          },
-        );
-      } finally {
-        await rm(pwfile, { force: true });
-      }
-      await writeFile(path.join(p.dataDir, INITIALIZED), `${new Date().toISOString()}\n`);
-      if (sandbox.user) await chown(path.join(p.dataDir, INITIALIZED), sandbox.user.uid, sandbox.user.gid);
+      await initDataDir(ctx, (await binaries()).initdb, sandbox);
     },
     async launch() {
       const { postgres } = await binaries();
@@ -103,8 +97,6 @@ export function postgresComponent(ctx: RuntimeContext): Component {
         await client.end();
       }
     },
-    // the `postgres` database always exists: a server started elsewhere can be checked too
-    probe: () => probePostgres(conn('postgres')),
     async dataDirs() {
       return [(await where()).dir];
     },

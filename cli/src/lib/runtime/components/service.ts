@@ -1,37 +1,45 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PrereqError } from '../../../errors.js';
+import { entryOf } from '../../stack/catalogue.js';
+import { probeHttpHealth } from '../../stack/probes.js';
 import type { Component } from '../component.js';
 import type { RuntimeContext } from '../context.js';
-import { probeHttpHealth } from '../probes.js';
 import { type ServiceDefinition, commonServiceEnv } from '../settings.js';
 
-/** A Node service: `node <entry>` with the env its definition builds; ready on GET /health 200. */
-export function serviceComponent(ctx: RuntimeContext, service: ServiceDefinition, needs: string[]): Component {
+/**
+ * A Node service: `node <entry>` with the env its definition builds; ready on GET /health 200.
+ * Its needs and title come from the catalogue unless the definition says otherwise (the
+ * tests' fixture services are not in the catalogue).
+ */
+export function serviceComponent(ctx: RuntimeContext, service: ServiceDefinition): Component {
   const { settings } = ctx;
   const entry = path.resolve(settings.repoRoot, service.entry);
   const url = `http://${settings.host}:${service.port}`;
+  const known = entryOf(service.name);
+
+  async function check(): Promise<void> {
+    if (!existsSync(entry)) {
+      throw new PrereqError(`Service ${service.name} is not built: ${path.relative(settings.repoRoot, entry)} is missing.`, {
+        hint: `npm run build   (in ${settings.repoRoot})`,
+      });
+    }
+  }
 
   return {
     id: service.name,
-    title: `service ${service.name}`,
+    title: known?.title ?? `service ${service.name}`,
     kind: 'service',
+    needs: service.needs ?? known?.needs ?? [],
+    stopTier: 0,
+    usesArtifacts: false,
     ports: [service.port],
     url,
-    needs,
     readyTimeoutMs: settings.readyTimeoutMs.service,
     stop: { signal: 'SIGTERM', group: true, timeoutMs: 20_000 },
     sandboxed: false,
-    async check() {
-      if (!existsSync(entry)) {
-        throw new PrereqError(`Service ${service.name} is not built: ${path.relative(settings.repoRoot, entry)} is missing.`, {
-          hint: `npm run build   (in ${settings.repoRoot})`,
-        });
-      }
-    },
-    async prepare() {
-      await this.check!();
-    },
+    check,
+    prepare: check,
     async launch() {
       const build = service.env ?? commonServiceEnv;
       const inherited: Record<string, string> = {};

@@ -1,49 +1,24 @@
-import type { Context } from '../context.js';
+/**
+ * Which stack this invocation drives (the local runtime or the docker runtime), built from
+ * the CLI's configuration. Every operation that starts, stops or inspects the stack goes
+ * through here.
+ */
+import type { OpsContext } from '../context.js';
 import { PrereqError } from '../errors.js';
-import type { Endpoints } from './endpoints.js';
-import { connectDocker, daemonMayAnswer, inspectImage, pingDaemon, projectContainers } from './docker/client.js';
-import { findCompose } from './docker/compose.js';
-import { offlineImages } from './docker/images.js';
-import { createDockerRuntime, NETWORK_ENDPOINTS, type DockerRuntime } from './docker/runtime.js';
-import { chooseOffline, chooseRuntime, dockerHubReachable, localStackAlive, once } from './docker/select.js';
-import {
-  ARTIFACT_VERSIONS,
-  commonServiceEnv,
-  createLocalRuntime,
-  defaultLocalSettings,
-  ordersStreamService,
-  type ComponentStatus,
-  type LocalRuntime,
-  type LogsOptions,
-  type LocalSettings,
-  type ServiceDefinition,
-} from './runtime/index.js';
+import type { Endpoints } from '../lib/endpoints.js';
+import { connectDocker, daemonMayAnswer, inspectImage, pingDaemon, projectContainers } from '../lib/docker/client.js';
+import { findCompose } from '../lib/docker/compose.js';
+import { offlineImages } from '../lib/docker/images.js';
+import { createDockerRuntime, NETWORK_ENDPOINTS, type DockerRuntime } from '../lib/docker/runtime.js';
+import { chooseOffline, chooseRuntime, dockerHubReachable, localStackAlive, once } from '../lib/docker/select.js';
+import { ARTIFACT_VERSIONS, createLocalRuntime, defaultLocalSettings, type LocalRuntime, type LocalSettings } from '../lib/runtime/index.js';
+import { entryOf } from '../lib/stack/catalogue.js';
+import type { RuntimeKind, Stack } from '../lib/stack/types.js';
 
-export const SERVICE_NAMES = ['customers', 'products', 'orders', 'orders-stream', 'orders-graph'] as const;
-
-export type RuntimeKind = 'local' | 'docker';
-
-/** A step of up/down; `progress` receives lines worth showing while it runs (image builds). */
-export interface StackStep {
-  id: string;
-  title: string;
-  needs: string[];
-  run(progress?: (message: string) => void): Promise<string | void>;
-}
-
-/** What up/down/status/logs drive: the local runtime or the docker runtime, same shape. */
-export interface Stack {
-  kind: RuntimeKind;
-  componentIds(): string[];
-  steps(opts?: { only?: string[] }): StackStep[];
-  downSteps(opts?: { volumes?: boolean; only?: string[] }): StackStep[];
-  status(): Promise<ComponentStatus[]>;
-  logs(component: string, opts?: LogsOptions): AsyncIterable<string>;
-  logFile(component: string): string;
-}
+export type { RuntimeKind, Stack };
 
 /** Facts about Docker for this invocation, each gathered at most once. */
-function dockerFacts(ctx: Context) {
+function dockerFacts(ctx: OpsContext) {
   const docker = connectDocker(ctx.env);
   const daemon = once(() => pingDaemon(docker, 2000));
   const registry = once(async () => {
@@ -64,7 +39,7 @@ type DockerFacts = ReturnType<typeof dockerFacts>;
  * a running local stack stays local; else docker when a daemon answers and has something to
  * run; else local. Without a Docker socket (CI, tests) nothing is contacted.
  */
-export async function resolveRuntime(ctx: Context, f: DockerFacts = dockerFacts(ctx)): Promise<RuntimeKind> {
+export async function resolveRuntime(ctx: OpsContext, f: DockerFacts = dockerFacts(ctx)): Promise<RuntimeKind> {
   const choice = await chooseRuntime(ctx.loaded.config.runtime, {
     localStackAlive: () => localStackAlive(ctx.loaded.config.stateDir),
     dockerConfigured: () => daemonMayAnswer(ctx.env),
@@ -74,7 +49,7 @@ export async function resolveRuntime(ctx: Context, f: DockerFacts = dockerFacts(
     offlineImagesBuilt: f.offlineBuilt,
     registryReachable: f.registry,
   });
-  ctx.out.debug(`runtime: ${choice.kind} (${choice.reason})`);
+  ctx.debug(`runtime: ${choice.kind} (${choice.reason})`);
   return choice.kind;
 }
 
@@ -83,19 +58,19 @@ export async function resolveRuntime(ctx: Context, f: DockerFacts = dockerFacts(
  * CLI and image mode resolved (`offline` from --offline, OMS_DOCKER_OFFLINE, the running
  * stack's images, or no registry + offline images built).
  */
-export async function stackFor(ctx: Context, opts: { offline?: boolean; runtime?: RuntimeKind } = {}): Promise<Stack> {
+export async function stackFor(ctx: OpsContext, opts: { offline?: boolean; runtime?: RuntimeKind } = {}): Promise<LocalRuntime | DockerRuntime> {
   const f = dockerFacts(ctx);
   const kind = opts.runtime ?? (await resolveRuntime(ctx, f));
-  if (kind === 'local') return Object.assign(runtimeFor(ctx), { kind: 'local' as const });
+  if (kind === 'local') return localRuntimeFor(ctx);
   return dockerStack(ctx, f, opts.offline ?? false);
 }
 
 /** The docker runtime, whatever `--runtime` says (`oms build --images` needs it directly). */
-export async function dockerRuntimeFor(ctx: Context, opts: { offline?: boolean } = {}): Promise<DockerRuntime> {
+export async function dockerRuntimeFor(ctx: OpsContext, opts: { offline?: boolean } = {}): Promise<DockerRuntime> {
   return dockerStack(ctx, dockerFacts(ctx), opts.offline ?? false);
 }
 
-async function dockerStack(ctx: Context, f: DockerFacts, askedOffline: boolean): Promise<DockerRuntime> {
+async function dockerStack(ctx: OpsContext, f: DockerFacts, askedOffline: boolean): Promise<DockerRuntime> {
   const daemon = await f.daemon();
   if (!daemon.ok) {
     throw new PrereqError(`the docker runtime needs a Docker daemon, and none answers (${daemon.reason})`, {
@@ -119,7 +94,7 @@ async function dockerStack(ctx: Context, f: DockerFacts, askedOffline: boolean):
     registryReachable: f.registry,
     offlineImagesBuilt: f.offlineBuilt,
   });
-  ctx.out.debug(`docker runtime: ${offline.offline ? 'offline' : 'public'} images (${offline.reason}); compose ${cli.argv.join(' ')} ${cli.version}; daemon ${daemon.info.version}`);
+  ctx.debug(`docker runtime: ${offline.offline ? 'offline' : 'public'} images (${offline.reason}); compose ${cli.argv.join(' ')} ${cli.version}; daemon ${daemon.info.version}`);
   return createDockerRuntime({
     docker: f.docker,
     cli,
@@ -128,8 +103,8 @@ async function dockerStack(ctx: Context, f: DockerFacts, askedOffline: boolean):
     project: ctx.loaded.config.docker.project,
     offline: offline.offline,
     env: ctx.env,
-    onProgress: (component, message) => ctx.out.debug(`${component}: ${message}`),
-    onDebug: (message) => ctx.out.debug(message),
+    onProgress: (component, message) => ctx.debug(`${component}: ${message}`),
+    onDebug: (message) => ctx.debug(message),
   });
 }
 
@@ -152,23 +127,10 @@ export function connectorHosts(kind: RuntimeKind, endpoints: Endpoints): { endpo
 }
 
 /** Local runtime settings from the CLI config (ports, dirs, timeouts, log level). */
-export function localSettingsFor(ctx: Context): LocalSettings {
+export function localSettingsFor(ctx: OpsContext): LocalSettings {
   const { config } = ctx.loaded;
   const base = defaultLocalSettings(ctx.repoRoot);
-  const servicePorts: Record<string, number> = {
-    customers: config.ports.customers,
-    products: config.ports.products,
-    orders: config.ports.orders,
-    'orders-stream': config.ports.ordersStream,
-    'orders-graph': config.ports.ordersGraph,
-  };
   const timeoutMs = config.timeouts.startSeconds * 1000;
-  const ordersStream: ServiceDefinition = {
-    ...ordersStreamService,
-    // A stable instance id lets a restarted processor fence its killed predecessor's open transaction at once.
-    // A shorter session lets a restarted processor take over a killed one's partitions in ~10 s, not 30.
-    env: (c) => ({ ...commonServiceEnv(c), INSTANCE_ID: 'local-1', KAFKA_SESSION_TIMEOUT_MS: '10000' }),
-  };
   return {
     ...base,
     stateDir: config.stateDir,
@@ -183,16 +145,19 @@ export function localSettingsFor(ctx: Context): LocalSettings {
       kafkaController: config.ports.kafkaController,
       connect: config.ports.connect,
     },
-    readyTimeoutMs: Object.fromEntries(Object.keys(base.readyTimeoutMs).map((k) => [k, timeoutMs])) as LocalSettings['readyTimeoutMs'],
-    services: [...base.services, ordersStream].map((s) => ({ ...s, port: servicePorts[s.name] ?? s.port })),
+    readyTimeoutMs: { ...Object.fromEntries(Object.keys(base.readyTimeoutMs).map((k) => [k, timeoutMs])), service: timeoutMs },
+    services: base.services.map((s) => {
+      const entry = entryOf(s.name);
+      return { ...s, port: entry ? config.ports[entry.ports[0]!] : s.port };
+    }),
     logLevel: config.logLevel,
   };
 }
 
 /**
  * The local runtime for this invocation (whatever `--runtime` says: callers that can drive
- * either runtime use {@link stackFor}); progress lines go to the output's debug channel.
+ * either runtime use {@link stackFor}); its progress lines go to the debug channel.
  */
-export function runtimeFor(ctx: Context): LocalRuntime {
-  return createLocalRuntime(localSettingsFor(ctx), { onProgress: ({ component, message }) => ctx.out.debug(`${component}: ${message}`) });
+export function localRuntimeFor(ctx: OpsContext): LocalRuntime {
+  return createLocalRuntime(localSettingsFor(ctx), { onProgress: ({ component, message }) => ctx.debug(`${component}: ${message}`) });
 }

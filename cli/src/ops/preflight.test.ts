@@ -2,15 +2,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, SETTINGS } from '../../config.js';
-import type { Context } from '../../context.js';
-import { Output } from '../../output.js';
-import { preflight, preflightError } from './index.js';
+import { loadConfig, SETTINGS } from '../config.js';
+import type { OpsContext } from '../context.js';
+import { preflight, preflightError } from './doctor.js';
 
-const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
+const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
 
 /** Ports the kernel just handed out and took back: free now, and clear of any stack another test or person runs. */
 async function freePorts(n: number): Promise<number[]> {
@@ -32,9 +30,9 @@ function shiftedEnv(stateDir: string, overrides: Record<string, string> = {}): N
   return { ...env, ...overrides };
 }
 
-function contextFor(env: NodeJS.ProcessEnv): Context {
+function contextFor(env: NodeJS.ProcessEnv): OpsContext {
   const loaded = loadConfig({ repoRoot: REPO_ROOT, cwd: REPO_ROOT, env, flags: { runtime: 'local' } });
-  return { loaded, out: new Output('plain', new PassThrough(), new PassThrough()), cwd: REPO_ROOT, repoRoot: REPO_ROOT, env, signal: new AbortController().signal };
+  return { loaded, cwd: REPO_ROOT, repoRoot: REPO_ROOT, env, signal: new AbortController().signal, debug: () => undefined };
 }
 
 describe('preflight', () => {

@@ -5,6 +5,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { z } from 'zod';
+import { httpClient, unreachableReason } from '../http.js';
 
 export interface Probe {
   ready: boolean;
@@ -16,23 +18,14 @@ export interface Probe {
 
 function message(err: unknown): string {
   if (err instanceof AggregateError && err.errors.length > 0) return message(err.errors[0]);
-  // fetch() says only "fetch failed"; the reason (ECONNREFUSED, …) is its cause
-  if (err instanceof TypeError && err.cause) return message(err.cause);
   if (err instanceof Error) return (err as NodeJS.ErrnoException).code ? `${(err as NodeJS.ErrnoException).code}: ${err.message}` : err.message;
   return String(err);
 }
 
-/** GET `url` (JSON), with a per-request timeout. */
-export async function httpGet(url: string, timeoutMs = 3000): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: res.status, body };
+/** GET `url` for a probe: any status comes back; no answer throws (the probe turns it into its detail). */
+async function get(url: string, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+  const { origin, pathname, search } = new URL(url);
+  return httpClient({ service: origin, baseUrl: origin, timeoutMs }).send('GET', `${pathname}${search}`);
 }
 
 export async function probeMysql(c: { host: string; port: number; user: string; password: string }): Promise<Probe> {
@@ -62,14 +55,17 @@ export async function probePostgres(c: { host: string; port: number; user: strin
   }
 }
 
+const clusterHealth = z.object({ status: z.string() }).partial();
+const pluginList = z.array(z.object({ class: z.string() }).partial());
+
 export async function probeElasticsearch(url: string): Promise<Probe> {
   try {
-    const { status, body } = await httpGet(`${url}/_cluster/health?timeout=2s`, 5000);
-    const health = (body as { status?: string }).status;
+    const { status, body } = await get(`${url}/_cluster/health?timeout=2s`, 5000);
+    const health = clusterHealth.safeParse(body).data?.status;
     if (status === 200 && (health === 'green' || health === 'yellow')) return { ready: true, detail: `cluster ${health}` };
     return { ready: false, detail: `HTTP ${status}, cluster ${health ?? 'unknown'}` };
   } catch (err) {
-    return { ready: false, detail: message(err) };
+    return { ready: false, detail: unreachableReason(err) };
   }
 }
 
@@ -105,25 +101,26 @@ export const REQUIRED_CONNECT_PLUGINS = [
 
 export async function probeConnect(url: string, required = REQUIRED_CONNECT_PLUGINS): Promise<Probe> {
   try {
-    const plugins = await httpGet(`${url}/connector-plugins`, 5000);
-    if (plugins.status !== 200 || !Array.isArray(plugins.body)) return { ready: false, detail: `GET /connector-plugins: HTTP ${plugins.status}` };
-    const classes = new Set((plugins.body as Array<{ class?: string }>).map((p) => p.class));
+    const plugins = await get(`${url}/connector-plugins`, 5000);
+    const list = pluginList.safeParse(plugins.body);
+    if (plugins.status !== 200 || !list.success) return { ready: false, detail: `GET /connector-plugins: HTTP ${plugins.status}` };
+    const classes = new Set(list.data.map((p) => p.class));
     const missing = required.filter((c) => !classes.has(c));
     // The REST server starts after plugin scanning, so a list without them stays without them.
     if (missing.length > 0) return { ready: false, fatal: `Connect plugins missing: ${missing.join(', ')}` };
-    const connectors = await httpGet(`${url}/connectors`, 5000);
+    const connectors = await get(`${url}/connectors`, 5000);
     if (connectors.status !== 200) return { ready: false, detail: `GET /connectors: HTTP ${connectors.status} (worker still joining its group)` };
     return { ready: true, detail: `${classes.size} connector plugins` };
   } catch (err) {
-    return { ready: false, detail: message(err) };
+    return { ready: false, detail: unreachableReason(err) };
   }
 }
 
 export async function probeHttpHealth(url: string): Promise<Probe> {
   try {
-    const { status } = await httpGet(url, 3000);
+    const { status } = await get(url, 3000);
     return status === 200 ? { ready: true, detail: 'health 200' } : { ready: false, detail: `health HTTP ${status}` };
   } catch (err) {
-    return { ready: false, detail: message(err) };
+    return { ready: false, detail: unreachableReason(err) };
   }
 }

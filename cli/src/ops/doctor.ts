@@ -1,11 +1,13 @@
 /**
- * `oms doctor` and the preflight `oms up` runs: facts about the machine (facts.ts) judged by
- * pure checks (checks.ts). Doctor reports everything; preflight only what the selected
+ * `oms doctor` and the preflight `oms up` runs: facts about the machine (lib/doctor/facts.ts) judged by
+ * pure checks (lib/doctor/checks.ts). Doctor reports everything; preflight only what the selected
  * components need, so `up` can stop before it starts anything.
  */
-import type { Context } from '../../context.js';
-import { PrereqError } from '../../errors.js';
-import { localSettingsFor, runtimeFor } from '../stack.js';
+import type { OpsContext } from '../context.js';
+import { PrereqError } from '../errors.js';
+import { CATALOGUE } from '../lib/stack/catalogue.js';
+import { selectUp } from '../lib/stack/graph.js';
+import { localSettingsFor } from './stack.js';
 import {
   type CheckResult,
   checkDisk,
@@ -18,14 +20,12 @@ import {
   checkPort,
   checkPostgres,
   checkRuntime,
-} from './checks.js';
-import { PORT_COMPONENTS, diskFacts, dockerFacts, javaFacts, mavenFacts, maxMapCount, memoryFacts, osPackageFacts, portFacts, stackProcessGroups } from './facts.js';
+} from '../lib/doctor/checks.js';
+import { PORT_COMPONENTS, diskFacts, dockerFacts, javaFacts, mavenFacts, maxMapCount, memoryFacts, osPackageFacts, portFacts, stackProcessGroups } from '../lib/doctor/facts.js';
 
-export { anyFailed, renderChecks, type CheckResult, type CheckStatus } from './checks.js';
+export { anyFailed, renderChecks, type CheckResult, type CheckStatus } from '../lib/doctor/checks.js';
 
-const JVM_COMPONENTS = ['elasticsearch', 'kafka', 'connect'];
-
-async function stackRunning(ctx: Context): Promise<boolean> {
+async function stackRunning(ctx: OpsContext): Promise<boolean> {
   return (await stackProcessGroups(ctx.loaded.config.stateDir, [...new Set(Object.values(PORT_COMPONENTS))])).size > 0;
 }
 
@@ -34,7 +34,7 @@ async function stackRunning(ctx: Context): Promise<boolean> {
  * then Java, Maven, the database binaries, ports, memory, disk, vm.max_map_count. For
  * `--runtime docker`: Docker must answer, and the binaries the containers bring are skipped.
  */
-export async function doctor(ctx: Context): Promise<CheckResult[]> {
+export async function doctor(ctx: OpsContext): Promise<CheckResult[]> {
   const { config } = ctx.loaded;
   const docker = config.runtime === 'docker';
   const javaHome = localSettingsFor(ctx).javaHome;
@@ -72,10 +72,11 @@ export interface PreflightOptions {
  * components pass, so a rerun on a running stack is not stopped. Fast (well under a second
  * on a warm machine): no Docker, no network beyond local bind probes.
  */
-export async function preflight(ctx: Context, opts: PreflightOptions = {}): Promise<CheckResult[]> {
+export async function preflight(ctx: OpsContext, opts: PreflightOptions = {}): Promise<CheckResult[]> {
   const { config } = ctx.loaded;
-  const ids = new Set(runtimeFor(ctx).steps(opts.only ? { only: opts.only } : {}).map((s) => s.id));
-  const jvm = JVM_COMPONENTS.some((id) => ids.has(id));
+  const selected = selectUp(CATALOGUE, opts.only);
+  const ids = new Set(selected.map((c) => c.id));
+  const jvm = selected.some((c) => c.usesArtifacts);
   const needsOs = ids.has('mariadb') || ids.has('postgres');
   const [java, os, ports, running, stateDisk, cacheDisk, mmc] = await Promise.all([
     jvm ? javaFacts(localSettingsFor(ctx).javaHome) : undefined,
@@ -108,15 +109,13 @@ export function preflightError(results: CheckResult[], command = 'oms up'): Prer
 }
 
 /**
- * Runs {@link preflight}, names its warnings in one line, and throws the {@link preflightError} when a
- * check failed. What `oms up` and `oms reset` call before their first step.
+ * Runs {@link preflight} and throws the {@link preflightError} when a check failed; returns
+ * the warnings (a tolerated vm.max_map_count) for the caller to mention. What `oms up` and
+ * `oms reset` call before their first step.
  */
-export async function runPreflight(ctx: Context, opts: PreflightOptions = {}, command = 'oms up'): Promise<CheckResult[]> {
+export async function runPreflight(ctx: OpsContext, opts: PreflightOptions = {}, command = 'oms up'): Promise<CheckResult[]> {
   const results = await preflight(ctx, opts);
-  const warns = results.filter((r) => r.status === 'warn');
-  // One line, not the details: a tolerated warning (vm.max_map_count) must not bury every `up`.
-  if (warns.length > 0) ctx.out.info(`preflight: ${warns.length} warning(s): ${warns.map((r) => r.title).join('; ')} (\`oms doctor\` explains)`);
   const err = preflightError(results, command);
   if (err) throw err;
-  return results;
+  return results.filter((r) => r.status === 'warn');
 }

@@ -1,0 +1,42 @@
+/** `oms status`'s operation: every component, our connectors and the stream processor's lag, in one report. */
+import type { OpsContext } from '../context.js';
+import { endpointsFor } from '../lib/endpoints.js';
+import { withAdmin } from '../lib/kafka.js';
+import { groupLag } from '../lib/lag.js';
+import { connectClient, connectorStates, desiredConnectors, type ConnectorState } from './connectors.js';
+import { stackFor } from './stack.js';
+
+export interface StatusReport {
+  runtime: 'local' | 'docker';
+  components: Array<{ id: string; kind: string; state: 'ready' | 'running' | 'stopped' | 'external'; pid: number | null; url: string; detail: string | null }>;
+  connectors: ConnectorState[] | null;
+  lag: { group: string; total: number; partitions: Array<{ topic: string; partition: number; lag: number }> } | null;
+  healthy: boolean;
+}
+
+type ComponentState = StatusReport['components'][number]['state'];
+
+function stateOf(s: { ready: boolean; running: boolean }): ComponentState {
+  if (s.ready) return s.running ? 'ready' : 'external';
+  return s.running ? 'running' : 'stopped';
+}
+
+/** Collects the report; a part that cannot be read (Connect or Kafka down) is null, never an error. */
+export async function collectStatus(ctx: OpsContext): Promise<StatusReport> {
+  const runtime = await stackFor(ctx);
+  const statuses = await runtime.status();
+  const components = statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null }));
+  const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
+  const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
+  let connectors: ConnectorState[] | null = null;
+  if (connectUp) connectors = await connectorStates(connectClient(ctx), desiredConnectors(ctx).map((c) => c.name)).catch(() => null);
+  let lag: StatusReport['lag'] = null;
+  if (kafkaUp) {
+    lag = await withAdmin(endpointsFor(ctx.loaded.config).kafkaBrokers, async (admin) => {
+      const rows = await groupLag(admin, 'orders-stream', ['order', 'order_detail']);
+      return { group: 'orders-stream', total: rows.reduce((n, r) => n + r.lag, 0), partitions: rows.map((r) => ({ topic: r.topic, partition: r.partition, lag: r.lag })) };
+    }).catch(() => null);
+  }
+  const healthy = components.every((c) => c.state === 'ready' || c.state === 'external') && (connectors?.every((c) => c.healthy) ?? false);
+  return { runtime: runtime.kind, components, connectors, lag, healthy };
+}

@@ -1,0 +1,133 @@
+/**
+ * `oms up`'s operation: the plan (build, the runtime's components, topics, connectors,
+ * seed) and running it with the one step runner. Idempotent: a second run on a running
+ * stack changes nothing. The last run's step timings are kept for `oms report`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import type { OpsContext, ProgressHooks } from '../context.js';
+import { ExternalError, PrereqError } from '../errors.js';
+import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
+import { SERVICE_IDS } from '../lib/stack/catalogue.js';
+import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.js';
+import { connectorsStepOutcome } from './connectors.js';
+import { runPreflight, type CheckResult } from './doctor.js';
+import { describeSeed, runSeed } from './seed.js';
+import { localSettingsFor, stackFor, type RuntimeKind, type Stack } from './stack.js';
+import { topicsStepOutcome } from './topics.js';
+
+/** Where `up` keeps its last run's step timings, under the state dir. */
+export const LAST_UP_FILE = 'last-up.json';
+
+export interface UpPlan {
+  only?: string[];
+  seed: boolean;
+}
+
+/** `tsc -b` in the repo: what `oms build` runs and what `up` runs when a service is not built. */
+export async function compileTypeScript(repoRoot: string, rerun: string): Promise<void> {
+  const res = await execa(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-b'], { cwd: repoRoot, reject: false, all: true });
+  if (res.exitCode !== 0) throw new ExternalError('the TypeScript build failed', { details: (res.all ?? '').split('\n').slice(-40), hint: `fix the errors, then rerun \`${rerun}\`` });
+}
+
+/** The local runtime's first step: build the services when one is missing its build output. */
+function buildStep(ctx: OpsContext): Step {
+  return {
+    id: 'build',
+    title: 'Build services',
+    run: async () => {
+      const missing = localSettingsFor(ctx).services.filter((s) => !existsSync(join(ctx.repoRoot, s.entry)));
+      if (missing.length === 0) return 'up to date';
+      await compileTypeScript(ctx.repoRoot, 'oms up');
+      return `built (${missing.map((s) => s.name).join(', ')} were missing)`;
+    },
+  };
+}
+
+/** The topics, connectors and seed steps, when the plan has what they talk to. */
+function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Set<string>): Step[] {
+  const steps: Step[] = [];
+  if (ids.has('kafka')) steps.push({ id: 'topics', title: 'Create topics', needs: ['kafka'], run: () => topicsStepOutcome(endpointsFor(ctx.loaded.config).kafkaBrokers) });
+  if (!SERVICE_IDS.every((id) => ids.has(id)) || !ids.has('connect')) return steps;
+  steps.push({
+    id: 'connectors',
+    title: 'Submit Debezium connectors',
+    // The source connectors read tables the services create, and the sink writes the read model's table.
+    needs: ['connect', 'topics', 'customers', 'orders', 'orders-graph'],
+    run: () => connectorsStepOutcome(ctx, kind),
+  });
+  if (plan.seed) {
+    steps.push({
+      id: 'seed',
+      title: 'Seed demo data',
+      needs: ['connectors', ...SERVICE_IDS],
+      run: async (progress) => {
+        const r = await runSeed(ctx, ctx.loaded.config.seed, progress);
+        const added = r.products.published + r.customers.created + r.orders.placed;
+        return added > 0 ? describeSeed(r).split('\n').map((l) => l.trim()).join('; ') : 'already seeded';
+      },
+    });
+  }
+  return steps;
+}
+
+/**
+ * Every step of `oms up`: build, the runtime's components, topics, connectors, seed. The
+ * docker runtime builds its images in its own first step, so the TypeScript build is the
+ * local runtime's only. Services consume and produce the pipeline topics, so they start
+ * after `topics`.
+ */
+export function upSteps(ctx: OpsContext, plan: UpPlan, stack: Stack): Step[] {
+  const runtimeSteps = stack.steps(plan.only ? { only: plan.only } : {});
+  const ids = new Set(runtimeSteps.map((s) => s.id));
+  const isService = (id: string) => SERVICE_IDS.includes(id);
+  const components = runtimeSteps.map((s) => (isService(s.id) ? { ...s, needs: [...(s.needs ?? []), ...(ids.has('kafka') ? ['topics'] : []), 'build'] } : s));
+  return [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids)];
+}
+
+/** Keeps the last `up`'s step timings in the state dir, for `oms report` (CI artifacts); never fails `up`. */
+async function recordSteps(ctx: OpsContext, runtime: RuntimeKind, started: number, steps: StepResult[], error?: string): Promise<void> {
+  const file = join(ctx.loaded.config.stateDir, LAST_UP_FILE);
+  const doc = { at: new Date(started).toISOString(), runtime, totalMs: Date.now() - started, ok: error === undefined, ...(error ? { error } : {}), steps };
+  await mkdir(dirname(file), { recursive: true }).then(() => writeFile(file, `${JSON.stringify(doc, null, 2)}\n`)).catch(() => undefined);
+}
+
+/** Names tolerated preflight warnings in one line (not their details: they must not bury every `up`). */
+export function noticeWarnings(warnings: CheckResult[], hooks: ProgressHooks): void {
+  if (warnings.length > 0) hooks.onNotice?.(`preflight: ${warnings.length} warning(s): ${warnings.map((r) => r.title).join('; ')} (\`oms doctor\` explains)`);
+}
+
+/** Refuses what the local runtime cannot run, then runs doctor's checks: nothing starts when one fails. */
+export async function checkLocalRuntime(ctx: OpsContext, only: string[] | undefined, hooks: ProgressHooks, command = 'oms up'): Promise<void> {
+  if (ctx.loaded.config.mysqlFlavor !== 'mariadb') {
+    // The connector templates know the MySQL connector, but Debian ships no MySQL server to run.
+    throw new PrereqError('the local runtime runs MariaDB (Debian packages no MySQL server)', { hint: 'unset OMS_MYSQL_FLAVOR (or set it to mariadb)' });
+  }
+  noticeWarnings(await runPreflight(ctx, only ? { only } : {}, command), hooks);
+}
+
+export interface UpResult {
+  runtime: RuntimeKind;
+  totalMs: number;
+  steps: StepResult[];
+  endpoints: Endpoints;
+}
+
+/** `oms up`: everything (or `only` and what it needs), idempotently. */
+export async function up(ctx: OpsContext, opts: UpPlan & { offline: boolean }, hooks: ProgressHooks = {}): Promise<UpResult> {
+  const started = Date.now();
+  const stack = await stackFor(ctx, { offline: opts.offline });
+  if (stack.kind === 'local') await checkLocalRuntime(ctx, opts.only, hooks);
+  const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed }, stack);
+  let results: StepResult[];
+  try {
+    results = await runSteps(steps, { signal: ctx.signal, onEvent: hooks.onEvent });
+  } catch (err) {
+    if (err instanceof StepFailure) await recordSteps(ctx, stack.kind, started, err.results, err.step.error);
+    throw err;
+  }
+  await recordSteps(ctx, stack.kind, started, results);
+  return { runtime: stack.kind, totalMs: Date.now() - started, steps: results, endpoints: endpointsFor(ctx.loaded.config) };
+}

@@ -1,0 +1,21 @@
+/** Text views more than one command prints (each command's own views live in its file). */
+import type { Endpoints } from './lib/endpoints.js';
+
+/** Where everything answers, after `up` and `reset`. */
+export function renderEndpoints(e: Endpoints): string {
+  return [
+    'Endpoints:',
+    `  customers REST      ${e.services.customers}/customers`,
+    `  products REST       ${e.services.products}/products?text=kettle`,
+    `  orders REST         ${e.services.orders}/orders`,
+    `  orders GraphQL      ${e.services.ordersGraph}/graphql`,
+    `  orders-stream       ${e.services.ordersStream}/metrics`,
+    `  Kafka               ${e.kafkaBrokers.join(',')}`,
+    `  Kafka Connect       ${e.connectUrl}/connectors`,
+    `  Elasticsearch       ${e.elasticsearchUrl}`,
+    `  MariaDB             mysql://${e.mysql.user}:${e.mysql.password}@${e.mysql.host}:${e.mysql.port}`,
+    `  PostgreSQL          postgres://${e.postgres.user}:${e.postgres.password}@${e.postgres.host}:${e.postgres.port}/${e.postgres.database}`,
+    '',
+    'Next: `oms smoke` follows an order end to end; `oms status` shows everything.',
+  ].join('\n');
+}
