@@ -29,3 +29,8 @@ export const envInt = (fallback: number) => z.coerce.number().int().default(fall
 /** pino's levels; every service takes LOG_LEVEL from this list. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const envLogLevel = () => z.enum(LOG_LEVELS).default('info');
+
+/** Default of START_TIMEOUT_MS: how long a service waits for its dependencies at start. */
+export const DEFAULT_START_TIMEOUT_MS = 180_000;
+/** START_TIMEOUT_MS, read by every service (the CLI passes `OMS_START_TIMEOUT` × 1000). */
+export const envStartTimeout = () => z.coerce.number().int().min(1).default(DEFAULT_START_TIMEOUT_MS);

@@ -1,0 +1,144 @@
+/**
+ * Helpers for the services' tests (`@oms/service-kit/testing`): run a built service as a child
+ * process, reach it over HTTP, and make one of its dependencies come up later than it does.
+ * Nothing here is a stand-in for a real server: the forwarder relays to the real one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import axios from 'axios';
+
+/** A port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+/** A TCP relay from a local port to a real server, started on demand. */
+export interface TcpForwarder {
+  /** The local port; nothing answers on it until {@link TcpForwarder.start}. */
+  readonly port: number;
+  /** Starts relaying: the dependency "comes up". */
+  start(): Promise<void>;
+  /** Stops listening and cuts every relayed connection: the dependency "goes down". */
+  stop(): Promise<void>;
+}
+
+/**
+ * Reserves a free port whose connections, once started, are piped to `target`. Until then
+ * connecting is refused, exactly as when the server is not running: point a service at the
+ * port, then start the forwarder to make its dependency come up.
+ */
+export async function tcpForwarder(target: { host: string; port: number }): Promise<TcpForwarder> {
+  const port = await freePort();
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  const relay = (downstream: net.Socket) => {
+    const upstream = net.connect(target.port, target.host);
+    for (const socket of [downstream, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        downstream.destroy();
+        upstream.destroy();
+      });
+    }
+    downstream.pipe(upstream);
+    upstream.pipe(downstream);
+  };
+  return {
+    port,
+    start: async () => {
+      if (server) return;
+      const listening = net.createServer(relay);
+      await new Promise<void>((resolve, reject) => {
+        listening.once('error', reject);
+        listening.listen(port, '127.0.0.1', () => resolve());
+      });
+      server = listening;
+    },
+    stop: async () => {
+      const listening = server;
+      server = undefined;
+      for (const socket of sockets) socket.destroy();
+      if (listening) await new Promise((resolve) => listening.close(resolve));
+    },
+  };
+}
+
+/** A service started from its built entry file. */
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Everything it printed so far (JSON log lines). */
+  output(): string;
+  /** Resolves with the exit code once it exited. */
+  exited(): Promise<number | null>;
+  /** SIGKILL if still running. */
+  kill(): void;
+}
+
+/**
+ * Starts `node <entry>` on a free port with `env` (plus PATH, PORT and HOST), capturing its
+ * output. The caller kills it (`kill`, or a signal through `child`).
+ */
+export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => chunks.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    output: () => chunks.join(''),
+    exited: () => exit,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** One answer of `GET /health`. */
+export interface HealthAnswer {
+  status: number;
+  body: { status?: string; waitingFor?: string[]; checks?: Record<string, { ok: boolean; error?: string }> } & Record<string, unknown>;
+}
+
+/** `GET <url>/health`; `undefined` while nothing answers. */
+export async function getHealth(url: string): Promise<HealthAnswer | undefined> {
+  try {
+    const res = await axios.get<HealthAnswer['body']>(`${url}/health`, { timeout: 5_000, validateStatus: () => true, proxy: false });
+    return { status: res.status, body: res.data };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Polls `/health` until `accept` holds, and returns that answer. Fails early when the process
+ * exits, and on timeout with the last answer and the tail of the output.
+ */
+export async function waitForHealth(service: ServiceProcess, accept: (answer: HealthAnswer) => boolean, timeoutMs = 30_000): Promise<HealthAnswer> {
+  const deadline = Date.now() + timeoutMs;
+  let last: HealthAnswer | undefined;
+  for (;;) {
+    if (service.child.exitCode !== null) throw new Error(`the service exited with ${service.child.exitCode}:\n${service.output().slice(-4000)}`);
+    last = await getHealth(service.url);
+    if (last && accept(last)) return last;
+    if (Date.now() > deadline) {
+      throw new Error(`/health did not answer as expected within ${timeoutMs} ms; last: ${JSON.stringify(last)}\n${service.output().slice(-4000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
