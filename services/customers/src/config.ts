@@ -1,4 +1,4 @@
-import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { envLogLevel, envPort, envStartTimeout, loadEnv } from '@oms/service-kit';
 import { mysqlEnv } from '@oms/service-kit/mysql';
 import { z } from 'zod';
 
@@ -11,6 +11,7 @@ export const customersEnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   ...mysqlEnv('customers'),
   LOG_LEVEL: envLogLevel(),
+  START_TIMEOUT_MS: envStartTimeout(),
 });
 
 /** The parsed, frozen configuration of the customers service. */
