@@ -137,6 +137,8 @@ export async function waitForDependencies(steps: readonly DependencyStep[], opti
           try {
             return await untilAborted(step.prepare(attemptSignal), attemptSignal);
           } catch (err) {
+            // Cut short by the deadline: the failure before says more than "no answer".
+            if (err instanceof DeadlineError && lastError !== undefined) throw lastError;
             lastError = err;
             state.failedAttempt(dependency, err);
             throw err;
@@ -199,8 +201,16 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** An attempt still running when the start timeout passed. */
+class DeadlineError extends Error {
+  constructor() {
+    super('no answer within the start timeout');
+    this.name = 'DeadlineError';
+  }
+}
+
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name === 'TimeoutError') return new Error('no answer within the start timeout');
+  if (reason instanceof Error && reason.name === 'TimeoutError') return new DeadlineError();
   return reason instanceof Error ? reason : new Error('aborted');
 }

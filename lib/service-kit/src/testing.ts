@@ -142,3 +142,50 @@ export async function waitForHealth(service: ServiceProcess, accept: (answer: He
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+export interface LateDependencyOptions {
+  /** The built entry file, e.g. `services/customers/dist/server.js`. */
+  entry: string;
+  /** The real server the dependency is; the service is pointed at a forwarder to it. */
+  dependency: { host: string; port: number };
+  /** The service's environment, given the forwarder's port (where the dependency "is"). */
+  env: (port: number) => Record<string, string>;
+  /** Called while the dependency is still down, after /health said so. */
+  whileDown?: (service: ServiceProcess) => Promise<void>;
+  /** How long the service may take to become ready once the dependency is up. */
+  readyTimeoutMs?: number;
+}
+
+/** What {@link startWithLateDependency} saw. */
+export interface LateDependencyRun {
+  service: ServiceProcess;
+  forwarder: TcpForwarder;
+  /** The first `/health` after at least one failed attempt to reach the dependency. */
+  whileDown: HealthAnswer;
+  /** The first `/health` 200 after the dependency came up. */
+  ready: HealthAnswer;
+}
+
+/**
+ * The start-up scenario every service is tested with: start it while a dependency is down
+ * (nothing listens where it looks), wait until `/health` reports a failed attempt, then bring
+ * the dependency up (a forwarder to the real server) and wait until the service is healthy by
+ * itself. The caller asserts on what was seen, then stops the service and the forwarder.
+ */
+export async function startWithLateDependency(options: LateDependencyOptions): Promise<LateDependencyRun> {
+  const forwarder = await tcpForwarder(options.dependency);
+  const service = await startServiceProcess(options.entry, options.env(forwarder.port));
+  try {
+    const attempted = (answer: HealthAnswer) =>
+      answer.status === 503 && Object.values(answer.body.checks ?? {}).some((check) => ((check as { attempts?: number }).attempts ?? 0) > 0);
+    const whileDown = await waitForHealth(service, attempted);
+    await options.whileDown?.(service);
+    await forwarder.start();
+    const ready = await waitForHealth(service, (answer) => answer.status === 200, options.readyTimeoutMs ?? 60_000);
+    return { service, forwarder, whileDown, ready };
+  } catch (err) {
+    service.kill();
+    await forwarder.stop();
+    throw err;
+  }
+}

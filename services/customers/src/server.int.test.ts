@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getHealth, startServiceProcess, tcpForwarder, waitForHealth, type ServiceProcess, type TcpForwarder } from '@oms/service-kit/testing';
+import { getHealth, startServiceProcess, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
 import axios from 'axios';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +10,18 @@ import { testInfra } from '../../../test/infra.js';
 const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
 const DATABASE = 'customers_startup_test';
 const infra = testInfra().mysql;
-const processes: ServiceProcess[] = [];
-const forwarders: TcpForwarder[] = [];
+let run: LateDependencyRun | undefined;
+
+/** customers' environment with MariaDB at `port`. */
+const env = (port: number, startTimeoutMs: number) => ({
+  MYSQL_HOST: '127.0.0.1',
+  MYSQL_PORT: String(port),
+  MYSQL_USER: infra.user,
+  MYSQL_PASSWORD: infra.password,
+  MYSQL_DATABASE: DATABASE,
+  START_TIMEOUT_MS: String(startTimeoutMs),
+  LOG_LEVEL: 'info',
+});
 
 async function dropDatabase(): Promise<void> {
   const admin = await mysql.createConnection({ ...infra, connectTimeout: 5000 });
@@ -22,70 +32,47 @@ async function dropDatabase(): Promise<void> {
   }
 }
 
-/** customers pointed at `mariadbPort`, where nothing answers until the test says so. */
-async function startCustomers(mariadbPort: number, startTimeoutMs: number): Promise<ServiceProcess> {
-  const service = await startServiceProcess(SERVER, {
-    MYSQL_HOST: '127.0.0.1',
-    MYSQL_PORT: String(mariadbPort),
-    MYSQL_USER: infra.user,
-    MYSQL_PASSWORD: infra.password,
-    MYSQL_DATABASE: DATABASE,
-    START_TIMEOUT_MS: String(startTimeoutMs),
-    LOG_LEVEL: 'info',
-  });
-  processes.push(service);
-  return service;
-}
-
-async function mariadbLater(): Promise<TcpForwarder> {
-  const forwarder = await tcpForwarder({ host: infra.host, port: infra.port });
-  forwarders.push(forwarder);
-  return forwarder;
-}
-
 beforeAll(async () => {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npx tsc -b\` before the integration tests`);
   await dropDatabase();
 });
 
 afterAll(async () => {
-  for (const p of processes) p.kill();
-  await Promise.all(forwarders.map((f) => f.stop()));
+  run?.service.kill();
+  await run?.forwarder.stop();
   await dropDatabase();
 });
 
 describe('customers start-up', () => {
   it('when MariaDB is down at start, then /health is 503 naming it until MariaDB comes up, then the service is ready by itself', async () => {
-    const mariadb = await mariadbLater();
-    const service = await startCustomers(mariadb.port, 120_000);
-
-    const starting = await waitForHealth(service, (h) => h.status === 503 && (h.body.checks?.mariadb as { attempts?: number } | undefined)?.attempts !== 0);
-    expect(starting.body).toMatchObject({
+    let early: { status: number; data: unknown } | undefined;
+    run = await startWithLateDependency({
+      entry: SERVER,
+      dependency: infra,
+      env: (port) => env(port, 120_000),
+      // Meanwhile a request is a 503 naming what is missing, not a 500.
+      whileDown: async (service) => void (early = await axios.get(`${service.url}/customers`, { validateStatus: () => true, proxy: false })),
+    });
+    expect(run.whileDown.body).toMatchObject({
       status: 'starting',
       waitingFor: ['mariadb'],
       checks: { mariadb: { ok: false, waiting: true, error: expect.stringMatching(/ECONNREFUSED/) } },
     });
-    // Meanwhile a request is a 503 naming what is missing, not a 500.
-    const early = await axios.get(`${service.url}/customers`, { validateStatus: () => true, proxy: false });
-    expect(early.status).toBe(503);
-    expect(early.data).toMatchObject({ error: 'dependency_unavailable', details: { waitingFor: ['mariadb'] } });
+    expect(early).toMatchObject({ status: 503, data: { error: 'dependency_unavailable', details: { waitingFor: ['mariadb'] } } });
+    expect(run.ready.body).toEqual({ status: 'ok', checks: { mariadb: { ok: true } } });
+    expect(run.service.output()).toMatch(/"msg":"waiting for mariadb \(MariaDB at 127\.0\.0\.1:\d+ \(database customers_startup_test\)\): [^"]*ECONNREFUSED/);
+    expect((await axios.get(`${run.service.url}/customers`, { proxy: false })).data).toMatchObject({ items: [], total: 0 });
 
-    await mariadb.start();
-    const ready = await waitForHealth(service, (h) => h.status === 200, 60_000);
-    expect(ready.body).toEqual({ status: 'ok', checks: { mariadb: { ok: true } } });
-    expect(service.output()).toMatch(/"msg":"waiting for mariadb \(MariaDB at 127\.0\.0\.1:\d+ \(database customers_startup_test\)\): [^"]*ECONNREFUSED/);
-    expect((await axios.get(`${service.url}/customers`, { proxy: false })).data).toMatchObject({ items: [], total: 0 });
-
-    service.child.kill('SIGTERM');
-    expect(await service.exited()).toBe(0);
+    run.service.child.kill('SIGTERM');
+    expect(await run.service.exited()).toBe(0);
   }, 90_000);
 
   it('when MariaDB never comes within START_TIMEOUT_MS, then the service exits 1 saying what it waited for', async () => {
-    const mariadb = await mariadbLater();
-    const service = await startCustomers(mariadb.port, 1_500);
+    // Port 1 is privileged and never served here: connecting is refused at once.
+    const service = await startServiceProcess(SERVER, env(1, 1_500));
     expect(await service.exited()).toBe(1);
     expect(service.output()).toMatch(
-      /"level":60.*"msg":"gave up waiting for mariadb \(MariaDB at 127\.0\.0\.1:\d+ \(database customers_startup_test\)\) after 1\.5 s \(START_TIMEOUT_MS=1500\): [^"]*ECONNREFUSED/,
+      /"level":60.*"msg":"gave up waiting for mariadb \(MariaDB at 127\.0\.0\.1:1 \(database customers_startup_test\)\) after 1\.5 s \(START_TIMEOUT_MS=1500\): [^"]*ECONNREFUSED/,
     );
     expect(await getHealth(service.url)).toBeUndefined();
   }, 30_000);

@@ -1,4 +1,4 @@
-import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { envLogLevel, envPort, envStartTimeout, loadEnv } from '@oms/service-kit';
 import { mysqlEnv } from '@oms/service-kit/mysql';
 import { z } from 'zod';
 
@@ -20,6 +20,7 @@ export const ordersEnvSchema = z.object({
   CUSTOMERS_URL: serviceUrl('http://127.0.0.1:3001'),
   PRODUCTS_URL: serviceUrl('http://127.0.0.1:3002'),
   LOG_LEVEL: envLogLevel(),
+  START_TIMEOUT_MS: envStartTimeout(),
 });
 
 /** The parsed, frozen configuration of the orders service. */
