@@ -1,10 +1,9 @@
-import type { Migration } from '@oms/service-kit/mysql';
+import { migrateMysql, type Migration } from '@oms/service-kit/mysql';
 import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
 import { CustomerRepository } from './customer-repository.js';
 import { createPool, CUSTOMERS_MIGRATIONS, ensureDatabase, migrate } from './database.js';
-import { migrateMysql } from '@oms/service-kit/mysql';
 
 // Its own database, rebuilt per run the way the service built it before migrations were versioned.
 const DATABASE = 'customers_migrations_test';
