@@ -1,4 +1,4 @@
-import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { envLogLevel, envPort, envStartTimeout, loadEnv } from '@oms/service-kit';
 import { z } from 'zod';
 
 const BROKER = '[^\\s,:]+:\\d{1,5}';
@@ -35,9 +35,9 @@ export const productsEnvSchema = z.object({
     .default('products'),
   /** Off only for running the HTTP API without Kafka (tests, debugging); then /health ignores the indexer. */
   INDEXER_ENABLED: envBool(true),
-  /** How long start-up keeps retrying Elasticsearch and Kafka before exiting 1. */
-  STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
   LOG_LEVEL: envLogLevel(),
+  /** How long start-up keeps waiting for Elasticsearch and Kafka before exiting 1. */
+  START_TIMEOUT_MS: envStartTimeout(),
 });
 
 /** Parsed, frozen configuration of the products service. */
