@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { envInt, envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { envInt, envLogLevel, envPort, envStartTimeout, loadEnv } from '@oms/service-kit';
 import { z } from 'zod';
 
 const topic = (fallback: string) => z.string().min(1).default(fallback);
@@ -35,6 +35,7 @@ export const ordersStreamEnvSchema = z.object({
   TOPIC_OUTPUT: topic('orders-graph'),
   TOPIC_DLQ: topic('orders-stream.dlq'),
   LOG_LEVEL: envLogLevel(),
+  START_TIMEOUT_MS: envStartTimeout(),
 });
 
 /** The parsed, frozen environment of orders-stream. */
