@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Umzug, type UmzugStorage } from 'umzug';
+import type { DependencyStep } from './dependencies.js';
 
 /**
  * One versioned schema change. Applied once, in name order, and recorded with a checksum of
@@ -95,4 +96,33 @@ function checkOrder(migrations: readonly Migration[]): void {
   if (new Set(names).size !== names.length) throw new MigrationError(`duplicate migration names in ${names.join(', ')}`);
   const sorted = [...names].sort();
   if (sorted.some((name, i) => name !== names[i])) throw new MigrationError(`migrations must be listed in name order: ${names.join(', ')}`);
+}
+
+export interface DatabaseDependencyOptions {
+  dependency: string;
+  target: string;
+  database: string;
+  /** Creates the database when it is missing. */
+  ensureDatabase: () => Promise<unknown>;
+  /** Applies the pending migrations, returning their names. */
+  migrate: () => Promise<string[]>;
+  logger: Logger;
+}
+
+/**
+ * The start-up step of a service that owns a database: create it if missing, then migrate. A
+ * changed migration is fatal; everything else (a booting server, users not created yet) is
+ * waited out by the start-up policy.
+ */
+export function databaseDependency({ dependency, target, database, ensureDatabase, migrate, logger }: DatabaseDependencyOptions): DependencyStep {
+  return {
+    dependency,
+    target,
+    prepare: async () => {
+      await ensureDatabase();
+      const applied = await migrate();
+      logger.info({ database, applied }, 'schema ready');
+    },
+    isFatal: (err) => err instanceof MigrationError,
+  };
 }

@@ -4,17 +4,10 @@ import { z } from 'zod';
 import { envPort } from './config.js';
 import { silentLogger } from './logger.js';
 import type { DependencyStep } from './dependencies.js';
-import {
-  applyMigrations,
-  MigrationError,
-  MIGRATIONS_TABLE,
-  type AppliedMigration,
-  type Migration,
-  type MigrationContext,
-  type MigrationStorage,
-} from './migrations.js';
+import { applyMigrations, databaseDependency, MIGRATIONS_TABLE, type AppliedMigration, type Migration, type MigrationContext, type MigrationStorage } from './migrations.js';
 
-export { MigrationError, migrationChecksum, MIGRATIONS_TABLE, type AppliedMigration, type Migration } from './migrations.js';
+// The migration API comes with each driver entry, so a service imports one module for its database.
+export * from './migrations.js';
 
 /** Where a service's MySQL/MariaDB database lives; `database` is created when missing. */
 export interface MysqlTarget {
@@ -113,35 +106,29 @@ export class MysqlMigrationStorage implements MigrationStorage {
   }
 }
 
-/** Applies the pending `migrations` to the pool's database (see `applyMigrations`); returns the names applied. */
-export async function migrateMysql(pool: Pool, migrations: readonly Migration[], logger: Logger = silentLogger()): Promise<string[]> {
+/** Applies the pending migrations in `list` to the pool's database (see `applyMigrations`); returns the names applied. */
+export async function migrateMysql(pool: Pool, list: readonly Migration[], logger: Logger = silentLogger()): Promise<string[]> {
   const connection = await pool.getConnection();
   try {
     const [[row]] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS db');
     const database = String(row?.db ?? '');
     if (!database) throw new Error('the pool has no default database to migrate');
-    return await applyMigrations(new MysqlMigrationStorage(connection, database), migrations, logger);
+    return await applyMigrations(new MysqlMigrationStorage(connection, database), list, logger);
   } finally {
     connection.release();
   }
 }
 
-/**
- * The start-up step of a MariaDB service: create the database if missing, then migrate.
- * A changed migration is fatal; everything else (a booting server, users not created yet)
- * is waited out.
- */
-export function mysqlDependency(target: MysqlTarget, pool: Pool, migrations: readonly Migration[], logger: Logger): DependencyStep {
-  return {
+/** The start-up step of a MariaDB service: create its database if missing, then migrate (see `databaseDependency`). */
+export function mysqlDependency(target: MysqlTarget, pool: Pool, list: readonly Migration[], logger: Logger): DependencyStep {
+  return databaseDependency({
     dependency: 'mariadb',
     target: `MariaDB at ${target.host}:${target.port} (database ${target.database})`,
-    prepare: async () => {
-      await ensureDatabase(target);
-      const applied = await migrateMysql(pool, migrations, logger);
-      logger.info({ database: target.database, applied }, 'schema ready');
-    },
-    isFatal: (err) => err instanceof MigrationError,
-  };
+    database: target.database,
+    ensureDatabase: () => ensureDatabase(target),
+    migrate: () => migrateMysql(pool, list, logger),
+    logger,
+  });
 }
 
 /** The MYSQL_* variables of a service whose own database is `database` by default. */

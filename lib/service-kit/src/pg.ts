@@ -4,17 +4,10 @@ import { z } from 'zod';
 import { envPort } from './config.js';
 import type { DependencyStep } from './dependencies.js';
 import { silentLogger } from './logger.js';
-import {
-  applyMigrations,
-  MigrationError,
-  MIGRATIONS_TABLE,
-  type AppliedMigration,
-  type Migration,
-  type MigrationContext,
-  type MigrationStorage,
-} from './migrations.js';
+import { applyMigrations, databaseDependency, MIGRATIONS_TABLE, type AppliedMigration, type Migration, type MigrationContext, type MigrationStorage } from './migrations.js';
 
-export { MigrationError, migrationChecksum, MIGRATIONS_TABLE, type AppliedMigration, type Migration } from './migrations.js';
+// The migration API comes with each driver entry, so a service imports one module for its database.
+export * from './migrations.js';
 
 /** Where a service's PostgreSQL database lives; `database` is created when missing. */
 export interface PgConnection {
@@ -129,31 +122,28 @@ export class PgMigrationStorage implements MigrationStorage {
   }
 }
 
-/** Applies the pending `migrations` to the pool's database (see `applyMigrations`); returns the names applied. */
-export async function migratePg(pool: pg.Pool, migrations: readonly Migration[], logger: Logger = silentLogger()): Promise<string[]> {
+/** Applies the pending migrations in `list` to the pool's database (see `applyMigrations`); returns the names applied. */
+export async function migratePg(pool: pg.Pool, list: readonly Migration[], logger: Logger = silentLogger()): Promise<string[]> {
   const client = await pool.connect();
   try {
-    return await applyMigrations(new PgMigrationStorage(client, logger), migrations, logger);
+    return await applyMigrations(new PgMigrationStorage(client, logger), list, logger);
   } finally {
     client.release();
   }
 }
 
-/**
- * The start-up step of a PostgreSQL service: create the database if missing, then migrate.
- * A changed migration is fatal; everything else is waited out.
- */
-export function pgDependency(conn: PgConnection, pool: pg.Pool, migrations: readonly Migration[], logger: Logger): DependencyStep {
-  return {
+/** The start-up step of a PostgreSQL service: create its database if missing, then migrate (see `databaseDependency`). */
+export function pgDependency(conn: PgConnection, pool: pg.Pool, list: readonly Migration[], logger: Logger): DependencyStep {
+  return databaseDependency({
     dependency: 'postgres',
     target: `PostgreSQL at ${conn.host}:${conn.port} (database ${conn.database})`,
-    prepare: async () => {
+    database: conn.database,
+    ensureDatabase: async () => {
       if (await ensurePgDatabase(conn)) logger.info({ database: conn.database }, 'database created');
-      const applied = await migratePg(pool, migrations, logger);
-      logger.info({ database: conn.database, applied }, 'schema ready');
     },
-    isFatal: (err) => err instanceof MigrationError,
-  };
+    migrate: () => migratePg(pool, list, logger),
+    logger,
+  });
 }
 
 /** The PG_* variables of a service whose own database is `database` by default. */

@@ -4,8 +4,43 @@
  * Nothing here is a stand-in for a real server: the forwarder relays to the real one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import axios from 'axios';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+
+/**
+ * The path of a built entry file, e.g. `builtEntry(new URL('../dist/server.js', import.meta.url))`;
+ * throws saying how to build it when it is missing, so a test never runs stale or absent code silently.
+ */
+export function builtEntry(url: URL): string {
+  const file = fileURLToPath(url);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npx tsc -b\` before the integration tests`);
+  return file;
+}
+
+/** Drops a MariaDB/MySQL database if it exists (a test's own, never the demo's). */
+export async function dropMysqlDatabase(server: { host: string; port: number; user: string; password: string }, database: string): Promise<void> {
+  const admin = await mysql.createConnection({ ...server, connectTimeout: 5000 });
+  try {
+    await admin.query('DROP DATABASE IF EXISTS ??', [database]);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Drops a PostgreSQL database if it exists, ending its sessions (a test's own, never the demo's). */
+export async function dropPgDatabase(server: { host: string; port: number; user: string; password: string }, database: string): Promise<void> {
+  const admin = new pg.Client({ ...server, database: 'postgres' });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(database)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
 
 /** A port on 127.0.0.1 that nothing listens on right now. */
 export async function freePort(): Promise<number> {
@@ -164,6 +199,8 @@ export interface LateDependencyRun {
   whileDown: HealthAnswer;
   /** The first `/health` 200 after the dependency came up. */
   ready: HealthAnswer;
+  /** Kills the service if it still runs and stops the forwarder. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -175,6 +212,10 @@ export interface LateDependencyRun {
 export async function startWithLateDependency(options: LateDependencyOptions): Promise<LateDependencyRun> {
   const forwarder = await tcpForwarder(options.dependency);
   const service = await startServiceProcess(options.entry, options.env(forwarder.port));
+  const stop = async () => {
+    service.kill();
+    await forwarder.stop();
+  };
   try {
     const attempted = (answer: HealthAnswer) =>
       answer.status === 503 && Object.values(answer.body.checks ?? {}).some((check) => ((check as { attempts?: number }).attempts ?? 0) > 0);
@@ -182,10 +223,9 @@ export async function startWithLateDependency(options: LateDependencyOptions): P
     await options.whileDown?.(service);
     await forwarder.start();
     const ready = await waitForHealth(service, (answer) => answer.status === 200, options.readyTimeoutMs ?? 60_000);
-    return { service, forwarder, whileDown, ready };
+    return { service, forwarder, whileDown, ready, stop };
   } catch (err) {
-    service.kill();
-    await forwarder.stop();
+    await stop();
     throw err;
   }
 }

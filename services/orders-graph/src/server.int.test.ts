@@ -1,36 +1,19 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
+import { builtEntry, dropPgDatabase, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
 import axios from 'axios';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
 
 // The built entry point (dist/server.js from `npx tsc -b`): the start-up under test is the real one.
-const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
+const SERVER = builtEntry(new URL('../dist/server.js', import.meta.url));
 const DATABASE = 'orders_graph_startup_test';
 const { postgres } = testInfra();
 let run: LateDependencyRun | undefined;
 
-async function dropDatabase(): Promise<void> {
-  const admin = new pg.Client({ ...postgres, database: 'postgres' });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
-
-beforeAll(async () => {
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npx tsc -b\` before the integration tests`);
-  await dropDatabase();
-});
+beforeAll(() => dropPgDatabase(postgres, DATABASE));
 
 afterAll(async () => {
-  run?.service.kill();
-  await run?.forwarder.stop();
-  await dropDatabase();
+  await run?.stop();
+  await dropPgDatabase(postgres, DATABASE);
 });
 
 describe('orders-graph start-up', () => {

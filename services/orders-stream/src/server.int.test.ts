@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { startServiceProcess, startWithLateDependency, waitForHealth, type LateDependencyRun, type ServiceProcess } from '@oms/service-kit/testing';
+import { builtEntry, startServiceProcess, startWithLateDependency, waitForHealth, type LateDependencyRun, type ServiceProcess } from '@oms/service-kit/testing';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
@@ -10,7 +8,7 @@ import { addressValue, customerValue, detailValue, orderValue, productValue } fr
 import { Collector, createTopics, outputIds, TestKafka, uniqueTopics } from './test-support/kafka-harness.js';
 
 // The real service binary (dist/server.js from `npx tsc -b`), killed with SIGKILL mid-stream.
-const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
+const SERVER = builtEntry(new URL('../dist/server.js', import.meta.url));
 const brokers = testInfra().kafkaBrokers;
 const kafka = new TestKafka(brokers);
 const topics: StreamTopics = uniqueTopics('os-kill');
@@ -18,15 +16,13 @@ const children: ServiceProcess[] = [];
 let late: LateDependencyRun | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npx tsc -b\` before the integration tests`);
   await kafka.connect();
   await createTopics(kafka.admin, topics);
 }, 30_000);
 
 afterAll(async () => {
   for (const c of children) c.kill();
-  late?.service.kill();
-  await late?.forwarder.stop();
+  await late?.stop();
   await kafka.close([topics]);
 });
 

@@ -1,34 +1,18 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
-import mysql from 'mysql2/promise';
+import { builtEntry, dropMysqlDatabase, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
 
 // The built entry point (dist/server.js from `npx tsc -b`): the start-up under test is the real one.
-const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
+const SERVER = builtEntry(new URL('../dist/server.js', import.meta.url));
 const DATABASE = 'orders_startup_test';
 const infra = testInfra().mysql;
 let run: LateDependencyRun | undefined;
 
-async function dropDatabase(): Promise<void> {
-  const admin = await mysql.createConnection({ ...infra, connectTimeout: 5000 });
-  try {
-    await admin.query('DROP DATABASE IF EXISTS ??', [DATABASE]);
-  } finally {
-    await admin.end();
-  }
-}
-
-beforeAll(async () => {
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npx tsc -b\` before the integration tests`);
-  await dropDatabase();
-});
+beforeAll(() => dropMysqlDatabase(infra, DATABASE));
 
 afterAll(async () => {
-  run?.service.kill();
-  await run?.forwarder.stop();
-  await dropDatabase();
+  await run?.stop();
+  await dropMysqlDatabase(infra, DATABASE);
 });
 
 describe('orders start-up', () => {

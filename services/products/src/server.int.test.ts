@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@elastic/elasticsearch';
-import { startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
+import { builtEntry, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
 
 // The built entry point (dist/server.js from `npx tsc -b`): the start-up under test is the real one.
-const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
+const SERVER = builtEntry(new URL('../dist/server.js', import.meta.url));
 const infra = testInfra();
 const run = `${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
 // Unique per run: the shared broker and cluster outlive a crashed run.
@@ -20,15 +18,13 @@ let admin: Admin;
 let started: LateDependencyRun | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npx tsc -b\` before the integration tests`);
   admin = new Kafka({ clientId: 'products-startup-test', brokers: infra.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: TOPIC, numPartitions: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
 });
 
 afterAll(async () => {
-  started?.service.kill();
-  await started?.forwarder.stop();
+  await started?.stop();
   await admin?.deleteGroups([GROUP]).catch(() => undefined);
   await admin?.deleteTopics({ topics: [TOPIC] }).catch(() => undefined);
   await admin?.disconnect();

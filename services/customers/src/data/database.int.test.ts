@@ -1,5 +1,6 @@
 import { migrateMysql, type Migration } from '@oms/service-kit/mysql';
-import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
+import { dropMysqlDatabase } from '@oms/service-kit/testing';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
 import { CustomerRepository } from './customer-repository.js';
@@ -19,12 +20,7 @@ async function columnsOf(table: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const admin = await mysql.createConnection({ ...testInfra().mysql, connectTimeout: 5000 });
-  try {
-    await admin.query('DROP DATABASE IF EXISTS ??', [DATABASE]);
-  } finally {
-    await admin.end();
-  }
+  await dropMysqlDatabase(testInfra().mysql, DATABASE);
   await ensureDatabase(target);
   pool = createPool(target);
   // What every earlier version did at start: run the CREATE TABLE IF NOT EXISTS list, record nothing.

@@ -1,5 +1,6 @@
 import { createLogger } from '@oms/service-kit';
 import { migratePg, type Migration } from '@oms/service-kit/pg';
+import { dropPgDatabase } from '@oms/service-kit/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
@@ -28,10 +29,7 @@ async function columns(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const admin = new pg.Client({ ...postgres, database: 'postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.end();
+  await dropPgDatabase(postgres, DATABASE);
   await ensureDatabase({ ...postgres, database: DATABASE });
   pool = new pg.Pool({ ...postgres, database: DATABASE, max: 2 });
   for (const statement of UNVERSIONED_SCHEMA) await pool.query(statement);
