@@ -27,7 +27,7 @@ async function dropDatabase(): Promise<void> {
 }
 
 function newPool(): pg.Pool {
-  const pool = createPgPool(conn, logger, 4);
+  const pool = createPgPool(conn, logger, { max: 4 });
   pools.push(pool);
   return pool;
 }

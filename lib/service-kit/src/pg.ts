@@ -44,10 +44,11 @@ export async function ensurePgDatabase(conn: PgConnection): Promise<boolean> {
 
 /**
  * A pool on the database. Creating it connects to nothing; an idle client that loses its
- * connection is logged rather than left to crash the process.
+ * connection is logged rather than left to crash the process. `applicationName` shows in
+ * `pg_stat_activity`, so a service's connections (and open transactions) can be told apart.
  */
-export function createPgPool(conn: PgConnection, logger: Logger, max = 10): pg.Pool {
-  const pool = new pg.Pool({ ...conn, max, connectionTimeoutMillis: 5_000 });
+export function createPgPool(conn: PgConnection, logger: Logger, { max = 10, applicationName }: { max?: number; applicationName?: string } = {}): pg.Pool {
+  const pool = new pg.Pool({ ...conn, max, connectionTimeoutMillis: 5_000, application_name: applicationName });
   pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL connection failed'));
   return pool;
 }

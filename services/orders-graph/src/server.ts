@@ -12,7 +12,7 @@ const exitCode = await runService({
   loadConfig,
   create: ({ config, logger, dependencies }) => {
     const conn = pgConnection(config);
-    const pool = createPgPool(conn, logger);
+    const pool = createPgPool(conn, logger, { applicationName: 'orders-graph' });
     return {
       app: createApp({ logger, orders: new PgOrderRepository(pool), dependencies }),
       dependencies: [pgDependency(conn, pool, ORDERS_GRAPH_MIGRATIONS, logger)],
