@@ -20,7 +20,7 @@ function fakeService(env: Record<string, string>, db: { up: boolean; closed?: bo
       const app = createBaseApp({ logger: ctx.logger, dependencies: ctx.dependencies, health: [{ name: 'db', check: async () => db.up || Promise.reject(new Error('down')) }] });
       return {
         app: finishApp(app, ctx.logger),
-        dependencies: [
+        waitFor: [
           {
             dependency: 'db',
             target: 'the fake db',

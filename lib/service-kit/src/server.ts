@@ -57,7 +57,7 @@ export interface ServiceContext<C extends BaseServiceConfig> {
 export interface ServiceParts {
   app: Express;
   /** What to wait for before the service is ready, in order (see `waitForDependencies`). */
-  dependencies: DependencyStep[];
+  waitFor: DependencyStep[];
   /** Releases clients (pools, consumers) once the HTTP server stopped accepting. */
   close: () => Promise<void>;
 }
@@ -120,7 +120,7 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
       stop(1);
     },
   });
-  dependencies.expect(parts.dependencies.map((d) => d.dependency));
+  dependencies.expect(parts.waitFor.map((d) => d.dependency));
 
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping.signal.aborted) return;
@@ -136,7 +136,7 @@ export async function runService<C extends BaseServiceConfig>(definition: Servic
   try {
     server = await serve({ app: parts.app, port: config.PORT, host: config.HOST });
     logger.info({ port: config.PORT, host: config.HOST, waitingFor: dependencies.waitingFor() }, 'listening');
-    await waitForDependencies(parts.dependencies, { state: dependencies, logger, timeoutMs: config.START_TIMEOUT_MS, signal: stopping.signal });
+    await waitForDependencies(parts.waitFor, { state: dependencies, logger, timeoutMs: config.START_TIMEOUT_MS, signal: stopping.signal });
     if (!stopping.signal.aborted) logger.info({ startMs: Date.now() - startedAt }, 'ready');
     await new Promise<void>((resolve) => {
       if (stopping.signal.aborted) resolve();

@@ -14,7 +14,7 @@ const exitCode = await runService({
     const pool = createMysqlPool(target);
     return {
       app: createApp({ pool, logger, dependencies }),
-      dependencies: [mysqlDependency(target, pool, CUSTOMERS_MIGRATIONS, logger)],
+      waitFor: [mysqlDependency(target, pool, CUSTOMERS_MIGRATIONS, logger)],
       close: () => pool.end(),
     };
   },

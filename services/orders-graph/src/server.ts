@@ -15,7 +15,7 @@ const exitCode = await runService({
     const pool = createPgPool(conn, logger, { applicationName: 'orders-graph' });
     return {
       app: createApp({ logger, orders: new PgOrderRepository(pool), dependencies }),
-      dependencies: [pgDependency(conn, pool, ORDERS_GRAPH_MIGRATIONS, logger)],
+      waitFor: [pgDependency(conn, pool, ORDERS_GRAPH_MIGRATIONS, logger)],
       close: () => pool.end(),
     };
   },

@@ -16,7 +16,7 @@ const exitCode = await runService({
     logger.info({ brokers: config.brokers, groupId: config.groupId, instanceId: config.instanceId, topics: config.topics }, 'starting the processor');
     return {
       app: createApp({ logger, stream: processor, dependencies }),
-      dependencies: [
+      waitFor: [
         {
           dependency: 'kafka',
           target: `Kafka at ${config.brokers.join(',')} (group ${config.groupId})`,

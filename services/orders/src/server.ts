@@ -17,7 +17,7 @@ const exitCode = await runService({
     const references = new HttpReferenceChecker({ customersUrl: config.CUSTOMERS_URL, productsUrl: config.PRODUCTS_URL });
     return {
       app: createApp({ pool, logger, references, dependencies }),
-      dependencies: [mysqlDependency(target, pool, ORDERS_MIGRATIONS, logger)],
+      waitFor: [mysqlDependency(target, pool, ORDERS_MIGRATIONS, logger)],
       close: () => pool.end(),
     };
   },

@@ -44,7 +44,7 @@ const exitCode = await runService({
     }
     return {
       app: createApp({ logger, products, indexer, dependencies }),
-      dependencies: steps,
+      waitFor: steps,
       close: async () => {
         await indexer?.stop();
         await client.close();

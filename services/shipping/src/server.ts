@@ -15,7 +15,7 @@ const exitCode = await runService({
     const pool = createPgPool(conn, logger, { applicationName: 'shipping' });
     return {
       app: createApp({ logger, store: new PgShipmentStore(pool), dependencies }),
-      dependencies: [pgDependency(conn, pool, SHIPPING_MIGRATIONS, logger)],
+      waitFor: [pgDependency(conn, pool, SHIPPING_MIGRATIONS, logger)],
       close: () => pool.end(),
     };
   },

@@ -13,8 +13,6 @@ export {
   isListType,
   isNonNullType,
   isObjectType,
-  type GraphQLField,
-  type GraphQLInputType,
-  type GraphQLOutputType,
   type GraphQLSchema,
+  type GraphQLType,
 } from 'graphql/index.js';

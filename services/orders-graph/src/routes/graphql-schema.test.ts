@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { customerSchema, deliveryAddressSchema, orderItemSchema, orderPageSchema, orderSchema } from '../domain/order.js';
 import { ordersArgsSchema } from '../domain/orders-args.js';
-import { buildSchema, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLInputType, type GraphQLOutputType } from './graphql-lib.js';
+import { buildSchema, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLType } from './graphql-lib.js';
 import { typeDefs } from './graphql-schema.js';
 
 // The zod schemas are the source of the service's types; the SDL must say the same. Both sides
@@ -29,7 +29,7 @@ function fromJsonSchema(node: JsonSchema): string {
   return `${BASE[String(n.type)] ?? `?${String(n.type)}`}${suffix}`;
 }
 
-function fromGraphql(type: GraphQLOutputType | GraphQLInputType): string {
+function fromGraphql(type: GraphQLType): string {
   if (isNonNullType(type)) return `${fromGraphql(type.ofType)}!`;
   if (isListType(type)) return `[${fromGraphql(type.ofType)}]`;
   if (isObjectType(type) || isInputObjectType(type)) return 'Object';
