@@ -21,8 +21,26 @@ export function builtEntry(url: URL): string {
   return file;
 }
 
+/** Credentials of a test database server. */
+export interface TestServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+/** The MYSQL_* variables pointing a service at `port` (a forwarder, say) with its own `database`. */
+export function mysqlVariables(server: TestServer, port: number, database: string): Record<string, string> {
+  return { MYSQL_HOST: '127.0.0.1', MYSQL_PORT: String(port), MYSQL_USER: server.user, MYSQL_PASSWORD: server.password, MYSQL_DATABASE: database };
+}
+
+/** The PG_* variables pointing a service at `port` (a forwarder, say) with its own `database`. */
+export function pgVariables(server: TestServer, port: number, database: string): Record<string, string> {
+  return { PG_HOST: '127.0.0.1', PG_PORT: String(port), PG_USER: server.user, PG_PASSWORD: server.password, PG_DATABASE: database };
+}
+
 /** Drops a MariaDB/MySQL database if it exists (a test's own, never the demo's). */
-export async function dropMysqlDatabase(server: { host: string; port: number; user: string; password: string }, database: string): Promise<void> {
+export async function dropMysqlDatabase(server: TestServer, database: string): Promise<void> {
   const admin = await mysql.createConnection({ ...server, connectTimeout: 5000 });
   try {
     await admin.query('DROP DATABASE IF EXISTS ??', [database]);
@@ -32,7 +50,7 @@ export async function dropMysqlDatabase(server: { host: string; port: number; us
 }
 
 /** Drops a PostgreSQL database if it exists, ending its sessions (a test's own, never the demo's). */
-export async function dropPgDatabase(server: { host: string; port: number; user: string; password: string }, database: string): Promise<void> {
+export async function dropPgDatabase(server: TestServer, database: string): Promise<void> {
   const admin = new pg.Client({ ...server, database: 'postgres' });
   await admin.connect();
   try {

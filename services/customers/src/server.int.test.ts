@@ -1,4 +1,4 @@
-import { builtEntry, dropMysqlDatabase, getHealth, startServiceProcess, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
+import { builtEntry, dropMysqlDatabase, getHealth, mysqlVariables, startServiceProcess, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
@@ -10,15 +10,7 @@ const infra = testInfra().mysql;
 let run: LateDependencyRun | undefined;
 
 /** customers' environment with MariaDB at `port`. */
-const env = (port: number, startTimeoutMs: number) => ({
-  MYSQL_HOST: '127.0.0.1',
-  MYSQL_PORT: String(port),
-  MYSQL_USER: infra.user,
-  MYSQL_PASSWORD: infra.password,
-  MYSQL_DATABASE: DATABASE,
-  START_TIMEOUT_MS: String(startTimeoutMs),
-  LOG_LEVEL: 'info',
-});
+const env = (port: number, startTimeoutMs: number) => ({ ...mysqlVariables(infra, port, DATABASE), START_TIMEOUT_MS: String(startTimeoutMs), LOG_LEVEL: 'info' });
 
 beforeAll(() => dropMysqlDatabase(infra, DATABASE));
 

@@ -1,14 +1,12 @@
-import { envLogLevel, envPort, envStartTimeout, loadEnv } from '@oms/service-kit';
+import { listenEnv, loadEnv, runEnv } from '@oms/service-kit';
 import { pgEnv } from '@oms/service-kit/pg';
 import { z } from 'zod';
 
 /** Every variable orders-graph reads; the single place that touches `process.env`. */
 export const ordersGraphEnvSchema = z.object({
-  PORT: envPort(4000),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  ...listenEnv(4000),
   ...pgEnv('orders_graph'),
-  LOG_LEVEL: envLogLevel(),
-  START_TIMEOUT_MS: envStartTimeout(),
+  ...runEnv(),
 });
 
 /** Parsed, frozen configuration of orders-graph. */

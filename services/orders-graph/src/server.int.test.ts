@@ -1,4 +1,4 @@
-import { builtEntry, dropPgDatabase, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
+import { builtEntry, dropPgDatabase, pgVariables, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
@@ -21,14 +21,7 @@ describe('orders-graph start-up', () => {
     run = await startWithLateDependency({
       entry: SERVER,
       dependency: postgres,
-      env: (port) => ({
-        PG_HOST: '127.0.0.1',
-        PG_PORT: String(port),
-        PG_USER: postgres.user,
-        PG_PASSWORD: postgres.password,
-        PG_DATABASE: DATABASE,
-        LOG_LEVEL: 'info',
-      }),
+      env: (port) => ({ ...pgVariables(postgres, port, DATABASE), LOG_LEVEL: 'info' }),
     });
     expect(run.whileDown.body).toMatchObject({
       status: 'starting',

@@ -1,4 +1,4 @@
-import { envLogLevel, envPort, envStartTimeout, loadEnv } from '@oms/service-kit';
+import { listenEnv, loadEnv, runEnv } from '@oms/service-kit';
 import { mysqlEnv } from '@oms/service-kit/mysql';
 import { z } from 'zod';
 
@@ -14,13 +14,11 @@ const serviceUrl = (fallback: string) =>
  * place `process.env` is consulted.
  */
 export const ordersEnvSchema = z.object({
-  PORT: envPort(3003),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  ...listenEnv(3003),
   ...mysqlEnv('orders'),
   CUSTOMERS_URL: serviceUrl('http://127.0.0.1:3001'),
   PRODUCTS_URL: serviceUrl('http://127.0.0.1:3002'),
-  LOG_LEVEL: envLogLevel(),
-  START_TIMEOUT_MS: envStartTimeout(),
+  ...runEnv(),
 });
 
 /** The parsed, frozen configuration of the orders service. */

@@ -1,4 +1,4 @@
-import { builtEntry, dropMysqlDatabase, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
+import { builtEntry, dropMysqlDatabase, mysqlVariables, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
 
@@ -21,11 +21,7 @@ describe('orders start-up', () => {
       entry: SERVER,
       dependency: infra,
       env: (port) => ({
-        MYSQL_HOST: '127.0.0.1',
-        MYSQL_PORT: String(port),
-        MYSQL_USER: infra.user,
-        MYSQL_PASSWORD: infra.password,
-        MYSQL_DATABASE: DATABASE,
+        ...mysqlVariables(infra, port, DATABASE),
         // Nothing listens there: orders does not wait for customers and products at start.
         CUSTOMERS_URL: 'http://127.0.0.1:1',
         PRODUCTS_URL: 'http://127.0.0.1:1',

@@ -1,15 +1,13 @@
-import { envLogLevel, envPort, envStartTimeout, loadEnv } from '@oms/service-kit';
+import { listenEnv, loadEnv, runEnv } from '@oms/service-kit';
 import { pgEnv } from '@oms/service-kit/pg';
 import { z } from 'zod';
 
 /** Every variable the shipping service reads; the single place that touches `process.env`. */
 export const shippingEnvSchema = z.object({
-  PORT: envPort(3006),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  ...listenEnv(3006),
   // Its own database: the event store, its outbox and projection, apart from the read model.
   ...pgEnv('shipping'),
-  LOG_LEVEL: envLogLevel(),
-  START_TIMEOUT_MS: envStartTimeout(),
+  ...runEnv(),
 });
 
 /** Parsed, frozen configuration of the shipping service. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { dropPgDatabase, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
+import { dropPgDatabase, pgVariables, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
 import axios from 'axios';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,14 +170,7 @@ describe('shipping start-up', () => {
     late = await startWithLateDependency({
       entry: SERVER,
       dependency: postgres,
-      env: (port) => ({
-        PG_HOST: '127.0.0.1',
-        PG_PORT: String(port),
-        PG_USER: postgres.user,
-        PG_PASSWORD: postgres.password,
-        PG_DATABASE: STARTUP_DATABASE,
-        LOG_LEVEL: 'info',
-      }),
+      env: (port) => ({ ...pgVariables(postgres, port, STARTUP_DATABASE), LOG_LEVEL: 'info' }),
     });
     expect(late.whileDown.body).toMatchObject({
       status: 'starting',
