@@ -29,3 +29,13 @@ export const envInt = (fallback: number) => z.coerce.number().int().default(fall
 /** pino's levels; every service takes LOG_LEVEL from this list. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const envLogLevel = () => z.enum(LOG_LEVELS).default('info');
+
+/** Default of START_TIMEOUT_MS: how long a service waits for its dependencies at start. */
+export const DEFAULT_START_TIMEOUT_MS = 180_000;
+/** START_TIMEOUT_MS, read by every service (the CLI passes `OMS_START_TIMEOUT` × 1000). */
+export const envStartTimeout = () => z.coerce.number().int().min(1).default(DEFAULT_START_TIMEOUT_MS);
+
+/** PORT and HOST of a service that listens on `port` by default, on 127.0.0.1 unless told otherwise. */
+export const listenEnv = (port: number) => ({ PORT: envPort(port), HOST: z.string().min(1).default('127.0.0.1') });
+/** LOG_LEVEL and START_TIMEOUT_MS: what every service reads besides its own variables. */
+export const runEnv = () => ({ LOG_LEVEL: envLogLevel(), START_TIMEOUT_MS: envStartTimeout() });

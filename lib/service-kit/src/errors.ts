@@ -37,3 +37,19 @@ export class UnprocessableError extends HttpError {
     super(422, 'unprocessable', message, details);
   }
 }
+
+/**
+ * Something this service depends on (a database, a broker, another service) is down, too
+ * slow or answering nonsense: a 503, since the same request may work later. `details` names
+ * the dependency; `retryAfterSeconds`, when known, becomes a `Retry-After` header.
+ */
+export class DependencyUnavailableError extends HttpError {
+  constructor(
+    readonly dependency: string,
+    reason: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(503, 'dependency_unavailable', `the ${dependency} service is unavailable: ${reason}`, { dependency });
+    this.name = 'DependencyUnavailableError';
+  }
+}

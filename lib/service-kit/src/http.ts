@@ -1,6 +1,8 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
-import { HttpError } from './errors.js';
+import type { DependencyState } from './dependencies.js';
+import { DependencyUnavailableError, HttpError } from './errors.js';
+import { withTimeout } from './timeout.js';
 
 /** A named dependency check; resolves when the dependency answers, throws otherwise. */
 export interface HealthCheck {
@@ -12,21 +14,34 @@ export interface BaseAppOptions {
   logger: Logger;
   /** Dependencies `/health` must reach before it answers 200. */
   health: HealthCheck[];
+  /**
+   * The service's start-up state (see `runService`). While a dependency is not ready,
+   * `/health` answers 503 `{status: "starting", waitingFor}` and a request that fails for
+   * any unexpected reason is a 503 naming it rather than a 500. Absent: ready from the start.
+   */
+  dependencies?: DependencyState;
   /** Request body limit; larger bodies get a 413. */
   bodyLimit?: string;
 }
+
+/** How long a client should wait before retrying while a dependency is missing. */
+const RETRY_AFTER_SECONDS = 5;
+
+// finishApp's error handler consults the state createBaseApp was given.
+const dependencyStates = new WeakMap<Express, DependencyState>();
 
 /**
  * An express app with JSON parsing (1 MB limit), request logging and `GET /health`.
  * Mount routes on it, then call {@link finishApp} to add the 404 and error handlers.
  */
-export function createBaseApp({ logger, health, bodyLimit = '1mb' }: BaseAppOptions): Express {
+export function createBaseApp({ logger, health, dependencies, bodyLimit = '1mb' }: BaseAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLogger(logger));
   app.use(express.json({ limit: bodyLimit, strict: false }));
-  app.get('/health', healthHandler(health));
+  app.get('/health', healthHandler(health, dependencies));
+  if (dependencies) dependencyStates.set(app, dependencies);
   return app;
 }
 
@@ -35,7 +50,7 @@ export function finishApp(app: Express, logger: Logger): Express {
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
   });
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, dependencyStates.get(app)));
   return app;
 }
 
@@ -51,35 +66,42 @@ function requestLogger(logger: Logger): RequestHandler {
   };
 }
 
-function healthHandler(checks: HealthCheck[]): RequestHandler {
-  return async (_req, res) => {
-    const results = await Promise.all(
-      checks.map(async ({ name, check }) => {
-        try {
-          await withTimeout(check(), 2000);
-          return [name, { ok: true }] as const;
-        } catch (err) {
-          return [name, { ok: false, error: err instanceof Error ? err.message : String(err) }] as const;
-        }
-      }),
-    );
-    const ok = results.every(([, r]) => r.ok);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
-  };
-}
+/** One entry of the `/health` body's `checks`. */
+type CheckResult = { ok: true } | { ok: false; error: string; waiting?: true; attempts?: number };
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * 200 `{status: "ok", checks}` when every check passes; 503 `{status: "unavailable", checks}`
+ * when one fails; while dependencies are still awaited at start-up, 503 `{status: "starting",
+ * waitingFor, checks}`, where each awaited dependency reports its attempts and last error
+ * instead of being probed.
+ */
+function healthHandler(checks: HealthCheck[], dependencies?: DependencyState): RequestHandler {
+  return async (_req, res) => {
+    const waitingFor = dependencies?.waitingFor() ?? [];
+    const waiting: Array<[string, CheckResult]> = waitingFor.map((name) => {
+      const status = dependencies?.status(name);
+      return [name, { ok: false, waiting: true, attempts: status?.attempts ?? 0, error: status?.lastError ?? 'not reached yet' }];
+    });
+    const probed = await Promise.all(
+      checks
+        .filter(({ name }) => !waitingFor.includes(name))
+        .map(async ({ name, check }): Promise<[string, CheckResult]> => {
+          try {
+            await withTimeout(check(), 2000);
+            return [name, { ok: true }];
+          } catch (err) {
+            return [name, { ok: false, error: err instanceof Error ? err.message : String(err) }];
+          }
+        }),
+    );
+    const results = Object.fromEntries([...waiting, ...probed]);
+    if (waitingFor.length > 0) {
+      res.status(503).json({ status: 'starting', waitingFor, checks: results });
+      return;
+    }
+    const ok = probed.every(([, r]) => r.ok);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: results });
+  };
 }
 
 /** Body-parser errors carry `type` and `status`; map them to the documented 400 and 413. */
@@ -91,11 +113,15 @@ interface ParserError {
 
 /**
  * Turns every error into `{error, message, details}` JSON. Client mistakes keep their 4xx;
- * anything else is logged with its stack and answered with a 500 that leaks nothing.
+ * a {@link DependencyUnavailableError} is a 503 with `Retry-After` when it knows one. Any
+ * other error while `dependencies` are not all ready is a 503 naming them (the request failed
+ * because of them); otherwise it is logged with its stack and answered with a 500 that
+ * leaks nothing.
  */
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, dependencies?: DependencyState) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (err instanceof HttpError) {
+      if (err instanceof DependencyUnavailableError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
       res.status(err.status).json({ error: err.error, message: err.message, details: err.details ?? null });
       return;
     }
@@ -110,6 +136,15 @@ export function errorHandler(logger: Logger) {
     }
     if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
       res.status(parser.status).json({ error: 'bad_request', message: (err as Error).message, details: null });
+      return;
+    }
+    const waitingFor = dependencies?.waitingFor() ?? [];
+    if (waitingFor.length > 0) {
+      logger.debug({ err, method: req.method, path: req.originalUrl, waitingFor }, 'request failed while dependencies are not ready');
+      res
+        .status(503)
+        .set('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({ error: 'dependency_unavailable', message: `the service is waiting for ${waitingFor.join(', ')}`, details: { waitingFor } });
       return;
     }
     logger.error({ err, method: req.method, path: req.originalUrl }, 'unhandled error');

@@ -1,4 +1,4 @@
-import { createBaseApp, finishApp, type Logger } from '@oms/service-kit';
+import { createBaseApp, finishApp, type DependencyState, type Logger } from '@oms/service-kit';
 import type { Express } from 'express';
 import type { Pool } from 'mysql2/promise';
 import { CustomerRepository, type CustomerRepositoryOptions } from './data/customer-repository.js';
@@ -8,14 +8,17 @@ import { customersRouter } from './routes/customers.js';
 export interface CustomersAppDeps {
   pool: Pool;
   logger: Logger;
+  /** The start-up state `/health` reports (server.ts); absent, the app counts as started. */
+  dependencies?: DependencyState;
   /** Clock and id source, injectable for tests. */
   repository?: CustomerRepositoryOptions;
 }
 
 /** Builds the customers express app. Never listens: server.ts (or a test) does. */
-export function createApp({ pool, logger, repository }: CustomersAppDeps): Express {
+export function createApp({ pool, logger, dependencies, repository }: CustomersAppDeps): Express {
   const app = createBaseApp({
     logger,
+    dependencies,
     health: [{ name: 'mariadb', check: () => pool.query('SELECT 1') }],
   });
   app.use(customersRouter(new CustomerRepository(pool, repository)));

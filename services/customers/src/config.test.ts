@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       MYSQL_PASSWORD: 'oms',
       MYSQL_DATABASE: 'customers',
       LOG_LEVEL: 'info',
+      START_TIMEOUT_MS: 180_000,
     });
   });
 

@@ -1,4 +1,4 @@
-import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { listenEnv, loadEnv, runEnv } from '@oms/service-kit';
 import { mysqlEnv } from '@oms/service-kit/mysql';
 import { z } from 'zod';
 
@@ -7,10 +7,9 @@ import { z } from 'zod';
  * only place `process.env` is consulted.
  */
 export const customersEnvSchema = z.object({
-  PORT: envPort(3001),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  ...listenEnv(3001),
   ...mysqlEnv('customers'),
-  LOG_LEVEL: envLogLevel(),
+  ...runEnv(),
 });
 
 /** The parsed, frozen configuration of the customers service. */

@@ -1,4 +1,4 @@
-import { createBaseApp, finishApp, type Logger } from '@oms/service-kit';
+import { createBaseApp, finishApp, type DependencyState, type Logger } from '@oms/service-kit';
 import type { Express } from 'express';
 import type { OrderRepository } from './data/order-repository.js';
 import { graphqlRoutes } from './routes/graphql.js';
@@ -7,11 +7,13 @@ import { graphqlRoutes } from './routes/graphql.js';
 export interface OrdersGraphAppDeps {
   logger: Logger;
   orders: OrderRepository;
+  /** The start-up state `/health` reports (server.ts); absent, the app counts as started. */
+  dependencies?: DependencyState;
 }
 
 /** Builds the orders-graph HTTP app. Never listens: `server.ts` (or a test) does. */
-export function createApp({ logger, orders }: OrdersGraphAppDeps): Express {
-  const app = createBaseApp({ logger, health: [{ name: 'postgres', check: () => orders.ping() }] });
+export function createApp({ logger, orders, dependencies }: OrdersGraphAppDeps): Express {
+  const app = createBaseApp({ logger, dependencies, health: [{ name: 'postgres', check: () => orders.ping() }] });
   app.use(graphqlRoutes(orders, logger));
   return finishApp(app, logger);
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 
 describe('loadConfig', () => {
-  it('when nothing is set, then the DESIGN.md defaults apply', () => {
+  it('when nothing is set, then the documented defaults apply', () => {
     expect(loadConfig({})).toEqual({
       PORT: 4000,
       HOST: '127.0.0.1',
@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       PG_PASSWORD: 'oms',
       PG_DATABASE: 'orders_graph',
       LOG_LEVEL: 'info',
+      START_TIMEOUT_MS: 180_000,
     });
   });
 

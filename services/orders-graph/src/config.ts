@@ -1,16 +1,12 @@
-import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { listenEnv, loadEnv, runEnv } from '@oms/service-kit';
+import { pgEnv } from '@oms/service-kit/pg';
 import { z } from 'zod';
 
 /** Every variable orders-graph reads; the single place that touches `process.env`. */
 export const ordersGraphEnvSchema = z.object({
-  PORT: envPort(4000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PG_HOST: z.string().min(1).default('127.0.0.1'),
-  PG_PORT: envPort(5432),
-  PG_USER: z.string().min(1).default('oms'),
-  PG_PASSWORD: z.string().default('oms'),
-  PG_DATABASE: z.string().min(1).max(63).default('orders_graph'),
-  LOG_LEVEL: envLogLevel(),
+  ...listenEnv(4000),
+  ...pgEnv('orders_graph'),
+  ...runEnv(),
 });
 
 /** Parsed, frozen configuration of orders-graph. */

@@ -1,4 +1,4 @@
-import { createBaseApp, finishApp, type Logger } from '@oms/service-kit';
+import { createBaseApp, finishApp, withTimeout, type DependencyState, type Logger } from '@oms/service-kit';
 import type { Express } from 'express';
 import { renderMetrics, type LagSample, type StreamMetrics } from './metrics.js';
 
@@ -13,6 +13,8 @@ export interface StreamView {
 export interface OrdersStreamAppDeps {
   logger: Logger;
   stream: StreamView;
+  /** The start-up state `/health` reports (server.ts); absent, the app counts as started. */
+  dependencies?: DependencyState;
 }
 
 const LAG_TIMEOUT_MS = 2_000;
@@ -21,9 +23,10 @@ const LAG_TIMEOUT_MS = 2_000;
  * `GET /health` (200 only when the lookups are loaded and the order consumer is running; the
  * 503 body says which is not and why) and `GET /metrics` (Prometheus text). Never listens.
  */
-export function createApp({ logger, stream }: OrdersStreamAppDeps): Express {
+export function createApp({ logger, stream, dependencies }: OrdersStreamAppDeps): Express {
   const app = createBaseApp({
     logger,
+    dependencies,
     health: [
       { name: 'lookups', check: async () => ready(stream.status().lookups) },
       { name: 'consumer', check: async () => ready(stream.status().consumer) },
@@ -56,13 +59,4 @@ export function createApp({ logger, stream }: OrdersStreamAppDeps): Express {
 function ready({ ready, detail }: { ready: boolean; detail: string }): string {
   if (!ready) throw new Error(detail);
   return detail;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { envInt, envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { envInt, listenEnv, loadEnv, runEnv } from '@oms/service-kit';
 import { z } from 'zod';
 
 const topic = (fallback: string) => z.string().min(1).default(fallback);
@@ -9,8 +9,7 @@ const topic = (fallback: string) => z.string().min(1).default(fallback);
  * `process.env` is consulted.
  */
 export const ordersStreamEnvSchema = z.object({
-  PORT: envPort(3004),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  ...listenEnv(3004),
   KAFKA_BROKERS: z
     .string()
     .regex(/^\s*[^:\s,]+:\d+\s*(,\s*[^:\s,]+:\d+\s*)*$/, 'expected host:port[,host:port...]')
@@ -34,7 +33,7 @@ export const ordersStreamEnvSchema = z.object({
   TOPIC_PRODUCTS: topic('products'),
   TOPIC_OUTPUT: topic('orders-graph'),
   TOPIC_DLQ: topic('orders-stream.dlq'),
-  LOG_LEVEL: envLogLevel(),
+  ...runEnv(),
 });
 
 /** The parsed, frozen environment of orders-stream. */

@@ -1,4 +1,4 @@
-import { createBaseApp, finishApp, type Logger } from '@oms/service-kit';
+import { createBaseApp, finishApp, type DependencyState, type Logger } from '@oms/service-kit';
 import type { Express } from 'express';
 import type { Pool } from 'mysql2/promise';
 import { MysqlOrderRepository } from './data/order-repository.js';
@@ -11,6 +11,8 @@ export interface OrdersAppDeps {
   logger: Logger;
   /** Normally an HttpReferenceChecker on the customers and products services. */
   references: ReferenceChecker;
+  /** The start-up state `/health` reports (server.ts); absent, the app counts as started. */
+  dependencies?: DependencyState;
   now?: () => Date;
   newId?: () => string;
 }
@@ -20,9 +22,10 @@ export interface OrdersAppDeps {
  * MariaDB only: customers or products being down makes POST /orders answer 503, but this
  * service is still up and can serve reads.
  */
-export function createApp({ pool, logger, references, now, newId }: OrdersAppDeps): Express {
+export function createApp({ pool, logger, references, dependencies, now, newId }: OrdersAppDeps): Express {
   const app = createBaseApp({
     logger,
+    dependencies,
     health: [{ name: 'mariadb', check: () => pool.query('SELECT 1') }],
   });
   app.use(ordersRouter({ references, orders: new MysqlOrderRepository(pool), now, newId }));

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       CUSTOMERS_URL: 'http://127.0.0.1:3001',
       PRODUCTS_URL: 'http://127.0.0.1:3002',
       LOG_LEVEL: 'info',
+      START_TIMEOUT_MS: 180_000,
     });
   });
 

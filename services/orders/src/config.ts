@@ -1,4 +1,4 @@
-import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { listenEnv, loadEnv, runEnv } from '@oms/service-kit';
 import { mysqlEnv } from '@oms/service-kit/mysql';
 import { z } from 'zod';
 
@@ -14,12 +14,11 @@ const serviceUrl = (fallback: string) =>
  * place `process.env` is consulted.
  */
 export const ordersEnvSchema = z.object({
-  PORT: envPort(3003),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  ...listenEnv(3003),
   ...mysqlEnv('orders'),
   CUSTOMERS_URL: serviceUrl('http://127.0.0.1:3001'),
   PRODUCTS_URL: serviceUrl('http://127.0.0.1:3002'),
-  LOG_LEVEL: envLogLevel(),
+  ...runEnv(),
 });
 
 /** The parsed, frozen configuration of the orders service. */

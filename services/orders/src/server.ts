@@ -1,14 +1,25 @@
-import { createLogger, runMain, serve } from '@oms/service-kit';
-import { mysqlTarget, openMysql } from '@oms/service-kit/mysql';
+import { runService } from '@oms/service-kit';
+import { createMysqlPool, mysqlDependency, mysqlTarget } from '@oms/service-kit/mysql';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
-import { ORDERS_DDL } from './data/database.js';
+import { ORDERS_MIGRATIONS } from './data/database.js';
 import { HttpReferenceChecker } from './data/http-reference-checker.js';
 
-runMain('orders', async () => {
-  const config = loadConfig();
-  const logger = createLogger('orders', config.LOG_LEVEL);
-  const pool = await openMysql(mysqlTarget(config), ORDERS_DDL, logger);
-  const references = new HttpReferenceChecker({ customersUrl: config.CUSTOMERS_URL, productsUrl: config.PRODUCTS_URL });
-  await serve({ app: createApp({ pool, logger, references }), port: config.PORT, host: config.HOST, logger, close: () => pool.end() });
+// The entry point: service-kit runs the service (listen, wait for MariaDB, serve, shut down)
+// and says how it ended; only this file exits. customers and products are not waited for:
+// while they are down, POST /orders answers 503 naming them and reads still work.
+const exitCode = await runService({
+  name: 'orders',
+  loadConfig,
+  create: ({ config, logger, dependencies }) => {
+    const target = mysqlTarget(config);
+    const pool = createMysqlPool(target);
+    const references = new HttpReferenceChecker({ customersUrl: config.CUSTOMERS_URL, productsUrl: config.PRODUCTS_URL });
+    return {
+      app: createApp({ pool, logger, references, dependencies }),
+      waitFor: [mysqlDependency(target, pool, ORDERS_MIGRATIONS, logger)],
+      close: () => pool.end(),
+    };
+  },
 });
+process.exit(exitCode);

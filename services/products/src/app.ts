@@ -1,4 +1,4 @@
-import { createBaseApp, finishApp, type HealthCheck, type Logger } from '@oms/service-kit';
+import { createBaseApp, finishApp, type DependencyState, type HealthCheck, type Logger } from '@oms/service-kit';
 import type { Express } from 'express';
 import type { ProductRepository } from './data/product-repository.js';
 import type { IndexerHealth } from './indexer/product-indexer.js';
@@ -16,6 +16,8 @@ export interface ProductsAppDeps {
   products: ProductRepository;
   /** Absent when INDEXER_ENABLED=false: health then depends on Elasticsearch alone. */
   indexer?: IndexerProbe;
+  /** The start-up state `/health` reports (server.ts); absent, the app counts as started. */
+  dependencies?: DependencyState;
 }
 
 /**
@@ -26,10 +28,10 @@ export interface ProductsAppDeps {
  * mean "what you publish now gets indexed". Lag does not count against health (a backlog at
  * start is normal). The indexer's state and lag are at `GET /health/indexer` (200/503 alike).
  */
-export function createApp({ logger, products, indexer }: ProductsAppDeps): Express {
+export function createApp({ logger, products, indexer, dependencies }: ProductsAppDeps): Express {
   const health: HealthCheck[] = [{ name: 'elasticsearch', check: () => products.ping() }];
   if (indexer) health.push({ name: 'indexer', check: async () => indexerCheck(indexer) });
-  const app = createBaseApp({ logger, health });
+  const app = createBaseApp({ logger, health, dependencies });
   if (indexer) {
     app.get('/health/indexer', (_req, res) => {
       res.status(indexer.ready ? 200 : 503).json(indexer.health());

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 
 describe('loadConfig', () => {
-  it('when nothing is set, then the DESIGN.md defaults apply', () => {
+  it('when nothing is set, then the documented defaults apply', () => {
     expect(loadConfig({})).toEqual({
       PORT: 3002,
       HOST: '127.0.0.1',
@@ -13,8 +13,8 @@ describe('loadConfig', () => {
       KAFKA_GROUP_ID: 'products-indexer',
       TOPIC_PRODUCTS: 'products',
       INDEXER_ENABLED: true,
-      STARTUP_TIMEOUT_MS: 60_000,
       LOG_LEVEL: 'info',
+      START_TIMEOUT_MS: 180_000,
     });
   });
 
@@ -40,12 +40,12 @@ describe('loadConfig', () => {
 
   it('when the indexer variables are bad, then each is named', () => {
     try {
-      loadConfig({ KAFKA_BROKERS: 'localhost', TOPIC_PRODUCTS: 'no spaces', INDEXER_ENABLED: 'maybe', STARTUP_TIMEOUT_MS: '-1', KAFKA_GROUP_ID: '' });
+      loadConfig({ KAFKA_BROKERS: 'localhost', TOPIC_PRODUCTS: 'no spaces', INDEXER_ENABLED: 'maybe', START_TIMEOUT_MS: '-1', KAFKA_GROUP_ID: '' });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const problems = (err as ConfigError).problems.join('\n');
-      for (const name of ['KAFKA_BROKERS', 'TOPIC_PRODUCTS', 'INDEXER_ENABLED', 'STARTUP_TIMEOUT_MS', 'KAFKA_GROUP_ID']) {
+      for (const name of ['KAFKA_BROKERS', 'TOPIC_PRODUCTS', 'INDEXER_ENABLED', 'START_TIMEOUT_MS', 'KAFKA_GROUP_ID']) {
         expect(problems).toContain(name);
       }
     }

@@ -1,4 +1,4 @@
-import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { listenEnv, loadEnv, runEnv } from '@oms/service-kit';
 import { z } from 'zod';
 
 const BROKER = '[^\\s,:]+:\\d{1,5}';
@@ -17,8 +17,7 @@ const envBool = (fallback: boolean) =>
 
 /** Every variable the products service reads; the single place that touches `process.env`. */
 export const productsEnvSchema = z.object({
-  PORT: envPort(3002),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  ...listenEnv(3002),
   ES_URL: z.url().default('http://127.0.0.1:9200'),
   ES_INDEX: z
     .string()
@@ -35,9 +34,7 @@ export const productsEnvSchema = z.object({
     .default('products'),
   /** Off only for running the HTTP API without Kafka (tests, debugging); then /health ignores the indexer. */
   INDEXER_ENABLED: envBool(true),
-  /** How long start-up keeps retrying Elasticsearch and Kafka before exiting 1. */
-  STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
-  LOG_LEVEL: envLogLevel(),
+  ...runEnv(),
 });
 
 /** Parsed, frozen configuration of the products service. */

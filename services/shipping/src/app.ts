@@ -1,4 +1,4 @@
-import { createBaseApp, finishApp, type Logger } from '@oms/service-kit';
+import { createBaseApp, finishApp, type DependencyState, type Logger } from '@oms/service-kit';
 import type { Express } from 'express';
 import type { ShipmentStore } from './domain/shipping.js';
 import { shipmentsRouter } from './routes/shipments.js';
@@ -7,11 +7,13 @@ import { shipmentsRouter } from './routes/shipments.js';
 export interface ShippingAppDeps {
   logger: Logger;
   store: ShipmentStore;
+  /** The start-up state `/health` reports (server.ts); absent, the app counts as started. */
+  dependencies?: DependencyState;
 }
 
 /** Builds the shipping HTTP app. Never listens: `server.ts` (or a test) does. */
-export function createApp({ logger, store }: ShippingAppDeps): Express {
-  const app = createBaseApp({ logger, health: [{ name: 'postgres', check: () => store.ping() }] });
+export function createApp({ logger, store, dependencies }: ShippingAppDeps): Express {
+  const app = createBaseApp({ logger, dependencies, health: [{ name: 'postgres', check: () => store.ping() }] });
   app.use(shipmentsRouter(store));
   return finishApp(app, logger);
 }

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       PG_PASSWORD: 'oms',
       PG_DATABASE: 'shipping',
       LOG_LEVEL: 'info',
+      START_TIMEOUT_MS: 180_000,
     });
   });
 

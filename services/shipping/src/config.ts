@@ -1,17 +1,13 @@
-import { envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { listenEnv, loadEnv, runEnv } from '@oms/service-kit';
+import { pgEnv } from '@oms/service-kit/pg';
 import { z } from 'zod';
 
 /** Every variable the shipping service reads; the single place that touches `process.env`. */
 export const shippingEnvSchema = z.object({
-  PORT: envPort(3006),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PG_HOST: z.string().min(1).default('127.0.0.1'),
-  PG_PORT: envPort(5432),
-  PG_USER: z.string().min(1).default('oms'),
-  PG_PASSWORD: z.string().default('oms'),
+  ...listenEnv(3006),
   // Its own database: the event store, its outbox and projection, apart from the read model.
-  PG_DATABASE: z.string().min(1).max(63).default('shipping'),
-  LOG_LEVEL: envLogLevel(),
+  ...pgEnv('shipping'),
+  ...runEnv(),
 });
 
 /** Parsed, frozen configuration of the shipping service. */

@@ -2,7 +2,7 @@ import { ConflictError, pagination, uuidParam } from '@oms/service-kit';
 import { z } from 'zod';
 
 /**
- * The customers API contract (DESIGN.md "APIs"): these zod schemas are the single source of
+ * The customers API contract (docs/architecture.md, "APIs"): these zod schemas are the single source of
  * request validation, response shape and the TypeScript types used across the service.
  */
 
@@ -10,7 +10,7 @@ import { z } from 'zod';
 export const STREET_TYPES = ['STREET', 'LANE', 'BOULEVARD', 'AVENUE', 'COURT'] as const;
 
 /**
- * Maximum lengths. They mirror the column widths in data/migrate.ts: MariaDB's strict mode
+ * Maximum lengths. They mirror the column widths in data/database.ts: MariaDB's strict mode
  * would reject a longer value with an SQL error, which must surface as a 400, not a 500.
  */
 export const FIELD_LIMITS = {

@@ -12,7 +12,7 @@ import {
 } from '../domain/customer.js';
 
 /**
- * The customers API (DESIGN.md "APIs"). Handlers validate, call the repository and turn a
+ * The customers API (docs/architecture.md, "APIs"). Handlers validate, call the repository and turn a
  * miss into a 404; express 5 forwards rejected promises to the service-kit error handler.
  */
 export function customersRouter(customers: CustomerRepository): Router {

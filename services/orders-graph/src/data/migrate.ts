@@ -1,18 +1,12 @@
-import pg from 'pg';
 import type { Logger } from '@oms/service-kit';
+import { migratePg, type Migration } from '@oms/service-kit/pg';
+import type pg from 'pg';
 
-/** Where to reach PostgreSQL; `database` is the one to create and migrate. */
-export interface PgConnection {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-}
+export { ensurePgDatabase as ensureDatabase, type PgConnection } from '@oms/service-kit/pg';
 
 /**
- * The read model. Written by the Debezium JDBC sink (upsert by id) from topic
- * `orders-graph`, whose record fields become these column names: do not rename them.
+ * The read model. Written by the Debezium JDBC sink (upsert by id, `schema.evolution: none`)
+ * from topic `orders-graph`, whose record fields become these column names: do not rename them.
  */
 export const ORDERS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS orders (
   id             TEXT PRIMARY KEY,
@@ -32,73 +26,34 @@ export const ORDERS_INDEX_DDL = [
   'CREATE INDEX IF NOT EXISTS orders_customer_email_lower_idx ON orders (lower(customer_email))',
 ];
 
-/** Partial, case-insensitive name matching (`LIKE '%x%'`) can only use a trigram index. */
-const NAME_TRGM_INDEX_DDL =
-  'CREATE INDEX IF NOT EXISTS orders_customer_name_trgm_idx ON orders USING gin (lower(customer_name) gin_trgm_ops)';
-/** Without pg_trgm, a pattern-ops index at least serves prefix matches. */
-const NAME_BTREE_INDEX_DDL =
-  'CREATE INDEX IF NOT EXISTS orders_customer_name_lower_idx ON orders (lower(customer_name) text_pattern_ops)';
-
-/** Any constant works; it only has to be the same for every instance of this service. */
-const MIGRATION_LOCK_KEY = 4_000_001;
+/**
+ * Partial, case-insensitive name matching (`LIKE '%x%'`) can only use a trigram index.
+ * pg_trgm is a contrib extension (trusted since PG 13, so a database owner may create it);
+ * when it is missing or not allowed, a pattern-ops index at least serves prefix matches. The
+ * block's exception handler is a savepoint: the failed attempt leaves nothing behind, and
+ * the warning it raises is logged by the migration runner.
+ */
+const NAME_INDEX_DDL = `DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE INDEX IF NOT EXISTS orders_customer_name_trgm_idx ON orders USING gin (lower(customer_name) gin_trgm_ops);
+EXCEPTION WHEN OTHERS THEN
+  RAISE WARNING 'pg_trgm unavailable (%); the customer name filter gets a prefix-only index', SQLERRM;
+  CREATE INDEX IF NOT EXISTS orders_customer_name_lower_idx ON orders (lower(customer_name) text_pattern_ops);
+END
+$$`;
 
 /**
- * Creates the database when it is missing. Connects to the `postgres` maintenance database,
- * because one cannot connect to a database that does not exist yet.
+ * The read model's schema, versioned (see `applyMigrations` in service-kit): applied in order
+ * in one transaction each, recorded in `schema_migrations`, never edited once released. 0001 is
+ * the schema as the service created it before migrations were versioned (`IF NOT EXISTS`
+ * throughout), so on a database built back then it changes nothing and is recorded.
  */
-export async function ensureDatabase(conn: PgConnection): Promise<boolean> {
-  const client = new pg.Client({ ...conn, database: 'postgres' });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [conn.database]);
-    if (rowCount) return false;
-    try {
-      await client.query(`CREATE DATABASE ${client.escapeIdentifier(conn.database)}`);
-      return true;
-    } catch (err) {
-      // 42P04 duplicate_database: another instance won the race; the database exists, as wanted.
-      if ((err as { code?: string }).code === '42P04') return false;
-      throw err;
-    }
-  } finally {
-    await client.end();
-  }
-}
+export const ORDERS_GRAPH_MIGRATIONS: readonly Migration[] = [
+  { name: '0001-initial-schema', statements: [ORDERS_TABLE_DDL, ...ORDERS_INDEX_DDL, NAME_INDEX_DDL] },
+];
 
-/**
- * Creates table `orders` and its indexes if missing. Idempotent; an advisory lock keeps two
- * instances starting together from racing on the catalog.
- */
-export async function migrate(pool: pg.Pool, logger: Logger): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query(ORDERS_TABLE_DDL);
-    for (const ddl of ORDERS_INDEX_DDL) await client.query(ddl);
-    await createNameIndex(client, logger);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
-/**
- * pg_trgm is a contrib extension (trusted since PG 13, so a database owner may create it).
- * When it is missing or not allowed, degrade to a prefix-only index rather than refuse to
- * start; the savepoint keeps the failed attempt from aborting the migration transaction.
- */
-async function createNameIndex(client: pg.PoolClient, logger: Logger): Promise<void> {
-  await client.query('SAVEPOINT name_index');
-  try {
-    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
-    await client.query(NAME_TRGM_INDEX_DDL);
-  } catch (err) {
-    await client.query('ROLLBACK TO SAVEPOINT name_index');
-    logger.warn({ err }, 'pg_trgm unavailable; the customer name filter gets a prefix-only index');
-    await client.query(NAME_BTREE_INDEX_DDL);
-  }
+/** Applies the pending migrations; safe to run at every start and from two instances at once. */
+export async function migrate(pool: pg.Pool, logger: Logger): Promise<string[]> {
+  return migratePg(pool, ORDERS_GRAPH_MIGRATIONS, logger);
 }

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The read model as GraphQL serves it, and the pure mapping from a row of table `orders`.
  *
@@ -20,52 +22,63 @@ export interface OrderRow {
   updated_at: Date | string | null;
 }
 
+/*
+ * The read model as GraphQL serves it. These schemas are the one source of the service's
+ * types; the SDL in routes/graphql-schema.ts says the same in GraphQL, and a test
+ * (graphql-schema.test.ts) fails when the two disagree on a field, its type or its nullability.
+ */
+
 /** GraphQL `DeliveryAddress`. */
-export interface DeliveryAddress {
-  id: string | null;
-  streetType: string | null;
-  streetName: string | null;
-  streetNumber: string | null;
-  buildingNumber: string | null;
-  departmentNumber: string | null;
-  reference: string | null;
-  latitude: number | null;
-  longitude: number | null;
-}
+export const deliveryAddressSchema = z.object({
+  id: z.string().nullable(),
+  streetType: z.string().nullable(),
+  streetName: z.string().nullable(),
+  streetNumber: z.string().nullable(),
+  buildingNumber: z.string().nullable(),
+  departmentNumber: z.string().nullable(),
+  reference: z.string().nullable(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+});
+export type DeliveryAddress = z.infer<typeof deliveryAddressSchema>;
 
 /** GraphQL `OrderItem`. */
-export interface OrderItem {
-  sku: string;
-  description: string | null;
-  unitPrice: number | null;
-  quantity: number;
-  lineTotal: number | null;
-  deliveryAddress: DeliveryAddress | null;
-}
+export const orderItemSchema = z.object({
+  sku: z.string(),
+  description: z.string().nullable(),
+  unitPrice: z.number().nullable(),
+  quantity: z.number().int(),
+  lineTotal: z.number().nullable(),
+  deliveryAddress: deliveryAddressSchema.nullable(),
+});
+export type OrderItem = z.infer<typeof orderItemSchema>;
 
 /** GraphQL `Customer`. */
-export interface Customer {
-  id: string;
-  name: string | null;
-  lastName: string | null;
-  email: string | null;
-}
+export const customerSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  lastName: z.string().nullable(),
+  email: z.string().nullable(),
+});
+export type Customer = z.infer<typeof customerSchema>;
 
-/** GraphQL `Order`. */
-export interface Order {
-  id: string;
-  customer: Customer | null;
-  items: OrderItem[];
-  total: number;
-  createdAt: string | null;
-  updatedAt: string | null;
-}
+/** GraphQL `Order`; timestamps are ISO 8601 UTC. */
+export const orderSchema = z.object({
+  id: z.string(),
+  customer: customerSchema.nullable(),
+  items: z.array(orderItemSchema),
+  total: z.number(),
+  createdAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type Order = z.infer<typeof orderSchema>;
 
 /** GraphQL `OrderPage`. */
-export interface OrderPage {
-  items: Order[];
-  total: number;
-}
+export const orderPageSchema = z.object({
+  items: z.array(orderSchema),
+  total: z.number().int(),
+});
+export type OrderPage = z.infer<typeof orderPageSchema>;
 
 /** Maps one row of `orders` to the GraphQL `Order`. Pure; never throws on odd data. */
 export function toOrder(row: OrderRow): Order {

@@ -6,4 +6,13 @@
  * code the ESM one, and graphql then rejects our schema as coming "from another module or
  * realm". Importing the CommonJS file by path makes every loader agree on a single copy.
  */
-export { buildSchema, GraphQLError, type GraphQLSchema } from 'graphql/index.js';
+export {
+  buildSchema,
+  GraphQLError,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLSchema,
+  type GraphQLType,
+} from 'graphql/index.js';

@@ -2,7 +2,11 @@ import { buildSchema, GraphQLError, type GraphQLSchema } from './graphql-lib.js'
 import type { OrderRepository } from '../data/order-repository.js';
 import { parseOrdersArgs } from '../domain/orders-args.js';
 
-/** The public contract of orders-graph (DESIGN.md, APIs). */
+/**
+ * The public contract of orders-graph (docs/architecture.md, "APIs"), in GraphQL. The types
+ * come from the zod schemas in domain/order.ts and domain/orders-args.ts; graphql-schema.test.ts
+ * fails when this SDL and those schemas disagree.
+ */
 export const typeDefs = /* GraphQL */ `
   type Query {
     "The order with this id, or null when there is none."

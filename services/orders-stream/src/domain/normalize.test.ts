@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { keyField, parseCustomer, parseOrderDetail, parseOrderHeader, parseProduct, toBoolean, toCents, toIsoTime } from './normalize.js';
+import type { z } from 'zod';
+import { booleanish, cents, keyField, parseCustomer, parseOrderDetail, parseOrderHeader, parseProduct, timestamp } from './normalize.js';
 
-describe('toIsoTime', () => {
+/** What a field schema makes of `input`, or undefined when it rejects it. */
+const read = (schema: z.ZodType, input: unknown): unknown => schema.safeParse(input).data;
+const toIsoTime = (input: unknown) => read(timestamp('t'), input);
+const toCents = (input: unknown) => read(cents('price'), input);
+const toBoolean = (input: unknown) => read(booleanish('not a boolean'), input);
+
+describe('timestamp', () => {
   const iso = '2026-01-15T10:30:00.123Z';
   const ms = Date.parse(iso);
   it.each([
@@ -20,7 +27,7 @@ describe('toIsoTime', () => {
   });
 });
 
-describe('toCents', () => {
+describe('cents', () => {
   it.each([
     [19.99, 1999],
     ['19.99', 1999],
@@ -40,7 +47,7 @@ describe('toCents', () => {
   });
 });
 
-describe('toBoolean', () => {
+describe('booleanish', () => {
   it('when given 0/1, booleans or their text, then it reads them', () => {
     expect([1, 0, true, false, 'true', 'false', '1', '0'].map(toBoolean)).toEqual([true, false, true, false, true, false, true, false]);
     expect(toBoolean(2)).toBeUndefined();

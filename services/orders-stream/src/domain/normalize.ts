@@ -1,61 +1,264 @@
+import { z } from 'zod';
+
 /**
  * Turns raw CDC records (Debezium `unwrap` + JsonConverter without schemas, or kafkajs JSON for
- * products) into typed rows. Liberal in what it accepts — keys as JSON or plain strings,
- * numbers as strings, booleans as 0/1, times as epoch ms/µs/ns or ISO text — and precise
- * about why it rejects: every rejection carries a one-line reason for the DLQ.
+ * products) into typed rows, with one zod schema per record kind. Liberal in what it accepts —
+ * keys as JSON or plain strings, numbers as strings, booleans as 0/1, times as epoch ms/µs/ns or
+ * ISO text, decimals as text — and precise about why it rejects: every rejection carries a
+ * one-line reason for the DLQ (the first problem the schema found).
  */
 
 /** Raw bytes or text as they came off the topic. */
 export type Raw = Buffer | string | null | undefined;
 
-export interface Customer {
-  id: string;
-  name: string;
-  lastName: string;
-  email: string;
-  identityDocument: string | null;
-  active: boolean;
+// ---------------------------------------------------------------------------------------------
+// Debezium's encodings of one field. Each builder takes the field's name for its messages.
+
+const isAbsent = (value: unknown) => value === undefined || value === null;
+
+/** Text as CDC sends it: a string, or a number/bigint read as its decimal text. */
+const textual = (message: (input: unknown) => string) =>
+  z.union([z.string(), z.number().transform(String), z.bigint().transform(String)], { error: (issue) => message(issue.input) });
+
+/** A required text field: "missing x" when absent or null, "x must be a string", "x is empty". */
+export const text = (field: string) =>
+  textual((input) => (isAbsent(input) ? `missing ${field}` : `${field} must be a string`)).refine((s) => s.trim() !== '', `${field} is empty`);
+
+/** An id the value or else the key supplies (see `withKeyIds`): any non-empty text. */
+const keyedId = (field: string) => z.string({ error: `missing ${field}` }).min(1, `missing ${field}`);
+
+/** An optional text field: absent or null is `null`. */
+export const optionalText = (field: string) => textual(() => `${field} must be a string`).nullish().transform((s) => s ?? null);
+
+/** Numeric text ("2", " 2.5") becomes a number; anything else is left for the schema to judge. */
+const numericText = (value: unknown) => (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value.trim())) ? Number(value.trim()) : value);
+
+/** A required integer, as a JSON number or numeric text. */
+export const integer = (field: string) =>
+  z.preprocess(
+    numericText,
+    z.number({ error: (issue) => (isAbsent(issue.input) ? `missing ${field}` : `${field} must be an integer`) }).int({ error: `${field} must be an integer` }),
+  );
+
+/** An optional finite number, as a JSON number or numeric text. */
+export const optionalNumber = (field: string) =>
+  z
+    .preprocess(numericText, z.number({ error: `${field} must be a number` }))
+    .nullish()
+    .transform((n) => n ?? null);
+
+const TRUE = ['true', '1', 'yes', 't', 'y'] as const;
+const FALSE = ['false', '0', 'no', 'f', 'n'] as const;
+
+/** true/false, 1/0, "true"/"false", "1"/"0", "yes"/"no" (any case): MySQL's BOOLEAN is TINYINT(1). */
+export const booleanish = (message: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z.union([z.boolean(), z.literal([1, ...TRUE]).transform(() => true), z.literal([0, ...FALSE]).transform(() => false)], { error: message }),
+  );
+
+/**
+ * A time as ISO 8601 UTC (`…Z`): an epoch number — milliseconds, or microseconds/nanoseconds when
+ * the magnitude says so (Debezium's MicroTimestamp/NanoTimestamp) — or date-time text (zoneless
+ * text is read as UTC, which is how Debezium renders DATETIME).
+ */
+export const timestamp = (field: string) =>
+  z
+    .union([z.number(), z.string()], { error: (issue) => (isAbsent(issue.input) ? `missing ${field}` : `${field} is not a timestamp`) })
+    .transform((value, ctx) => {
+      const iso = isoTime(value);
+      if (iso === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${field} is not a timestamp`, input: value });
+        return z.NEVER;
+      }
+      return iso;
+    });
+
+/**
+ * A price as integer cents, from a JSON number or decimal text, rounded half up. The conversion
+ * goes through the decimal text (a number's shortest representation, which is what the
+ * producer wrote), so 1.005 is 101 cents rather than float arithmetic's 100.
+ */
+export const cents = (field: string) =>
+  z
+    .union([z.string(), z.number()], { error: (issue) => (isAbsent(issue.input) ? `missing ${field}` : `${field} must be a non-negative number`) })
+    .transform((value, ctx) => {
+      const result = centsOf(value);
+      if (result === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${field} must be a non-negative number`, input: value });
+        return z.NEVER;
+      }
+      return result;
+    });
+
+function isoTime(value: number | string): string | undefined {
+  if (typeof value === 'number') return isoFromEpoch(value);
+  const trimmed = value.trim();
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return isoFromEpoch(Number(trimmed));
+  // "2024-05-01 12:00:00[.ffffff]" → ISO with T; no zone designator → UTC; Date parses at
+  // most millisecond precision reliably, so longer fractions are cut.
+  let iso = trimmed.replace(/^(\d{4}-\d{2}-\d{2})[ T]/, '$1T');
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(iso)) iso += 'Z';
+  return isoFromMs(Date.parse(iso.replace(/(\.\d{3})\d+/, '$1')));
 }
 
-export interface Address {
-  id: string;
-  customerId: string | null;
-  streetType: string | null;
-  streetName: string | null;
-  streetNumber: string | null;
-  buildingNumber: string | null;
-  departmentNumber: string | null;
-  reference: string | null;
-  latitude: number | null;
-  longitude: number | null;
+function isoFromEpoch(epoch: number): string | undefined {
+  const abs = Math.abs(epoch);
+  // 1e14 ms is the year 5138 and 1e14 µs is 1973: the magnitudes cannot be confused for
+  // any timestamp this system will see.
+  return isoFromMs(abs >= 1e17 ? epoch / 1e6 : abs >= 1e14 ? epoch / 1e3 : epoch);
 }
 
-export interface Product {
-  sku: string;
-  description: string;
-  /** Unit price in integer cents, so totals never suffer binary float error. */
-  priceCents: number;
+function isoFromMs(ms: number): string | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  const date = new Date(Math.round(ms));
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-export interface OrderHeader {
-  id: string;
-  customerId: string;
-  lineCount: number;
-  /** ISO 8601 UTC. */
-  createdAt: string;
-  updatedAt: string;
+function centsOf(value: number | string): number | undefined {
+  if (typeof value === 'number' && !Number.isFinite(value)) return undefined;
+  const decimal = typeof value === 'string' ? value.trim() : decimalText(value);
+  const m = /^\+?(\d+)(?:\.(\d*))?$/.exec(decimal);
+  if (!m) return undefined;
+  const fraction = (m[2] ?? '').padEnd(3, '0');
+  const result = Number(m[1]) * 100 + Number(fraction.slice(0, 2)) + (Number(fraction[2]) >= 5 ? 1 : 0);
+  return Number.isSafeInteger(result) ? result : undefined;
 }
 
-export interface OrderDetail {
-  /** What makes two detail records the same line: line_no when present, else the detail id. */
-  lineKey: string;
-  id: string | null;
-  orderId: string;
-  lineNo: number | null;
-  sku: string;
-  quantity: number;
-  addressId: string;
+/** A number's shortest decimal text without exponent notation (1e-7 → "0.0000001"). */
+function decimalText(n: number): string {
+  const s = String(n);
+  if (!/e/i.test(s)) return s;
+  return n.toFixed(Math.min(20, Math.max(0, -Math.floor(Math.log10(Math.abs(n))) + 15)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rows. Keys are Debezium's snake_case columns; camelCase spellings are read where the snake
+// one is absent. Object keys are listed in the order problems should be reported.
+
+/** Reads `alias` into `canonical` where only the alias is set. */
+const aliased = (aliases: Record<string, string>) => (value: unknown) => {
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = { ...value };
+  for (const [canonical, alias] of Object.entries(aliases)) out[canonical] ??= value[alias];
+  return out;
+};
+
+const customerRow = z.preprocess(
+  aliased({ last_name: 'lastName', identity_document: 'identityDocument' }),
+  z
+    .object({
+      id: text('id'),
+      active: booleanish('active must be a boolean or 0/1')
+        .nullish()
+        .transform((active) => active ?? true),
+      name: text('name'),
+      last_name: optionalText('last_name'),
+      email: text('email'),
+      identity_document: optionalText('identity_document'),
+    })
+    .transform((r) => ({ id: r.id, name: r.name, lastName: r.last_name ?? '', email: r.email, identityDocument: r.identity_document, active: r.active })),
+);
+export type Customer = z.output<typeof customerRow>;
+
+const addressRow = z.preprocess(
+  aliased({
+    customer_id: 'customerId',
+    street_type: 'streetType',
+    street_name: 'streetName',
+    street_number: 'streetNumber',
+    building_number: 'buildingNumber',
+    department_number: 'departmentNumber',
+  }),
+  z
+    .object({
+      id: text('id'),
+      customer_id: optionalText('customer_id'),
+      street_type: optionalText('street_type'),
+      street_name: optionalText('street_name'),
+      street_number: optionalText('street_number'),
+      building_number: optionalText('building_number'),
+      department_number: optionalText('department_number'),
+      reference: optionalText('reference'),
+      latitude: optionalNumber('latitude'),
+      longitude: optionalNumber('longitude'),
+    })
+    .transform((r) => ({
+      id: r.id,
+      customerId: r.customer_id,
+      streetType: r.street_type,
+      streetName: r.street_name,
+      streetNumber: r.street_number,
+      buildingNumber: r.building_number,
+      departmentNumber: r.department_number,
+      reference: r.reference,
+      latitude: r.latitude,
+      longitude: r.longitude,
+    })),
+);
+export type Address = z.output<typeof addressRow>;
+
+const productRow = z
+  .object({
+    sku: keyedId('sku'),
+    price: cents('price'),
+    description: optionalText('description'),
+  })
+  .transform((r) => ({
+    sku: r.sku,
+    description: r.description ?? '',
+    /** Unit price in integer cents, so totals never suffer binary float error. */
+    priceCents: r.price,
+  }));
+export type Product = z.output<typeof productRow>;
+
+const orderHeaderRow = z
+  .object({
+    id: keyedId('id'),
+    line_count: integer('line_count').refine((n) => n >= 1, 'line_count must be at least 1'),
+    created_at: timestamp('created_at'),
+    updated_at: timestamp('updated_at').nullish(),
+    customer_id: text('customer_id'),
+  })
+  .transform((r) => ({
+    id: r.id,
+    customerId: r.customer_id,
+    lineCount: r.line_count,
+    /** ISO 8601 UTC. */
+    createdAt: r.created_at,
+    updatedAt: r.updated_at ?? r.created_at,
+  }));
+export type OrderHeader = z.output<typeof orderHeaderRow>;
+
+const orderDetailRow = z
+  .object({
+    order_id: keyedId('order_id'),
+    id: optionalText('id'),
+    line_no: integer('line_no')
+      .refine((n) => n >= 1, 'line_no must be at least 1')
+      .nullish()
+      .transform((n) => n ?? null),
+    quantity: integer('quantity').superRefine((q, ctx) => {
+      if (q < 1) ctx.addIssue({ code: 'custom', message: `quantity must be positive (got ${q})`, input: q });
+    }),
+    sku: text('sku'),
+    address_id: text('address_id'),
+  })
+  .refine((r) => r.id !== null || r.line_no !== null, 'missing id and line_no')
+  .transform((r) => ({
+    /** What makes two detail records the same line: line_no when present, else the detail id. */
+    lineKey: r.line_no !== null ? `#${r.line_no}` : `id:${r.id}`,
+    id: r.id,
+    orderId: r.order_id,
+    lineNo: r.line_no,
+    sku: r.sku,
+    quantity: r.quantity,
+    addressId: r.address_id,
+  }));
+export type OrderDetail = z.output<typeof orderDetailRow>;
+
+// ---------------------------------------------------------------------------------------------
+// Records: key + value bytes → what the join does with them.
 
 /** A lookup row changed (`upsert`) or went away (`delete`: `__deleted` row or tombstone). */
 export type LookupChange<T> = { kind: 'upsert'; row: T } | { kind: 'delete'; id: string } | Invalid;
@@ -66,326 +269,126 @@ export interface Invalid {
   reason: string;
 }
 
-type Json = Record<string, unknown>;
-
 const invalid = (reason: string): Invalid => ({ kind: 'invalid', reason });
 
-class Rejected extends Error {}
-/** Throws a rejection the record parsers turn into an `invalid` result. */
-function reject(reason: string): never {
-  throw new Rejected(reason);
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function guard<T>(parse: () => T): T | Invalid {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof Rejected) return invalid(err.message);
-    throw err;
-  }
-}
-
-/** Decoded JSON, `null` for an absent or empty payload, or a rejection for bad bytes. */
-export function decodeJson(raw: Raw): unknown {
-  if (raw === null || raw === undefined) return null;
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
-  if (text.trim() === '') return null;
-  try {
-    return unwrapEnvelope(JSON.parse(text));
-  } catch {
-    return reject('invalid JSON');
-  }
-}
+const asText = (raw: Exclude<Raw, null | undefined>) => (typeof raw === 'string' ? raw : raw.toString('utf8'));
 
 /** JsonConverter with schemas.enable=true wraps rows as {schema, payload}; accept that too. */
-function unwrapEnvelope(v: unknown): unknown {
-  if (isObject(v) && 'payload' in v && 'schema' in v && Object.keys(v).length === 2) return v.payload;
-  return v;
+function unwrapEnvelope(value: unknown): unknown {
+  if (isRecord(value) && 'payload' in value && 'schema' in value && Object.keys(value).length === 2) return value.payload;
+  return value;
 }
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function asObject(v: unknown, what: string): Json {
-  if (!isObject(v)) reject(`${what} is not a JSON object`);
-  return v;
-}
-
-/** Text of a key that may be JSON (`{"id":..}`, `"sku"`) or a plain string. */
-function keyJson(raw: Raw): unknown {
-  if (raw === null || raw === undefined) return null;
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+/** The value as JSON: `null` for an absent or empty payload (a tombstone), or why it is not JSON. */
+function decodeValue(raw: Raw): { json: unknown } | Invalid {
+  if (raw === null || raw === undefined) return { json: null };
+  const content = asText(raw);
+  if (content.trim() === '') return { json: null };
   try {
-    return unwrapEnvelope(JSON.parse(text));
+    return { json: unwrapEnvelope(JSON.parse(content)) };
   } catch {
-    return text;
+    return invalid('invalid JSON');
   }
 }
+
+/** Any text a CDC field may carry ('' included), or undefined. */
+const anyText = textual(() => 'not text');
+const textOf = (value: unknown): string | undefined => anyText.safeParse(value).data;
 
 /** Reads `field` from a key: the key object's field, or the key itself when it is a scalar. */
 export function keyField(raw: Raw, ...fields: string[]): string | undefined {
-  const k = keyJson(raw);
-  if (isObject(k)) {
-    for (const f of fields) {
-      const v = optString(k[f]);
-      if (v) return v;
-    }
-    return undefined;
+  if (raw === null || raw === undefined) return undefined;
+  const content = asText(raw);
+  let key: unknown;
+  try {
+    key = unwrapEnvelope(JSON.parse(content));
+  } catch {
+    key = content;
   }
-  return optString(k) || undefined;
-}
-
-/** A string, a number turned into its decimal text, or undefined for null/absent. */
-export function optString(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (typeof v === 'bigint') return v.toString();
-  return undefined;
-}
-
-function reqString(row: Json, field: string): string {
-  const v = row[field];
-  if (v === undefined || v === null) reject(`missing ${field}`);
-  const s = optString(v);
-  if (s === undefined) reject(`${field} must be a string`);
-  if (s.trim() === '') reject(`${field} is empty`);
-  return s;
-}
-
-function nullableString(row: Json, field: string): string | null {
-  const v = row[field];
-  if (v === undefined || v === null) return null;
-  const s = optString(v);
-  if (s === undefined) reject(`${field} must be a string`);
-  return s;
-}
-
-/** A finite number from a JSON number or numeric text; undefined when it is neither. */
-export function toNumber(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v.trim());
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
-}
-
-function nullableNumber(row: Json, field: string): number | null {
-  const v = row[field];
-  if (v === undefined || v === null) return null;
-  const n = toNumber(v);
-  if (n === undefined) reject(`${field} must be a number`);
-  return n;
-}
-
-function reqInt(row: Json, field: string): number {
-  const v = row[field];
-  if (v === undefined || v === null) reject(`missing ${field}`);
-  const n = toNumber(v);
-  if (n === undefined || !Number.isSafeInteger(n)) reject(`${field} must be an integer`);
-  return n;
-}
-
-/** true/false, 1/0, "true"/"false", "1"/"0", "yes"/"no"; undefined for anything else. */
-export function toBoolean(v: unknown): boolean | undefined {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v === 1 ? true : v === 0 ? false : undefined;
-  if (typeof v === 'string') {
-    const s = v.trim().toLowerCase();
-    if (['true', '1', 'yes', 't', 'y'].includes(s)) return true;
-    if (['false', '0', 'no', 'f', 'n'].includes(s)) return false;
-  }
-  return undefined;
-}
-
-/**
- * ISO 8601 UTC (`…Z`) for an epoch number — milliseconds, or microseconds/nanoseconds when the
- * magnitude says so (Debezium's MicroTimestamp/NanoTimestamp) — or for date-time text (a zoneless
- * text is read as UTC, which is how Debezium renders DATETIME). Undefined when unparseable.
- */
-export function toIsoTime(v: unknown): string | undefined {
-  let ms: number | undefined;
-  const asNumber = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : undefined;
-  if (asNumber !== undefined) {
-    if (!Number.isFinite(asNumber)) return undefined;
-    const abs = Math.abs(asNumber);
-    // 1e14 ms is the year 5138 and 1e14 µs is 1973: the magnitudes cannot be confused for
-    // any timestamp this system will see.
-    ms = abs >= 1e17 ? asNumber / 1e6 : abs >= 1e14 ? asNumber / 1e3 : asNumber;
-  } else if (typeof v === 'string' && v.trim() !== '') {
-    let text = v.trim();
-    // "2024-05-01 12:00:00[.ffffff]" → ISO with T; no zone designator → UTC.
-    text = text.replace(/^(\d{4}-\d{2}-\d{2})[ T]/, '$1T');
-    if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(text)) text += 'Z';
-    // Date parses at most millisecond precision reliably; trim longer fractions.
-    text = text.replace(/(\.\d{3})\d+/, '$1');
-    ms = Date.parse(text);
-  }
-  if (ms === undefined || !Number.isFinite(ms)) return undefined;
-  const date = new Date(Math.round(ms));
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
-function reqTime(row: Json, field: string): string {
-  const v = row[field];
-  if (v === undefined || v === null) reject(`missing ${field}`);
-  const iso = toIsoTime(v);
-  if (iso === undefined) reject(`${field} is not a timestamp`);
-  return iso;
-}
-
-/**
- * Integer cents for a price given as a JSON number or decimal text, rounded half up. The
- * conversion goes through the decimal text (a number's shortest representation, which is what
- * the producer wrote), so 1.005 is 101 cents rather than float arithmetic's 100.
- * Undefined for a negative or unparseable price.
- */
-export function toCents(v: unknown): number | undefined {
-  let text: string;
-  if (typeof v === 'string') text = v.trim();
-  else if (typeof v === 'number' && Number.isFinite(v)) text = decimalText(v);
-  else return undefined;
-  const m = /^\+?(\d+)(?:\.(\d*))?$/.exec(text);
-  if (!m) return undefined;
-  const frac = (m[2] ?? '').padEnd(3, '0');
-  const cents = Number(m[1]) * 100 + Number(frac.slice(0, 2)) + (Number(frac[2]) >= 5 ? 1 : 0);
-  return Number.isSafeInteger(cents) ? cents : undefined;
-}
-
-/** A number's shortest decimal text without exponent notation (1e-7 → "0.0000001"). */
-function decimalText(n: number): string {
-  const s = String(n);
-  if (!/e/i.test(s)) return s;
-  return n.toFixed(Math.min(20, Math.max(0, -Math.floor(Math.log10(Math.abs(n))) + 15)));
+  const candidates = isRecord(key) ? fields.map((f) => key[f]) : [key];
+  return candidates.map(textOf).find((candidate) => candidate);
 }
 
 /** Debezium's rewrite mode marks deletes with `__deleted: "true"`; `__op: "d"` is also honoured. */
-function isDeleteRow(row: Json): boolean {
-  return toBoolean(row.__deleted) === true || row.__op === 'd';
+const deleteMarker = booleanish('');
+function isDeleteRow(row: Record<string, unknown>): boolean {
+  return deleteMarker.safeParse(row.__deleted).data === true || row.__op === 'd';
+}
+
+/** The row parsed by `schema`, or the first problem as one line; a non-object is "<what> is not a JSON object". */
+function parseRow<S extends z.ZodType>(schema: S, row: unknown, what: string): { row: z.output<S> } | Invalid {
+  if (!isRecord(row)) return invalid(`${what} is not a JSON object`);
+  const result = schema.safeParse(row);
+  return result.success ? { row: result.data } : invalid(result.error.issues[0]?.message ?? `${what} is invalid`);
 }
 
 /** A lookup keyed by `{"id": ...}`: customer and address. */
-function parseLookup<T>(key: Raw, value: Raw, what: string, build: (row: Json, id: string) => T): LookupChange<T> {
-  return guard((): LookupChange<T> => {
-    const decoded = decodeJson(value);
-    if (decoded === null) {
-      const id = keyField(key, 'id');
-      return id ? { kind: 'delete', id } : invalid(`${what} tombstone without an id in its key`);
-    }
-    const row = asObject(decoded, `${what} value`);
-    if (isDeleteRow(row)) {
-      const id = optString(row.id) ?? keyField(key, 'id');
-      return id ? { kind: 'delete', id } : invalid(`${what} delete without an id`);
-    }
-    return { kind: 'upsert', row: build(row, reqString(row, 'id')) };
-  });
+function parseLookup<S extends z.ZodType>(key: Raw, value: Raw, what: string, schema: S): LookupChange<z.output<S>> {
+  const decoded = decodeValue(value);
+  if ('kind' in decoded) return decoded;
+  if (decoded.json === null) {
+    const id = keyField(key, 'id');
+    return id ? { kind: 'delete', id } : invalid(`${what} tombstone without an id in its key`);
+  }
+  if (isRecord(decoded.json) && isDeleteRow(decoded.json)) {
+    const id = textOf(decoded.json.id) ?? keyField(key, 'id');
+    return id ? { kind: 'delete', id } : invalid(`${what} delete without an id`);
+  }
+  const parsed = parseRow(schema, decoded.json, `${what} value`);
+  return 'row' in parsed ? { kind: 'upsert', row: parsed.row } : parsed;
 }
 
 /** A `customer` topic record (snake_case Debezium row image). */
 export function parseCustomer(key: Raw, value: Raw): LookupChange<Customer> {
-  return parseLookup(
-    key,
-    value,
-    'customer',
-    (row, id) => {
-      const active = row.active === undefined || row.active === null ? true : toBoolean(row.active);
-      if (active === undefined) reject('active must be a boolean or 0/1');
-      return {
-        id,
-        name: reqString(row, 'name'),
-        lastName: nullableString(row, 'last_name') ?? nullableString(row, 'lastName') ?? '',
-        email: reqString(row, 'email'),
-        identityDocument: nullableString(row, 'identity_document') ?? nullableString(row, 'identityDocument'),
-        active,
-      };
-    },
-  );
+  return parseLookup(key, value, 'customer', customerRow);
 }
 
 /** An `address` topic record (snake_case Debezium row image). */
 export function parseAddress(key: Raw, value: Raw): LookupChange<Address> {
-  const pick = (row: Json, snake: string, camel: string) => (row[snake] !== undefined ? snake : camel);
-  return parseLookup(
-    key,
-    value,
-    'address',
-    (row, id) => ({
-      id,
-      customerId: nullableString(row, pick(row, 'customer_id', 'customerId')),
-      streetType: nullableString(row, pick(row, 'street_type', 'streetType')),
-      streetName: nullableString(row, pick(row, 'street_name', 'streetName')),
-      streetNumber: nullableString(row, pick(row, 'street_number', 'streetNumber')),
-      buildingNumber: nullableString(row, pick(row, 'building_number', 'buildingNumber')),
-      departmentNumber: nullableString(row, pick(row, 'department_number', 'departmentNumber')),
-      reference: nullableString(row, 'reference'),
-      latitude: nullableNumber(row, 'latitude'),
-      longitude: nullableNumber(row, 'longitude'),
-    }),
-  );
+  return parseLookup(key, value, 'address', addressRow);
 }
 
 /** A `products` topic record: key is the SKU as plain text, value camelCase JSON, null = delete. */
 export function parseProduct(key: Raw, value: Raw): LookupChange<Product> {
-  return guard((): LookupChange<Product> => {
-    const decoded = decodeJson(value);
-    const keySku = keyField(key, 'sku', 'id');
-    if (decoded === null) return keySku ? { kind: 'delete', id: keySku } : invalid('product tombstone without a SKU key');
-    const row = asObject(decoded, 'product value');
-    const sku = optString(row.sku) ?? keySku;
-    if (!sku) reject('missing sku');
-    if (isDeleteRow(row)) return { kind: 'delete', id: sku };
-    if (row.price === undefined || row.price === null) reject('missing price');
-    const priceCents = toCents(row.price);
-    if (priceCents === undefined) reject('price must be a non-negative number');
-    const description = nullableString(row, 'description') ?? '';
-    return { kind: 'upsert', row: { sku, description, priceCents } };
-  });
+  const decoded = decodeValue(value);
+  if ('kind' in decoded) return decoded;
+  const keySku = keyField(key, 'sku', 'id');
+  if (decoded.json === null) return keySku ? { kind: 'delete', id: keySku } : invalid('product tombstone without a SKU key');
+  if (!isRecord(decoded.json)) return invalid('product value is not a JSON object');
+  const row = withKeyIds(decoded.json, { sku: keySku });
+  if (isDeleteRow(row)) return typeof row.sku === 'string' && row.sku ? { kind: 'delete', id: row.sku } : invalid('missing sku');
+  const parsed = parseRow(productRow, row, 'product value');
+  return 'row' in parsed ? { kind: 'upsert', row: parsed.row } : parsed;
+}
+
+/** The row with each id field as text: the value's own when it carries text, else the key's. */
+function withKeyIds(row: Record<string, unknown>, fromKey: Record<string, string | undefined>): Record<string, unknown> {
+  const out = { ...row };
+  for (const [field, fallback] of Object.entries(fromKey)) out[field] = textOf(row[field]) ?? fallback;
+  return out;
+}
+
+/** An order-side record: tombstones and deletes carry nothing to join; `fromKey` fills ids the value lacks. */
+function parseOrderPart<S extends z.ZodType>(value: Raw, what: string, schema: S, fromKey: Record<string, string | undefined>): OrderPart<z.output<S>> {
+  const decoded = decodeValue(value);
+  if ('kind' in decoded) return decoded;
+  if (decoded.json === null) return { kind: 'ignore', reason: 'tombstone' };
+  if (!isRecord(decoded.json)) return invalid(`${what} is not a JSON object`);
+  if (isDeleteRow(decoded.json)) return { kind: 'ignore', reason: 'delete' };
+  const parsed = parseRow(schema, withKeyIds(decoded.json, fromKey), what);
+  return 'row' in parsed ? { kind: 'row', row: parsed.row } : parsed;
 }
 
 /** An `order` topic record. The order id comes from the value, else from the key. */
 export function parseOrderHeader(key: Raw, value: Raw): OrderPart<OrderHeader> {
-  return guard((): OrderPart<OrderHeader> => {
-    const decoded = decodeJson(value);
-    if (decoded === null) return { kind: 'ignore', reason: 'tombstone' };
-    const row = asObject(decoded, 'order value');
-    if (isDeleteRow(row)) return { kind: 'ignore', reason: 'delete' };
-    const id = optString(row.id) ?? keyField(key, 'order_id', 'id');
-    if (!id) reject('missing id');
-    const lineCount = reqInt(row, 'line_count');
-    if (lineCount < 1) reject('line_count must be at least 1');
-    const createdAt = reqTime(row, 'created_at');
-    const updatedAt = row.updated_at === undefined || row.updated_at === null ? createdAt : reqTime(row, 'updated_at');
-    return { kind: 'row', row: { id, customerId: reqString(row, 'customer_id'), lineCount, createdAt, updatedAt } };
-  });
+  return parseOrderPart(value, 'order value', orderHeaderRow, { id: keyField(key, 'order_id', 'id') });
 }
 
-/** An `order_detail` topic record. */
+/** An `order_detail` topic record. The order id comes from the value, else from the key. */
 export function parseOrderDetail(key: Raw, value: Raw): OrderPart<OrderDetail> {
-  return guard((): OrderPart<OrderDetail> => {
-    const decoded = decodeJson(value);
-    if (decoded === null) return { kind: 'ignore', reason: 'tombstone' };
-    const row = asObject(decoded, 'order_detail value');
-    if (isDeleteRow(row)) return { kind: 'ignore', reason: 'delete' };
-    const orderId = optString(row.order_id) ?? keyField(key, 'order_id');
-    if (!orderId) reject('missing order_id');
-    const id = nullableString(row, 'id');
-    const lineNo = row.line_no === undefined || row.line_no === null ? null : reqInt(row, 'line_no');
-    if (lineNo !== null && lineNo < 1) reject('line_no must be at least 1');
-    if (id === null && lineNo === null) reject('missing id and line_no');
-    const quantity = reqInt(row, 'quantity');
-    if (quantity < 1) reject(`quantity must be positive (got ${quantity})`);
-    return {
-      kind: 'row',
-      row: {
-        lineKey: lineNo !== null ? `#${lineNo}` : `id:${id}`,
-        id,
-        orderId,
-        lineNo,
-        sku: reqString(row, 'sku'),
-        quantity,
-        addressId: reqString(row, 'address_id'),
-      },
-    };
-  });
+  return parseOrderPart(value, 'order_detail value', orderDetailRow, { order_id: keyField(key, 'order_id') });
 }

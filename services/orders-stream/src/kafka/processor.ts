@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@oms/service-kit';
+import { describeError, retry, RetryAbortedError, type Backoff, type Logger } from '@oms/service-kit';
+import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
 import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Producer } from 'kafkajs';
 import type { StreamConfig } from '../config.js';
 import { OrderJoin, type CommitOffset, type DlqEntry, type EnrichedOrder, type InputRecord, type LookupKind, type OrderKind } from '../domain/join.js';
@@ -7,7 +8,6 @@ import { toConnectRecord } from '../domain/output-schema.js';
 import { StreamMetrics, type LagSample } from '../metrics.js';
 import { coPartitionedAssigner } from './assigner.js';
 import { CatchUp } from './catch-up.js';
-import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
 
 /*
  * How orders-stream stays exact across crashes, restarts and rebalances
@@ -66,7 +66,11 @@ type ConsumerState = 'stopped' | 'starting' | 'joining' | 'running' | 'recoverin
 const ORDER_FETCH_WAIT_MS = 20;
 const LOOKUP_FETCH_WAIT_MS = 50;
 const TRANSACTION_TIMEOUT_MS = 15_000;
-const RECOVERY_BACKOFF_MS = 1_000;
+/** Between attempts to rebuild the order side after a failure; it keeps trying until stopped. */
+const RECOVERY_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 10_000 };
+/** AddOffsetsToTxn meeting CONCURRENT_TRANSACTIONS: retried briefly, see {@link sendOffsets}. */
+const CONCURRENT_TRANSACTIONS_BACKOFF: Backoff = { initialMs: 5, maxMs: 200, jitter: false };
+const CONCURRENT_TRANSACTIONS_BUDGET_MS = 5_000;
 
 /** Thrown by `start()` when a topic the processor needs does not exist. */
 export class MissingTopicsError extends Error {
@@ -112,6 +116,8 @@ export class OrdersStreamProcessor {
   private failed = false;
   private recovering?: Promise<void>;
   private stopping = false;
+  /** Aborted by stop(): cuts a recovery's wait short. */
+  private stopped = new AbortController();
   /** From a successful start() to stop(): only then is a failure repaired in place. */
   private started = false;
   private joined?: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void };
@@ -138,6 +144,7 @@ export class OrdersStreamProcessor {
    */
   async start(): Promise<void> {
     this.stopping = false;
+    this.stopped = new AbortController();
     this.failed = false;
     this.lookupError = undefined;
     this.lookupsLoaded = false;
@@ -165,6 +172,7 @@ export class OrdersStreamProcessor {
   /** Leaves the group and closes every client; an open transaction is finished first. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     this.started = false;
     await this.recovering?.catch(() => undefined);
     await this.closeAll();
@@ -443,7 +451,7 @@ export class OrdersStreamProcessor {
       if (topicMessages.length) await txn.sendBatch({ topicMessages });
       if (offsets.length) {
         const request = { consumerGroupId: this.config.groupId, topics: byTopic(offsets, t) };
-        await retryConcurrentTransactions(() => txn.sendOffsets(request));
+        await sendOffsets(() => txn.sendOffsets(request));
       }
       await txn.commit();
     } catch (err) {
@@ -470,37 +478,45 @@ export class OrdersStreamProcessor {
     if (this.started && !this.recovering) this.recovering = this.recover().finally(() => (this.recovering = undefined));
   }
 
+  /** Rebuilds the order side with the shared retry until it holds or the processor stops. */
   private async recover(): Promise<void> {
     this.consumerState = 'recovering';
     this.metrics.recoveries += 1;
-    while (!this.stopping) {
-      try {
-        await this.orderConsumer?.disconnect().catch(() => undefined);
-        this.orderConsumer = undefined;
-        await this.producer?.disconnect().catch(() => undefined);
-        this.producer = undefined;
-        if (this.stopping) return;
-        // A new producer (same transactional id) fences the old one and aborts what it left open.
-        await this.startProducer();
-        await this.serially(() => {
-          this.join.resetOrders();
-          this.unwritten = { emits: [], dlq: [] };
-          this.assigned = new Set();
-          this.owned = new Set();
-          this.failed = false;
-        });
-        await this.startOrderConsumer();
-        if (!this.failed) {
-          this.logger.info('order consumer rebuilt');
-          return;
-        }
-        // It failed again while rebuilding: go round once more.
-      } catch (err) {
-        this.lastError = err instanceof Error ? err.message : String(err);
-        this.logger.error({ err }, 'rebuilding the order consumer failed; retrying');
-        await new Promise((r) => setTimeout(r, RECOVERY_BACKOFF_MS));
-      }
+    try {
+      await retry(() => this.rebuildOrderSide(), {
+        what: 'rebuild the order consumer',
+        backoff: RECOVERY_BACKOFF,
+        signal: this.stopped.signal,
+        onRetry: ({ attempt, error }) => {
+          this.lastError = describeError(error);
+          this.logger.error({ err: error, attempt }, 'rebuilding the order consumer failed; retrying');
+        },
+      });
+      if (!this.stopping) this.logger.info('order consumer rebuilt');
+    } catch (err) {
+      if (!(err instanceof RetryAbortedError)) throw err;
     }
+  }
+
+  /** One attempt: a new producer (fencing the old one), a reset order state, a new order consumer. */
+  private async rebuildOrderSide(): Promise<void> {
+    await this.orderConsumer?.disconnect().catch(() => undefined);
+    this.orderConsumer = undefined;
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producer = undefined;
+    if (this.stopping) return;
+    // A new producer (same transactional id) fences the old one and aborts what it left open.
+    await this.startProducer();
+    await this.serially(() => {
+      this.join.resetOrders();
+      this.unwritten = { emits: [], dlq: [] };
+      this.assigned = new Set();
+      this.owned = new Set();
+      this.failed = false;
+    });
+    await this.startOrderConsumer();
+    // It failed again while rebuilding: another attempt.
+    if (this.failed) throw new Error(`failed again while rebuilding: ${this.lastError}`);
   }
 
   private serially<T>(job: () => T | Promise<T>): Promise<T> {
@@ -532,18 +548,15 @@ export class OrdersStreamProcessor {
  * kafkajs retries CONCURRENT_TRANSACTIONS for AddPartitionsToTxn (the first `send`) but not for
  * AddOffsetsToTxn: a transaction that only moves offsets, begun while the coordinator still
  * writes the previous commit's markers, would fail. The call leaves the transaction usable, so
- * retry it briefly.
+ * it is retried briefly with the shared retry; any other error is the caller's.
  */
-async function retryConcurrentTransactions<T>(call: () => Promise<T>, budgetMs = 5_000): Promise<T> {
-  const deadline = Date.now() + budgetMs;
-  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
-    try {
-      return await call();
-    } catch (err) {
-      if ((err as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || Date.now() + wait > deadline) throw err;
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
+async function sendOffsets<T>(call: () => Promise<T>): Promise<T> {
+  return retry(call, {
+    what: 'send offsets to the transaction',
+    backoff: CONCURRENT_TRANSACTIONS_BACKOFF,
+    timeoutMs: CONCURRENT_TRANSACTIONS_BUDGET_MS,
+    retryIf: (err) => (err as { type?: string }).type === 'CONCURRENT_TRANSACTIONS',
+  });
 }
 
 function splitKey(key: string): [string, number] {

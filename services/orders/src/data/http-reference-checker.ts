@@ -1,5 +1,7 @@
+import { createHttpClient, DependencyUnavailableError, describeRequest, parseAnswer } from '@oms/service-kit';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { z } from 'zod';
-import { DependencyUnavailableError, type ReferenceChecker } from '../domain/place-order.js';
+import type { ReferenceChecker } from '../domain/place-order.js';
 
 export interface HttpReferenceCheckerOptions {
   /** Base URL of the customers service, without a trailing slash. */
@@ -15,36 +17,30 @@ export interface HttpReferenceCheckerOptions {
 // Only what the check needs from GET /customers/:id; services never share types.
 const customerAddressesSchema = z.object({ addresses: z.array(z.object({ id: z.string() })) });
 
-type Dependency = DependencyUnavailableError['dependency'];
-
 /**
  * The real {@link ReferenceChecker}: asks the customers service (GET /customers/:id, whose
- * body lists the addresses) and the products service (GET /products/:sku, 404 when unknown).
- * A 404 means "missing"; no answer, a 5xx or any other surprise is a {@link DependencyUnavailableError}.
+ * body lists the addresses) and the products service (GET /products/:sku, 404 when unknown)
+ * through service-kit's HTTP client. A 404 means "missing"; no answer, a 5xx, another status
+ * or a body of the wrong shape is a {@link DependencyUnavailableError}: a 503 naming the service.
  */
 export class HttpReferenceChecker implements ReferenceChecker {
-  private readonly timeoutMs: number;
+  private readonly customers: AxiosInstance;
+  private readonly products: AxiosInstance;
   private readonly concurrency: number;
 
-  constructor(private readonly options: HttpReferenceCheckerOptions) {
-    this.timeoutMs = options.timeoutMs ?? 5000;
+  constructor(options: HttpReferenceCheckerOptions) {
+    const timeoutMs = options.timeoutMs ?? 5000;
     this.concurrency = Math.max(1, options.concurrency ?? 16);
+    this.customers = createHttpClient({ dependency: 'customers', baseUrl: options.customersUrl, timeoutMs, maxSockets: this.concurrency });
+    this.products = createHttpClient({ dependency: 'products', baseUrl: options.productsUrl, timeoutMs, maxSockets: this.concurrency });
   }
 
   async customerAddressIds(customerId: string): Promise<ReadonlySet<string> | null> {
-    const url = `${this.options.customersUrl}/customers/${encodeURIComponent(customerId)}`;
-    const res = await this.get('customers', url);
-    if (res.status === 404) {
-      await drain(res);
-      return null;
-    }
-    if (res.status !== 200) {
-      await drain(res);
-      throw new DependencyUnavailableError('customers', `GET ${url} answered ${res.status}`);
-    }
-    const parsed = customerAddressesSchema.safeParse(await res.json().catch(() => undefined));
-    if (!parsed.success) throw new DependencyUnavailableError('customers', `GET ${url} returned an unexpected body`);
-    return new Set(parsed.data.addresses.map((address) => address.id.toLowerCase()));
+    const res = await this.customers.get(`/customers/${encodeURIComponent(customerId)}`);
+    if (res.status === 404) return null;
+    expectOk(res, 'customers');
+    const { addresses } = parseAnswer(customerAddressesSchema, res, 'customers');
+    return new Set(addresses.map((address) => address.id.toLowerCase()));
   }
 
   async missingSkus(skus: readonly string[]): Promise<string[]> {
@@ -54,33 +50,16 @@ export class HttpReferenceChecker implements ReferenceChecker {
   }
 
   private async skuExists(sku: string): Promise<boolean> {
-    const url = `${this.options.productsUrl}/products/${encodeURIComponent(sku)}`;
-    const res = await this.get('products', url);
-    await drain(res);
-    if (res.status === 200) return true;
+    const res = await this.products.get(`/products/${encodeURIComponent(sku)}`);
     if (res.status === 404) return false;
-    throw new DependencyUnavailableError('products', `GET ${url} answered ${res.status}`);
-  }
-
-  private async get(dependency: Dependency, url: string): Promise<Response> {
-    try {
-      return await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (err) {
-      throw new DependencyUnavailableError(dependency, `GET ${url} failed: ${reasonOf(err, this.timeoutMs)}`);
-    }
+    expectOk(res, 'products');
+    return true;
   }
 }
 
-/** Reads and discards the body so the keep-alive connection can be reused. */
-async function drain(res: Response): Promise<void> {
-  await res.arrayBuffer().catch(() => undefined);
-}
-
-/** fetch hides the socket error in `cause` ("fetch failed" alone helps nobody). */
-function reasonOf(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+/** A 4xx other than the 404 the caller handles means we asked wrongly or it changed: not usable. */
+function expectOk(res: AxiosResponse, dependency: string): void {
+  if (res.status !== 200) throw new DependencyUnavailableError(dependency, `${describeRequest(res.config)} answered ${res.status}`);
 }
 
 /** Like Promise.all over `items.map(work)`, with at most `limit` calls in flight. */

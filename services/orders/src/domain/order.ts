@@ -2,7 +2,7 @@ import { pagination, uuidParam } from '@oms/service-kit';
 import { z } from 'zod';
 
 /**
- * The orders API contract (DESIGN.md "APIs"): these zod schemas are the single source of
+ * The orders API contract (docs/architecture.md, "APIs"): these zod schemas are the single source of
  * request validation, response shape and the TypeScript types used across the service.
  */
 

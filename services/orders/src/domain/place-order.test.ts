@@ -1,6 +1,7 @@
+import { DependencyUnavailableError } from '@oms/service-kit';
 import { describe, expect, it } from 'vitest';
 import type { Order } from './order.js';
-import { DependencyUnavailableError, MissingReferencesError, placeOrder, type OrderRepository, type ReferenceChecker } from './place-order.js';
+import { MissingReferencesError, placeOrder, type OrderRepository, type ReferenceChecker } from './place-order.js';
 
 const CUSTOMER = '6f1c1a64-8b39-4f0e-9a53-2f4a2b0a9d10';
 const HOME = '0b8e4a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { HttpError, UnprocessableError } from '@oms/service-kit';
+import { UnprocessableError } from '@oms/service-kit';
 import type { Order, PlaceOrderInput } from './order.js';
 
 /**
  * Answers "does this exist?" for the references an order makes. The real implementation asks
  * the customers and products services over HTTP; tests pass a fake. Implementations throw
- * {@link DependencyUnavailableError} when they cannot get an answer.
+ * service-kit's `DependencyUnavailableError` (a 503) when they cannot get an answer.
  */
 export interface ReferenceChecker {
   /** Ids of the customer's addresses, or `null` when the customer does not exist. */
@@ -36,17 +36,6 @@ export class MissingReferencesError extends UnprocessableError {
   constructor(readonly missing: MissingReferences) {
     super(describeMissing(missing), { missing });
     this.name = 'MissingReferencesError';
-  }
-}
-
-/** A service the order depends on is down or misbehaving: a 503, since retrying later may work. */
-export class DependencyUnavailableError extends HttpError {
-  constructor(
-    readonly dependency: 'customers' | 'products',
-    reason: string,
-  ) {
-    super(503, 'dependency_unavailable', `the ${dependency} service is unavailable: ${reason}`, { dependency });
-    this.name = 'DependencyUnavailableError';
   }
 }
 

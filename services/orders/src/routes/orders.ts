@@ -4,7 +4,7 @@ import { listOrdersQuerySchema, orderPathSchema, placeOrderSchema, type OrderPag
 import { placeOrder, type PlaceOrderDeps } from '../domain/place-order.js';
 
 /**
- * The orders API (DESIGN.md "APIs"). Domain errors already carry their HTTP status (422, 503),
+ * The orders API (docs/architecture.md, "APIs"). Domain errors already carry their HTTP status (422, 503),
  * so handlers only validate, delegate and turn a miss into a 404.
  */
 export function ordersRouter(deps: PlaceOrderDeps): Router {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Client } from '@elastic/elasticsearch';
 import { createLogger } from '@oms/service-kit';
+import { tcpForwarder } from '@oms/service-kit/testing';
 import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
@@ -55,7 +56,7 @@ function newIndexer(options: { groupId?: string; products?: ElasticsearchProduct
     topic: TOPIC,
     products: options.products ?? repo,
     logger,
-    startupTimeoutMs: 30_000,
+    joinTimeoutMs: 30_000,
     writeBackoff: fastRetries,
   });
   started.push(created);
@@ -211,8 +212,11 @@ describe('ProductIndexer', () => {
 describe('ProductIndexer when Elasticsearch is down', () => {
   it('when bulk requests fail, then nothing is committed; when it is back, then a replay from scratch yields the same index', async () => {
     await ensureProductIndex(es, REPLAY_INDEX);
-    const proxy = await startProxy(new URL(infra.elasticsearchUrl));
-    const viaProxy = new Client({ node: proxy.url, maxRetries: 0, requestTimeout: 2_000 });
+    // A TCP relay to the real Elasticsearch that starts "down" (nothing listens), so the outage
+    // is a real network failure rather than a stubbed client.
+    const esUrl = new URL(infra.elasticsearchUrl);
+    const proxy = await tcpForwarder({ host: esUrl.hostname, port: Number(esUrl.port || 80) });
+    const viaProxy = new Client({ node: `http://127.0.0.1:${proxy.port}`, maxRetries: 0, requestTimeout: 2_000 });
     try {
       const replay = newIndexer({ groupId: REPLAY_GROUP, products: new ElasticsearchProductRepository(viaProxy, REPLAY_INDEX) });
       await replay.start();
@@ -221,7 +225,7 @@ describe('ProductIndexer when Elasticsearch is down', () => {
       expect(replay.ready).toBe(true);
       expect((await offsets(REPLAY_GROUP)).every((p) => p.committed === '-1')).toBe(true);
 
-      proxy.setUp(true);
+      await proxy.start();
       await caughtUp(REPLAY_GROUP);
       expect(replay.health().retrying).toBeNull();
       const sources = async (index: string) => (await snapshot(es, index)).map(({ id, source }) => ({ id, source }));
@@ -229,7 +233,7 @@ describe('ProductIndexer when Elasticsearch is down', () => {
       await replay.stop();
     } finally {
       await viaProxy.close();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 });
@@ -268,42 +272,4 @@ async function withApp(probe: ProductIndexer, fn: (url: string) => Promise<void>
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
-}
-
-/**
- * A TCP relay to the real Elasticsearch that starts "down" (it resets every connection), so
- * an outage is a real network failure rather than a stubbed client.
- */
-async function startProxy(target: URL): Promise<{ url: string; setUp: (up: boolean) => void; close: () => Promise<void> }> {
-  let up = false;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((downstream) => {
-    if (!up) {
-      downstream.destroy();
-      return;
-    }
-    const upstream = net.connect(Number(target.port || 80), target.hostname);
-    for (const s of [downstream, upstream]) {
-      sockets.add(s);
-      s.on('error', () => {});
-      s.on('close', () => {
-        sockets.delete(s);
-        downstream.destroy();
-        upstream.destroy();
-      });
-    }
-    downstream.pipe(upstream);
-    upstream.pipe(downstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    setUp: (value) => {
-      up = value;
-    },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }

@@ -1,9 +1,8 @@
-import type { Logger } from '@oms/service-kit';
+import { describeError, retry, RetryAbortedError, type Backoff, type Logger } from '@oms/service-kit';
+import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
 import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { ProductRepository } from '../data/product-repository.js';
-import { backoffDelay, describeError, pause, retryUntil, RetryAbortedError, type Backoff } from '../retry.js';
 import { reduceBatch, splitFailures, type BatchActions } from './batch-actions.js';
-import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
 
 export interface ProductIndexerOptions {
   brokers: string[];
@@ -13,9 +12,8 @@ export interface ProductIndexerOptions {
   products: Pick<ProductRepository, 'bulkUpsert' | 'bulkDelete'>;
   logger: Logger;
   clientId?: string;
-  /** How long {@link ProductIndexer.start} keeps trying to reach Kafka and join the group. */
-  startupTimeoutMs?: number;
-  startupBackoff?: Backoff;
+  /** How long one {@link ProductIndexer.start} waits for the first group join (default 60 s). */
+  joinTimeoutMs?: number;
   /** Backoff between attempts to write a batch while Elasticsearch fails. */
   writeBackoff?: Backoff;
   /**
@@ -60,7 +58,6 @@ interface RetryState {
   error: string;
 }
 
-const DEFAULT_STARTUP_BACKOFF: Backoff = { initialMs: 500, maxMs: 5_000 };
 const DEFAULT_WRITE_BACKOFF: Backoff = { initialMs: 250, maxMs: 10_000 };
 /** Heartbeat while a slow bulk request is in flight; kafkajs heartbeats only when asked. */
 const HEARTBEAT_EVERY_MS = 3_000;
@@ -97,8 +94,9 @@ export class ProductIndexer {
       logCreator: kafkaLogCreator(this.log),
     };
     this.kafka = new Kafka(base);
-    // The start-up probe fails fast and quietly: our retry loop paces it and logs one line per
-    // attempt. The consumer keeps kafkajs' patient defaults for outages it meets while running.
+    // The start-up probe fails fast and quietly: the service's start-up policy paces the
+    // attempts and logs one line each. The consumer keeps kafkajs' patient defaults for
+    // outages it meets while running.
     this.probe = new Kafka({ ...base, retry: { retries: 1 }, logLevel: logLevel.NOTHING });
   }
 
@@ -128,13 +126,16 @@ export class ProductIndexer {
   }
 
   /**
-   * Connects, checks the topic exists, joins the group and resolves once the consumer is
-   * fetching. Retries with backoff for `startupTimeoutMs` (default 60 s), then rejects with
-   * the last cause. A new group starts from the earliest offset: the compacted topic is the
-   * source of truth and the index is rebuilt from it.
+   * One attempt to connect, check the topic exists and join the group; resolves once the
+   * consumer is fetching, rejects (leaving nothing running) when Kafka cannot be reached, the
+   * topic is missing, or no join happens within `joinTimeoutMs` or before `signal` aborts. The
+   * service's start-up policy retries it. A new group starts from the earliest offset: the
+   * compacted topic is the source of truth and the index is rebuilt from it.
    */
-  start(): Promise<void> {
-    this.starting ??= this.startOnce();
+  start(signal?: AbortSignal): Promise<void> {
+    this.starting ??= this.startOnce(signal).finally(() => {
+      this.starting = undefined;
+    });
     return this.starting;
   }
 
@@ -150,33 +151,24 @@ export class ProductIndexer {
     this.log.info('indexer stopped');
   }
 
-  private async startOnce(): Promise<void> {
+  private async startOnce(signal?: AbortSignal): Promise<void> {
+    if (this.status === 'consuming') return;
     try {
-      await this.connectAndJoin();
+      await this.connectAndJoin(signal ? AbortSignal.any([signal, this.abort.signal]) : this.abort.signal);
     } catch (err) {
-      // Leave nothing half-running behind a failed start; the caller decides whether to exit.
+      // Leave nothing half-running behind a failed attempt; the caller decides whether to retry.
       await this.consumer?.disconnect().catch(() => {});
       this.consumer = undefined;
-      if (this.status !== 'stopping') this.status = 'crashed';
+      if (this.status !== 'stopping') this.status = 'starting';
       this.lastError = describeError(err);
       throw err;
     }
   }
 
-  private async connectAndJoin(): Promise<void> {
-    const { topic, startupTimeoutMs = 60_000, startupBackoff = DEFAULT_STARTUP_BACKOFF } = this.options;
-    const signal = this.abort.signal;
-    const deadline = Date.now() + startupTimeoutMs;
+  private async connectAndJoin(signal: AbortSignal): Promise<void> {
+    const { joinTimeoutMs = 60_000 } = this.options;
     this.status = 'starting';
-
-    const consumer = await retryUntil(() => this.connectAndSubscribe(), {
-      what: `connect to Kafka at ${this.options.brokers.join(',')} and subscribe to "${topic}"`,
-      timeoutMs: startupTimeoutMs,
-      backoff: startupBackoff,
-      signal,
-      onRetry: ({ attempt, delayMs, error }) =>
-        this.log.warn({ attempt, retryInMs: delayMs, error: describeError(error) }, 'Kafka is not ready yet; retrying'),
-    });
+    const consumer = await this.connectAndSubscribe();
     this.consumer = consumer;
     if (signal.aborted) throw new RetryAbortedError('start the indexer');
 
@@ -190,7 +182,7 @@ export class ProductIndexer {
       // SKUs never cross partitions (the key picks the partition), so partitions can be written in parallel.
       partitionsConsumedConcurrently: 3,
     });
-    await joined.wait(Math.max(0, deadline - Date.now()), signal);
+    await joined.wait(joinTimeoutMs, signal);
     this.log.info({ partitions: this.partitions }, 'indexer consuming');
   }
 
@@ -253,7 +245,7 @@ export class ProductIndexer {
           if (outcome) return outcome.ok ? resolve() : reject(outcome.error);
           if (signal.aborted) return reject(new RetryAbortedError('join the consumer group'));
           const timer = setTimeout(
-            () => reject(new Error(`did not join consumer group "${this.options.groupId}" within the startup timeout${this.lastError ? ` (${this.lastError})` : ''}`)),
+            () => reject(new Error(`did not join consumer group "${this.options.groupId}" within ${timeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`)),
             timeoutMs,
           );
           const onAbort = () => reject(new RetryAbortedError('join the consumer group'));
@@ -300,10 +292,11 @@ export class ProductIndexer {
   }
 
   /**
-   * Writes the batch's actions, retrying in place until they succeed. Retrying here instead of
-   * throwing to kafkajs keeps the consumer in its group (kafkajs would give up after a few
-   * retries and restart the whole consumer) and lets the backoff grow to `writeBackoff.maxMs`.
-   * Returns false, with nothing written for sure, if the consumer stops or loses the partition.
+   * Writes the batch's actions, retrying in place (the shared retry, `writeBackoff`) until they
+   * succeed. Retrying here instead of throwing to kafkajs keeps the consumer in its group
+   * (kafkajs would give up after a few retries and restart the whole consumer). Returns false,
+   * with nothing written for sure, if the consumer stops or loses the partition; a failed
+   * heartbeat between attempts (a rebalance) propagates so kafkajs rejoins without committing.
    */
   private async write(
     partition: number,
@@ -312,44 +305,61 @@ export class ProductIndexer {
   ): Promise<boolean> {
     const { products, writeBackoff = DEFAULT_WRITE_BACKOFF } = this.options;
     let { upserts, deletes } = actions;
-    for (let attempt = 1; ; attempt++) {
-      let problem: string;
-      try {
-        const [up, del] = await keepAlive(Promise.all([products.bulkUpsert(upserts), products.bulkDelete(deletes)]), ctx.heartbeat);
-        const { retry, skip } = splitFailures([...up.failed, ...del.failed]);
-        for (const f of skip) this.log.error({ partition, sku: f.sku, status: f.status, reason: f.reason }, 'Elasticsearch refused a product; skipping it');
-        this.totals.upserted += up.succeeded;
-        this.totals.deleted += del.succeeded;
-        this.totals.skippedByElasticsearch += skip.length;
-        if (retry.length === 0) {
-          if (this.retrying.delete(partition)) this.log.info({ partition, attempts: attempt }, 'Elasticsearch is back; batch written');
-          return true;
-        }
-        // Only what failed transiently is sent again; the rest is already in the index.
-        const again = new Set(retry.map((f) => f.sku));
-        upserts = upserts.filter((p) => again.has(p.sku));
-        deletes = deletes.filter((s) => again.has(s));
-        problem = `${retry.length} documents failed transiently, e.g. ${retry[0]?.sku}: ${retry[0]?.status} ${retry[0]?.reason}`;
-      } catch (err) {
-        problem = describeError(err);
-      }
-
-      if (!ctx.isRunning() || ctx.isStale()) {
-        this.retrying.delete(partition);
-        return false;
-      }
-      const delayMs = backoffDelay(attempt, writeBackoff);
-      const state = this.retrying.get(partition);
-      this.retrying.set(partition, { attempt, since: state?.since ?? new Date(), error: problem });
-      this.lastError = problem;
-      this.log.warn({ partition, attempt, retryInMs: delayMs, error: problem }, 'could not write to Elasticsearch; retrying the batch, offsets not committed');
-      if (!(await pause(delayMs, this.abort.signal))) {
-        this.retrying.delete(partition);
-        return false;
-      }
-      // Also surfaces a rebalance: the error propagates and kafkajs rejoins without committing.
-      await ctx.heartbeat();
+    let attempts = 0;
+    try {
+      await retry(
+        async (attempt) => {
+          attempts = attempt;
+          if (attempt > 1) await ctx.heartbeat();
+          let failures: string;
+          try {
+            const [up, del] = await keepAlive(Promise.all([products.bulkUpsert(upserts), products.bulkDelete(deletes)]), ctx.heartbeat);
+            const { retry: again, skip } = splitFailures([...up.failed, ...del.failed]);
+            for (const f of skip) this.log.error({ partition, sku: f.sku, status: f.status, reason: f.reason }, 'Elasticsearch refused a product; skipping it');
+            this.totals.upserted += up.succeeded;
+            this.totals.deleted += del.succeeded;
+            this.totals.skippedByElasticsearch += skip.length;
+            if (again.length === 0) return;
+            // Only what failed transiently is sent again; the rest is already in the index.
+            const skus = new Set(again.map((f) => f.sku));
+            upserts = upserts.filter((p) => skus.has(p.sku));
+            deletes = deletes.filter((sku) => skus.has(sku));
+            failures = `${again.length} documents failed transiently, e.g. ${again[0]?.sku}: ${again[0]?.status} ${again[0]?.reason}`;
+          } catch (err) {
+            throw new WriteFailure(describeError(err));
+          }
+          throw new WriteFailure(failures);
+        },
+        {
+          what: `write partition ${partition} to Elasticsearch`,
+          backoff: writeBackoff,
+          signal: this.abort.signal,
+          // Not worth another attempt once the partition is gone or the consumer stops.
+          retryIf: (err) => err instanceof WriteFailure && ctx.isRunning() && !ctx.isStale(),
+          onRetry: ({ attempt, error }) => {
+            const problem = describeError(error);
+            const state = this.retrying.get(partition);
+            this.retrying.set(partition, { attempt, since: state?.since ?? new Date(), error: problem });
+            this.lastError = problem;
+            this.log.warn({ partition, attempt, error: problem }, 'could not write to Elasticsearch; retrying the batch, offsets not committed');
+          },
+        },
+      );
+    } catch (err) {
+      this.retrying.delete(partition);
+      if (err instanceof WriteFailure || err instanceof RetryAbortedError) return false;
+      throw err;
     }
+    if (this.retrying.delete(partition) || attempts > 1) this.log.info({ partition, attempts }, 'Elasticsearch is back; batch written');
+    return true;
+  }
+}
+
+/** A batch (or part of it) could not be written; worth another attempt while the partition is ours. */
+class WriteFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WriteFailure';
   }
 }
 

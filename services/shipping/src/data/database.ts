@@ -1,14 +1,9 @@
-import pg from 'pg';
-import { withTransaction } from './transaction.js';
+import type { Logger } from '@oms/service-kit';
+import { migratePg, type Migration } from '@oms/service-kit/pg';
+import type pg from 'pg';
 
-/** Where to reach PostgreSQL; `database` is the shipping service's own, created when missing. */
-export interface PgConnection {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-}
+/** Where to reach PostgreSQL (`database` is the shipping service's own, created when missing), and how. */
+export { ensurePgDatabase as ensureDatabase, type PgConnection } from '@oms/service-kit/pg';
 
 /**
  * The event store: one row per event, never updated or deleted (a trigger refuses it).
@@ -77,38 +72,17 @@ export const SHIPMENTS_INDEX_DDL = [
   'CREATE INDEX IF NOT EXISTS shipments_updated_idx ON shipments (updated_at DESC, order_id)',
 ];
 
-export const SHIPPING_DDL: readonly string[] = [EVENTS_DDL, ...EVENTS_APPEND_ONLY_DDL, OUTBOX_DDL, SHIPMENTS_DDL, ...SHIPMENTS_INDEX_DDL];
-
-/** Any constant works; it only has to be the same for every instance of this service. */
-const MIGRATION_LOCK_KEY = 3_006_001;
-
 /**
- * Creates the database when it is missing. Connects to the `postgres` maintenance database,
- * because one cannot connect to a database that does not exist yet.
+ * The schema, versioned (see `applyMigrations` in service-kit): applied in order in one
+ * transaction each, recorded in `schema_migrations`, never edited once released. 0001 is the
+ * schema as the service created it before migrations were versioned (`IF NOT EXISTS` / `OR
+ * REPLACE` throughout), so on a database built back then it changes nothing and is recorded.
  */
-export async function ensureDatabase(conn: PgConnection): Promise<boolean> {
-  const client = new pg.Client({ ...conn, database: 'postgres' });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [conn.database]);
-    if (rowCount) return false;
-    try {
-      await client.query(`CREATE DATABASE ${client.escapeIdentifier(conn.database)}`);
-      return true;
-    } catch (err) {
-      // 42P04 duplicate_database: another instance won the race; the database exists, as wanted.
-      if ((err as { code?: string }).code === '42P04') return false;
-      throw err;
-    }
-  } finally {
-    await client.end();
-  }
-}
+export const SHIPPING_MIGRATIONS: readonly Migration[] = [
+  { name: '0001-initial-schema', statements: [EVENTS_DDL, ...EVENTS_APPEND_ONLY_DDL, OUTBOX_DDL, SHIPMENTS_DDL, ...SHIPMENTS_INDEX_DDL] },
+];
 
-/** Applies the idempotent DDL in one transaction; an advisory lock serializes instances starting together. */
-export async function migrate(pool: pg.Pool): Promise<void> {
-  await withTransaction(pool, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    for (const ddl of SHIPPING_DDL) await tx.query(ddl);
-  });
+/** Applies the pending migrations; safe to run at every start and from two instances at once. */
+export async function migrate(pool: pg.Pool, logger?: Logger): Promise<string[]> {
+  return migratePg(pool, SHIPPING_MIGRATIONS, logger);
 }

@@ -1,3 +1,4 @@
+import { dropPgDatabase } from '@oms/service-kit/testing';
 import pg from 'pg';
 import { testInfra } from '../../../../test/infra.js';
 import { ensureDatabase, migrate, type PgConnection } from '../data/database.js';
@@ -14,13 +15,7 @@ export function testConnection(database: string): PgConnection {
  */
 export async function freshDatabase(database: string, poolSize = 10): Promise<{ pool: pg.Pool; conn: PgConnection }> {
   const conn = testConnection(database);
-  const admin = new pg.Client({ ...conn, database: 'postgres' });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(database)} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  await dropPgDatabase(conn, database);
   await ensureDatabase(conn);
   const pool = new pg.Pool({ ...conn, max: poolSize });
   await migrate(pool);

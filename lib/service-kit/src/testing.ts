@@ -1,0 +1,249 @@
+/**
+ * Helpers for the services' tests (`@oms/service-kit/testing`): run a built service as a child
+ * process, reach it over HTTP, and make one of its dependencies come up later than it does.
+ * Nothing here is a stand-in for a real server: the forwarder relays to the real one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import axios from 'axios';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+
+/**
+ * The path of a built entry file, e.g. `builtEntry(new URL('../dist/server.js', import.meta.url))`;
+ * throws saying how to build it when it is missing, so a test never runs stale or absent code silently.
+ */
+export function builtEntry(url: URL): string {
+  const file = fileURLToPath(url);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npx tsc -b\` before the integration tests`);
+  return file;
+}
+
+/** Credentials of a test database server. */
+export interface TestServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+/** The MYSQL_* variables pointing a service at `port` (a forwarder, say) with its own `database`. */
+export function mysqlVariables(server: TestServer, port: number, database: string): Record<string, string> {
+  return { MYSQL_HOST: '127.0.0.1', MYSQL_PORT: String(port), MYSQL_USER: server.user, MYSQL_PASSWORD: server.password, MYSQL_DATABASE: database };
+}
+
+/** The PG_* variables pointing a service at `port` (a forwarder, say) with its own `database`. */
+export function pgVariables(server: TestServer, port: number, database: string): Record<string, string> {
+  return { PG_HOST: '127.0.0.1', PG_PORT: String(port), PG_USER: server.user, PG_PASSWORD: server.password, PG_DATABASE: database };
+}
+
+/** Drops a MariaDB/MySQL database if it exists (a test's own, never the demo's). */
+export async function dropMysqlDatabase(server: TestServer, database: string): Promise<void> {
+  const admin = await mysql.createConnection({ ...server, connectTimeout: 5000 });
+  try {
+    await admin.query('DROP DATABASE IF EXISTS ??', [database]);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Drops a PostgreSQL database if it exists, ending its sessions (a test's own, never the demo's). */
+export async function dropPgDatabase(server: TestServer, database: string): Promise<void> {
+  const admin = new pg.Client({ ...server, database: 'postgres' });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(database)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+/** A TCP relay from a local port to a real server, started on demand. */
+export interface TcpForwarder {
+  /** The local port; nothing answers on it until {@link TcpForwarder.start}. */
+  readonly port: number;
+  /** Starts relaying: the dependency "comes up". */
+  start(): Promise<void>;
+  /** Stops listening and cuts every relayed connection: the dependency "goes down". */
+  stop(): Promise<void>;
+}
+
+/**
+ * Reserves a free port whose connections, once started, are piped to `target`. Until then
+ * connecting is refused, exactly as when the server is not running: point a service at the
+ * port, then start the forwarder to make its dependency come up.
+ */
+export async function tcpForwarder(target: { host: string; port: number }): Promise<TcpForwarder> {
+  const port = await freePort();
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  const relay = (downstream: net.Socket) => {
+    const upstream = net.connect(target.port, target.host);
+    for (const socket of [downstream, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        downstream.destroy();
+        upstream.destroy();
+      });
+    }
+    downstream.pipe(upstream);
+    upstream.pipe(downstream);
+  };
+  return {
+    port,
+    start: async () => {
+      if (server) return;
+      const listening = net.createServer(relay);
+      await new Promise<void>((resolve, reject) => {
+        listening.once('error', reject);
+        listening.listen(port, '127.0.0.1', () => resolve());
+      });
+      server = listening;
+    },
+    stop: async () => {
+      const listening = server;
+      server = undefined;
+      for (const socket of sockets) socket.destroy();
+      if (listening) await new Promise((resolve) => listening.close(resolve));
+    },
+  };
+}
+
+/** A service started from its built entry file. */
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Everything it printed so far (JSON log lines). */
+  output(): string;
+  /** Resolves with the exit code once it exited. */
+  exited(): Promise<number | null>;
+  /** SIGKILL if still running. */
+  kill(): void;
+}
+
+/**
+ * Starts `node <entry>` on a free port with `env` (plus PATH, PORT and HOST), capturing its
+ * output. The caller kills it (`kill`, or a signal through `child`).
+ */
+export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => chunks.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    output: () => chunks.join(''),
+    exited: () => exit,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** One answer of `GET /health`. */
+export interface HealthAnswer {
+  status: number;
+  body: { status?: string; waitingFor?: string[]; checks?: Record<string, { ok: boolean; error?: string }> } & Record<string, unknown>;
+}
+
+/** `GET <url>/health`; `undefined` while nothing answers. */
+export async function getHealth(url: string): Promise<HealthAnswer | undefined> {
+  try {
+    const res = await axios.get<HealthAnswer['body']>(`${url}/health`, { timeout: 5_000, validateStatus: () => true, proxy: false });
+    return { status: res.status, body: res.data };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Polls `/health` until `accept` holds, and returns that answer. Fails early when the process
+ * exits, and on timeout with the last answer and the tail of the output.
+ */
+export async function waitForHealth(service: ServiceProcess, accept: (answer: HealthAnswer) => boolean, timeoutMs = 30_000): Promise<HealthAnswer> {
+  const deadline = Date.now() + timeoutMs;
+  let last: HealthAnswer | undefined;
+  for (;;) {
+    if (service.child.exitCode !== null) throw new Error(`the service exited with ${service.child.exitCode}:\n${service.output().slice(-4000)}`);
+    last = await getHealth(service.url);
+    if (last && accept(last)) return last;
+    if (Date.now() > deadline) {
+      throw new Error(`/health did not answer as expected within ${timeoutMs} ms; last: ${JSON.stringify(last)}\n${service.output().slice(-4000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export interface LateDependencyOptions {
+  /** The built entry file, e.g. `services/customers/dist/server.js`. */
+  entry: string;
+  /** The real server the dependency is; the service is pointed at a forwarder to it. */
+  dependency: { host: string; port: number };
+  /** The service's environment, given the forwarder's port (where the dependency "is"). */
+  env: (port: number) => Record<string, string>;
+  /** Called while the dependency is still down, after /health said so. */
+  whileDown?: (service: ServiceProcess) => Promise<void>;
+  /** How long the service may take to become ready once the dependency is up. */
+  readyTimeoutMs?: number;
+}
+
+/** What {@link startWithLateDependency} saw. */
+export interface LateDependencyRun {
+  service: ServiceProcess;
+  forwarder: TcpForwarder;
+  /** The first `/health` after at least one failed attempt to reach the dependency. */
+  whileDown: HealthAnswer;
+  /** The first `/health` 200 after the dependency came up. */
+  ready: HealthAnswer;
+  /** Kills the service if it still runs and stops the forwarder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The start-up scenario every service is tested with: start it while a dependency is down
+ * (nothing listens where it looks), wait until `/health` reports a failed attempt, then bring
+ * the dependency up (a forwarder to the real server) and wait until the service is healthy by
+ * itself. The caller asserts on what was seen, then stops the service and the forwarder.
+ */
+export async function startWithLateDependency(options: LateDependencyOptions): Promise<LateDependencyRun> {
+  const forwarder = await tcpForwarder(options.dependency);
+  const service = await startServiceProcess(options.entry, options.env(forwarder.port));
+  const stop = async () => {
+    service.kill();
+    await forwarder.stop();
+  };
+  try {
+    const attempted = (answer: HealthAnswer) =>
+      answer.status === 503 && Object.values(answer.body.checks ?? {}).some((check) => ((check as { attempts?: number }).attempts ?? 0) > 0);
+    const whileDown = await waitForHealth(service, attempted);
+    await options.whileDown?.(service);
+    await forwarder.start();
+    const ready = await waitForHealth(service, (answer) => answer.status === 200, options.readyTimeoutMs ?? 60_000);
+    return { service, forwarder, whileDown, ready, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
