@@ -64,7 +64,7 @@ export const PORT_VARIABLES: Record<keyof OmsConfig['ports'], string | null> = {
  * environment (heaps, bind address) pass through untouched.
  */
 export function composeEnv(input: { config: OmsConfig; version: string; images: Record<string, string> }): Record<string, string> {
-  const env: Record<string, string> = { OMS_VERSION: input.version, OMS_LOG_LEVEL: input.config.logLevel };
+  const env: Record<string, string> = { OMS_VERSION: input.version, OMS_LOG_LEVEL: input.config.logLevel, OMS_START_TIMEOUT_MS: String(input.config.timeouts.startSeconds * 1000) };
   for (const [key, variable] of Object.entries(PORT_VARIABLES)) {
     if (variable) env[variable] = String(input.config.ports[key as keyof OmsConfig['ports']]);
   }

@@ -99,6 +99,8 @@ export function commonServiceEnv({ endpoints, service, settings }: ServiceEnvCon
     CUSTOMERS_URL: endpoints.services.customers ?? '',
     PRODUCTS_URL: endpoints.services.products ?? '',
     LOG_LEVEL: settings.logLevel,
+    // Each service waits this long for its dependencies before it gives up (`oms up`'s own wait).
+    START_TIMEOUT_MS: String(settings.readyTimeoutMs.service),
   };
 }
 

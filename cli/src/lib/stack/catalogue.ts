@@ -89,7 +89,7 @@ export const CATALOGUE: readonly ComponentEntry[] = [
   { id: 'connect', title: 'Kafka Connect', kind: 'infra', needs: ['kafka'], usesArtifacts: true, ports: ['connect'], stopTier: 1, local: connectProcess, url: http, probe: (at) => probeConnect(http(at)) },
   service('customers', ['mariadb'], 'customers'),
   service('products', ['elasticsearch', 'kafka'], 'products'),
-  // orders checks customers and products on every order (and in its /health)
+  // orders checks the customer, its addresses and the SKUs on every order
   service('orders', ['mariadb', 'customers', 'products'], 'orders'),
   service('orders-stream', ['kafka'], 'ordersStream'),
   service('orders-graph', ['postgres'], 'ordersGraph'),
