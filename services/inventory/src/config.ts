@@ -1,0 +1,32 @@
+import { envInt, envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { z } from 'zod';
+
+/**
+ * Every environment variable the inventory service reads, with its default. This is the only
+ * place `process.env` is consulted.
+ */
+export const inventoryEnvSchema = z.object({
+  PORT: envPort(3005),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Every key the service writes starts with it, so one Redis can hold other data too. */
+  REDIS_KEY_PREFIX: z.string().min(1).default('inventory:'),
+  // Trailing slashes are dropped so paths can be appended without doubling them.
+  PRODUCTS_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://127.0.0.1:3002')
+    .transform((url) => url.replace(/\/+$/, '')),
+  /** How long a reservation waits for its order's row on the `order` topic before its stock returns. */
+  RESERVATION_TTL_MS: envInt(300_000).pipe(z.number().min(1000)),
+  /** How often overdue reservations are looked for; an expiry is at most this late. */
+  SWEEP_INTERVAL_MS: envInt(1000).pipe(z.number().min(10)),
+  LOG_LEVEL: envLogLevel(),
+});
+
+/** The parsed, frozen configuration of the inventory service. */
+export type InventoryConfig = z.infer<typeof inventoryEnvSchema>;
+
+/** Reads the configuration; throws a ConfigError naming every bad variable at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): InventoryConfig {
+  return loadEnv(inventoryEnvSchema, env);
+}
