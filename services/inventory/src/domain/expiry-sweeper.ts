@@ -24,6 +24,8 @@ export interface ExpirySweeper {
  */
 export function startExpirySweeper({ expireDue, logger, intervalMs, batchSize = 100 }: ExpirySweeperOptions): ExpirySweeper {
   const controller = new AbortController();
+  // While Redis is down every tick fails the same way: say so once, and once when it recovers.
+  let failing = '';
   const loop = (async () => {
     while (!controller.signal.aborted) {
       try {
@@ -32,8 +34,12 @@ export function startExpirySweeper({ expireDue, logger, intervalMs, batchSize = 
           expired = await expireDue(batchSize);
           if (expired.length > 0) logger.info({ orderIds: expired }, `expired ${expired.length} reservation(s)`);
         } while (expired.length === batchSize && !controller.signal.aborted);
+        if (failing) logger.info('expiry sweep works again');
+        failing = '';
       } catch (err) {
-        logger.warn({ err }, 'expiry sweep failed; retrying at the next tick');
+        const message = err instanceof Error ? err.message : String(err);
+        if (message !== failing) logger.warn({ err }, 'expiry sweep failed; retrying at every tick');
+        failing = message;
       }
       await sleep(intervalMs, undefined, { signal: controller.signal }).catch(() => undefined);
     }
