@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
@@ -10,6 +9,7 @@ import { Inventory } from './domain/inventory-service.js';
 import { reservationSchema, stockSchema, type Reservation } from './domain/inventory.js';
 import { FakeCatalogue } from './test-support/fake-catalogue.js';
 import { snapshot, violations } from './test-support/invariants.js';
+import { freePort, listen } from './test-support/net.js';
 import { connectTestRedis, deleteKeys, silentLogger, uniquePrefix } from './test-support/redis.js';
 
 const prefix = uniquePrefix('app');
@@ -20,13 +20,6 @@ let redis: Redis;
 let store: RedisInventoryStore;
 let inventory: Inventory;
 let baseUrl: string;
-
-async function listen(app: ReturnType<typeof createApp>): Promise<string> {
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 async function call<T = any>(method: string, path: string, body?: unknown, { rawBody, base = baseUrl }: { rawBody?: string; base?: string } = {}) {
   const res = await fetch(`${base}${path}`, {
@@ -42,7 +35,7 @@ beforeAll(async () => {
   redis = await connectTestRedis();
   store = new RedisInventoryStore(redis, { prefix });
   inventory = new Inventory({ store, catalogue, reservationTtlMs: 3_600_000 });
-  baseUrl = await listen(createApp({ inventory, logger: silentLogger, health: [{ name: 'redis', check: () => redis.ping() }] }));
+  baseUrl = await listen(createApp({ inventory, logger: silentLogger, health: [{ name: 'redis', check: () => redis.ping() }] }), servers);
 });
 
 afterAll(async () => {
@@ -234,16 +227,10 @@ describe('POST /reservations', () => {
 
 describe('when Redis is down', () => {
   it('then reads and reservations are 503 with Retry-After, and /health is 503 naming redis', async () => {
-    // A port where nothing listens: a server opened and closed again.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
-
-    const dead = createRedisClient(`redis://127.0.0.1:${port}`, silentLogger);
+    const dead = createRedisClient(`redis://127.0.0.1:${await freePort()}`, silentLogger);
     clients.push(dead);
     const deadInventory = new Inventory({ store: new RedisInventoryStore(dead, { prefix }), catalogue, reservationTtlMs: 1000 });
-    const base = await listen(createApp({ inventory: deadInventory, logger: silentLogger, health: [{ name: 'redis', check: () => dead.ping() }] }));
+    const base = await listen(createApp({ inventory: deadInventory, logger: silentLogger, health: [{ name: 'redis', check: () => dead.ping() }] }), servers);
 
     const read = await call('GET', '/inventory/SKU-00001', undefined, { base });
     expect(read).toMatchObject({ status: 503, body: { error: 'dependency_unavailable', details: { dependency: 'redis' } } });

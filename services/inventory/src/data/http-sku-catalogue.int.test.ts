@@ -1,7 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { Client } from '@elastic/elasticsearch';
-import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
 // Test-only: the real products app answers over real HTTP, on an index of this test's own.
@@ -10,6 +8,7 @@ import { createApp as createProductsApp } from '../../../products/src/app.js';
 import { ensureProductIndex } from '../../../products/src/data/product-index.js';
 import { ElasticsearchProductRepository } from '../../../products/src/data/product-repository.js';
 import { DependencyUnavailableError } from '../domain/inventory.js';
+import { freePort, listen } from '../test-support/net.js';
 import { silentLogger } from '../test-support/redis.js';
 import { HttpSkuCatalogue } from './http-sku-catalogue.js';
 
@@ -19,19 +18,9 @@ const servers: Server[] = [];
 const clients: Client[] = [];
 let productsUrl: string;
 
-async function listen(app: Express): Promise<string> {
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
+/** A URL nothing listens on. */
 async function deadUrl(): Promise<string> {
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const { port } = closed.address() as AddressInfo;
-  await new Promise((resolve) => closed.close(resolve));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 beforeAll(async () => {
@@ -45,7 +34,7 @@ beforeAll(async () => {
     { refresh: true },
   );
   expect(written.failed).toEqual([]);
-  productsUrl = await listen(createProductsApp({ logger: silentLogger, products: repo }));
+  productsUrl = await listen(createProductsApp({ logger: silentLogger, products: repo }), servers);
 });
 
 afterAll(async () => {
@@ -72,7 +61,7 @@ describe('HttpSkuCatalogue', () => {
   it('when the products service answers 500 (its Elasticsearch is gone), then it is unavailable', async () => {
     const brokenClient = new Client({ node: await deadUrl(), maxRetries: 0 });
     clients.push(brokenClient);
-    const brokenUrl = await listen(createProductsApp({ logger: silentLogger, products: new ElasticsearchProductRepository(brokenClient, INDEX) }));
+    const brokenUrl = await listen(createProductsApp({ logger: silentLogger, products: new ElasticsearchProductRepository(brokenClient, INDEX) }), servers);
     const err = await new HttpSkuCatalogue({ productsUrl: brokenUrl }).unknownSkus(['SKU-00001']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DependencyUnavailableError);
     expect((err as Error).message).toContain('answered 500');

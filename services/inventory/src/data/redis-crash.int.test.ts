@@ -2,13 +2,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { snapshot, violations } from '../test-support/invariants.js';
+import { freePort } from '../test-support/net.js';
 import { connectTestRedis, silentLogger } from '../test-support/redis.js';
 import { createRedisClient } from './redis.js';
 import { RedisInventoryStore } from './redis-inventory-store.js';
@@ -24,16 +24,6 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
-}
 
 function startRedis(port: number): ChildProcess {
   if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not on PATH: apt-get install -y redis-server');
