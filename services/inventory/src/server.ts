@@ -4,7 +4,7 @@ import { loadConfig } from './config.js';
 import { HttpSkuCatalogue } from './data/http-sku-catalogue.js';
 import { createRedisClient } from './data/redis.js';
 import { RedisInventoryStore } from './data/redis-inventory-store.js';
-import { startExpirySweeper } from './domain/expiry-sweeper.js';
+import { startExpirySweeper, type ExpirySweeper } from './domain/expiry-sweeper.js';
 import { Inventory } from './domain/inventory-service.js';
 
 runMain('inventory', async () => {
@@ -14,7 +14,11 @@ runMain('inventory', async () => {
   const store = new RedisInventoryStore(redis, { prefix: config.REDIS_KEY_PREFIX });
   const catalogue = new HttpSkuCatalogue({ productsUrl: config.PRODUCTS_URL });
   const inventory = new Inventory({ store, catalogue, reservationTtlMs: config.RESERVATION_TTL_MS });
-  const sweeper = startExpirySweeper({ expireDue: (limit) => inventory.expireDue(limit), logger, intervalMs: config.SWEEP_INTERVAL_MS });
+  // Sweeping starts with the first connection, so a start before Redis is up logs no failed sweep.
+  let sweeper: ExpirySweeper | undefined;
+  redis.once('ready', () => {
+    sweeper = startExpirySweeper({ expireDue: (limit) => inventory.expireDue(limit), logger, intervalMs: config.SWEEP_INTERVAL_MS });
+  });
   const app = createApp({ inventory, logger, health: [{ name: 'redis', check: () => redis.ping() }] });
   await serve({
     app,
@@ -22,8 +26,10 @@ runMain('inventory', async () => {
     host: config.HOST,
     logger,
     close: async () => {
-      await sweeper.stop();
-      await redis.quit();
+      await sweeper?.stop();
+      // QUIT needs a connection (ioredis would wait for a reconnect); without one there is nothing to flush.
+      if (redis.status === 'ready') await redis.quit();
+      else redis.disconnect();
     },
   });
 });
