@@ -13,7 +13,7 @@ import { freePort, listen } from './test-support/net.js';
 import { connectTestRedis, deleteKeys, silentLogger, uniquePrefix } from './test-support/redis.js';
 
 const prefix = uniquePrefix('app');
-const catalogue = new FakeCatalogue(['SKU-00001', 'SKU-00002', 'SKU-00004', 'SKU/with space', 'HOT', 'NEVER-STOCKED']);
+const catalogue = new FakeCatalogue(['SKU-00001', 'SKU-00002', 'SKU-00004', 'SKU/with space', 'HOT', 'NEVER-STOCKED', 'SEEDED']);
 const servers: Server[] = [];
 const clients: Redis[] = [];
 let redis: Redis;
@@ -95,6 +95,24 @@ describe('PUT /inventory/:sku', () => {
     const res = await call('PUT', '/inventory/SKU-00004', { onHand: 7 });
     expect(res).toMatchObject({ status: 409, body: { error: 'conflict', details: { sku: 'SKU-00004', onHand: 7, reserved: 8 } } });
     expect(res.body.message).toContain('8 unit(s) are reserved');
+  });
+
+  it('when If-None-Match: * is sent, then a SKU without stock is set (200) and one with stock is 412 with its counts, unchanged', async () => {
+    const put = (onHand: number, ifNoneMatch: string) =>
+      fetch(`${baseUrl}/inventory/SEEDED`, { method: 'PUT', headers: { 'content-type': 'application/json', 'if-none-match': ifNoneMatch }, body: JSON.stringify({ onHand }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    expect(await put(20, '*')).toMatchObject({ status: 200, body: { sku: 'SEEDED', onHand: 20, reserved: 0, available: 20 } });
+    expect((await call('POST', '/reservations', { orderId: randomUUID(), lines: [{ sku: 'SEEDED', quantity: 3 }] })).status).toBe(201);
+    const again = await put(50, '*');
+    expect(again).toMatchObject({ status: 412, body: { error: 'precondition_failed', details: { stock: { sku: 'SEEDED', onHand: 20, reserved: 3, available: 17 } } } });
+    expect(again.body.message).toContain('SEEDED has stock already');
+    expect((await call('GET', '/inventory/SEEDED')).body).toEqual({ sku: 'SEEDED', onHand: 20, reserved: 3, available: 17 });
+  });
+
+  it('when If-None-Match names an entity tag, then 400: only * is understood, and nothing changes', async () => {
+    const res = await fetch(`${baseUrl}/inventory/SKU-00002`, { method: 'PUT', headers: { 'content-type': 'application/json', 'if-none-match': '"v1"' }, body: JSON.stringify({ onHand: 5 }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'bad_request', message: 'invalid headers', details: [{ path: 'if-none-match' }] });
+    expect((await store.stocks(['SKU-00002']))[0]).toBeNull();
   });
 
   it('when the products service is down, then 503 with Retry-After', async () => {

@@ -71,6 +71,23 @@ describe('restock', () => {
     expect((await store.restock('SKU-1', 6)).stock).toEqual({ sku: 'SKU-1', onHand: 6, reserved: 6, available: 0 });
     await expectConsistent(prefix, { 'SKU-1': 6 });
   });
+
+  it('when a restock is only for a SKU without stock, then a new SKU is set once and a stocked one keeps its counts and reservations', async () => {
+    const { store, prefix, outbox } = freshStore('restock-if-absent');
+    expect(await store.restock('SKU-1', 10, { onlyIfAbsent: true })).toEqual({ outcome: 'updated', stock: { sku: 'SKU-1', onHand: 10, reserved: 0, available: 10 } });
+    const orderId = randomUUID();
+    await store.reserve(orderId, [line('SKU-1', 4)], HOUR);
+    await store.confirm(orderId);
+    await store.reserve(randomUUID(), [line('SKU-1', 2)], HOUR);
+    const before = await outbox.length();
+    // a second seed run: the counts orders moved stay as they are, and no record is written
+    expect(await store.restock('SKU-1', 10, { onlyIfAbsent: true })).toEqual({ outcome: 'exists', stock: { sku: 'SKU-1', onHand: 6, reserved: 2, available: 4 } });
+    expect(await outbox.length()).toBe(before);
+    // a SKU stocked to 0 (sold out and recorded) has stock too
+    await store.restock('SKU-0', 0);
+    expect((await store.restock('SKU-0', 5, { onlyIfAbsent: true })).outcome).toBe('exists');
+    await expectConsistent(prefix, { 'SKU-1': 6, 'SKU-0': 0 });
+  });
 });
 
 describe('reserve', () => {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { InventoryStore, ReserveResult, RestockResult, TransitionResult } from '../domain/inventory-service.js';
+import type { InventoryStore, ReserveResult, RestockOptions, RestockResult, TransitionResult } from '../domain/inventory-service.js';
 import { RESERVATION_STATES, stockOf, type Reservation, type ReservationLine, type Stock } from '../domain/inventory.js';
 import { defineScript, guardRedis, type ScriptRunner } from './redis.js';
 import { CONFIRM_SCRIPT, EXPIRE_SCRIPT, RELEASE_SCRIPT, RESERVE_SCRIPT, RESTOCK_SCRIPT } from './scripts.js';
@@ -63,7 +63,7 @@ const transitionReplySchema = z.discriminatedUnion('outcome', [
 ]);
 
 const restockReplySchema = z.object({
-  outcome: z.enum(['updated', 'unchanged', 'below-reserved']),
+  outcome: z.enum(['updated', 'unchanged', 'below-reserved', 'exists']),
   onHand: z.number().int(),
   reserved: z.number().int(),
 });
@@ -107,8 +107,8 @@ export class RedisInventoryStore implements InventoryStore {
     return replies.map(([onHand, reserved], i) => (onHand === null ? null : stockOf(skus[i]!, countSchema.parse(onHand), countSchema.parse(reserved ?? 0))));
   }
 
-  async restock(sku: string, onHand: number): Promise<RestockResult> {
-    const reply = await guardRedis(() => this.scripts.restock([this.keys.stock(sku), this.keys.outbox], [sku, onHand]));
+  async restock(sku: string, onHand: number, { onlyIfAbsent = false }: RestockOptions = {}): Promise<RestockResult> {
+    const reply = await guardRedis(() => this.scripts.restock([this.keys.stock(sku), this.keys.outbox], [sku, onHand, onlyIfAbsent ? 'if-absent' : 'always']));
     const { outcome, onHand: after, reserved } = parseReply(restockReplySchema, reply);
     return { outcome, stock: stockOf(sku, after, reserved) };
   }

@@ -183,14 +183,19 @@ return result('unchanged')
 
 /**
  * restock(sku, onHand): sets the count on hand. KEYS[1] the stock hash, KEYS[2] the outbox;
- * ARGV[1] the SKU, ARGV[2] the new count.
+ * ARGV[1] the SKU, ARGV[2] the new count, ARGV[3] `if-absent` to set it only on a SKU that has
+ * no stock record yet (`exists` otherwise, nothing changed).
  * Below the reserved count: nothing changes (`below-reserved`). The same count on an existing
  * record: `unchanged`, no change record. Otherwise `updated`. Replies with the counts after.
  */
 export const RESTOCK_SCRIPT = `${CLOCK}${COUNTS}${CHANGE}
 local stock_key, outbox_key = KEYS[1], KEYS[2]
-local sku, target = ARGV[1], tonumber(ARGV[2])
+local sku, target, only_if_absent = ARGV[1], tonumber(ARGV[2]), ARGV[3] == 'if-absent'
 local on_hand, reserved = counts(stock_key)
+-- A first stocking (the seed's) must never overwrite counts that orders have moved since.
+if only_if_absent and redis.call('EXISTS', stock_key) == 1 then
+  return cjson.encode({ outcome = 'exists', onHand = on_hand, reserved = reserved })
+end
 if target < reserved then
   return cjson.encode({ outcome = 'below-reserved', onHand = on_hand, reserved = reserved })
 end

@@ -1,6 +1,7 @@
 import {
   BelowReservedError,
   canonicalLines,
+  StockExistsError,
   OutOfStockError,
   ReservationClosedError,
   ReservationConflictError,
@@ -21,8 +22,13 @@ export interface SkuCatalogue {
   unknownSkus(skus: readonly string[]): Promise<string[]>;
 }
 
-/** What a restock did. `below-reserved` changed nothing. */
-export type RestockResult = { outcome: 'updated' | 'unchanged'; stock: Stock } | { outcome: 'below-reserved'; stock: Stock };
+/** What a restock did. `below-reserved` and `exists` changed nothing; `stock` is the SKU's stock after. */
+export type RestockResult = { outcome: 'updated' | 'unchanged' | 'below-reserved' | 'exists'; stock: Stock };
+
+export interface RestockOptions {
+  /** Set the count only if the SKU has no stock record yet (`exists` otherwise). */
+  onlyIfAbsent?: boolean;
+}
 
 /** What a reservation request did; only `created` changed anything. */
 export type ReserveResult =
@@ -50,7 +56,7 @@ export interface InventoryStore {
   /** The stock of each SKU, or `null` for a SKU that never had any recorded. */
   stocks(skus: readonly string[]): Promise<Array<Stock | null>>;
   /** Sets the count on hand; refuses to go below what pending reservations hold. */
-  restock(sku: string, onHand: number): Promise<RestockResult>;
+  restock(sku: string, onHand: number, options?: RestockOptions): Promise<RestockResult>;
   /** Reserves all lines or none; `lines` in canonical form (see {@link canonicalLines}). */
   reserve(orderId: string, lines: readonly ReservationLine[], ttlMs: number): Promise<ReserveResult>;
   reservation(orderId: string): Promise<Reservation | null>;
@@ -97,12 +103,17 @@ export class Inventory {
     return skus.map((sku, i) => found[i] ?? { sku, onHand: 0, reserved: 0, available: 0 });
   }
 
-  /** Sets a catalogued SKU's count on hand; 404 for an unknown SKU, 409 below the reserved count. */
-  async restock(sku: string, onHand: number): Promise<Stock> {
+  /**
+   * Sets a catalogued SKU's count on hand; 404 for an unknown SKU, 409 below the reserved count.
+   * With `onlyIfAbsent` (HTTP `If-None-Match: *`) a SKU that has stock already is a 412 and keeps
+   * its counts: what a first stocking such as the seed needs to be rerun safely.
+   */
+  async restock(sku: string, onHand: number, options: RestockOptions = {}): Promise<Stock> {
     const unknown = await this.deps.catalogue.unknownSkus([sku]);
     if (unknown.length > 0) throw new UnknownSkuError(unknown);
-    const result = await this.deps.store.restock(sku, onHand);
+    const result = await this.deps.store.restock(sku, onHand, options);
     if (result.outcome === 'below-reserved') throw new BelowReservedError(sku, onHand, result.stock.reserved);
+    if (result.outcome === 'exists') throw new StockExistsError(result.stock);
     return result.stock;
   }
 

@@ -33,6 +33,15 @@ export const orderIdPathSchema = z.object({ orderId: orderIdSchema });
 export const restockSchema = z.object({ onHand: z.number().int().min(0).max(MAX_COUNT) });
 export type RestockInput = z.infer<typeof restockSchema>;
 
+/**
+ * Headers of `PUT /inventory/:sku`: `If-None-Match: *` sets the count only on a SKU without
+ * stock (RFC 9110's "only if no current representation exists"). Stock has no entity tags, so
+ * `*` is the one value understood; anything else is a 400 rather than a silently ignored condition.
+ */
+export const restockHeadersSchema = z.object({
+  'if-none-match': z.literal('*', { error: 'only `*` is supported (set the count only if the SKU has no stock yet)' }).optional(),
+});
+
 /** Query of `GET /inventory?skus=a,b`: a comma-separated list, duplicates dropped. */
 export const stockQuerySchema = z.object({
   skus: z
@@ -150,6 +159,14 @@ export class BelowReservedError extends HttpError {
   constructor(sku: string, onHand: number, reserved: number) {
     super(409, 'conflict', `cannot set ${sku} on hand to ${onHand}: ${reserved} unit(s) are reserved by pending orders`, { sku, onHand, reserved });
     this.name = 'BelowReservedError';
+  }
+}
+
+/** A conditional restock (`If-None-Match: *`) of a SKU that has stock already: nothing changed. */
+export class StockExistsError extends HttpError {
+  constructor(readonly stock: Stock) {
+    super(412, 'precondition_failed', `${stock.sku} has stock already (${stock.onHand} on hand, ${stock.reserved} reserved); it was left as it is`, { stock });
+    this.name = 'StockExistsError';
   }
 }
 

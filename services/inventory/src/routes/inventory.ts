@@ -1,9 +1,9 @@
 import { validate } from '@oms/service-kit';
 import { Router } from 'express';
 import type { Inventory } from '../domain/inventory-service.js';
-import { restockSchema, skuPathSchema, stockQuerySchema } from '../domain/inventory.js';
+import { restockHeadersSchema, restockSchema, skuPathSchema, stockQuerySchema } from '../domain/inventory.js';
 
-/** `GET /inventory/:sku`, `GET /inventory?skus=a,b`, `PUT /inventory/:sku {onHand}`. */
+/** `GET /inventory/:sku`, `GET /inventory?skus=a,b`, `PUT /inventory/:sku {onHand}` (optionally `If-None-Match: *`). */
 export function inventoryRouter(inventory: Inventory): Router {
   const router = Router();
 
@@ -20,7 +20,8 @@ export function inventoryRouter(inventory: Inventory): Router {
   router.put('/inventory/:sku', async (req, res) => {
     const { sku } = validate(skuPathSchema, req.params, 'path');
     const { onHand } = validate(restockSchema, req.body, 'stock');
-    res.json(await inventory.restock(sku, onHand));
+    const conditions = validate(restockHeadersSchema, { 'if-none-match': req.get('if-none-match') }, 'headers');
+    res.json(await inventory.restock(sku, onHand, { onlyIfAbsent: conditions['if-none-match'] === '*' }));
   });
 
   return router;
