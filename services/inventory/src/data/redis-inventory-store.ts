@@ -13,6 +13,8 @@ export interface InventoryKeys {
   readonly pending: string;
   /** Stream: change records not yet published to the `inventory` topic. */
   readonly outbox: string;
+  /** String: the token of the instance that publishes the outbox (a lease with a TTL). */
+  readonly outboxLease: string;
 }
 
 /** The key layout under `prefix` (the service's is `inventory:`; tests use one of their own). */
@@ -22,6 +24,7 @@ export function inventoryKeys(prefix: string): InventoryKeys {
     reservation: (orderId) => `${prefix}reservation:${orderId}`,
     pending: `${prefix}reservations:pending`,
     outbox: `${prefix}outbox`,
+    outboxLease: `${prefix}outbox:lease`,
   };
 }
 

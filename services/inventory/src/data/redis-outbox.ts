@@ -9,8 +9,9 @@ export interface OutboxEntry {
   record: ChangeRecord;
 }
 
-// XRANGE gives [id, [field, value, field, value, …]] per entry; `at` is stored as ms.
+// XRANGE gives [id, [field, value, field, value, …]] per entry (XREAD the same, per stream); `at` is stored as ms.
 const entrySchema = z.tuple([z.string(), z.array(z.string())]);
+const streamsSchema = z.array(z.tuple([z.string(), z.array(z.unknown())]));
 const storedRecordSchema = z.object({
   sku: z.string(),
   onHand: z.coerce.number().int(),
@@ -38,7 +39,8 @@ const storedRecordSchema = z.object({
  *   record is the SKU's whole state (not a delta) and the topic keeps the latest per SKU; the
  *   records' `version` lets a reader drop one older than what it has;
  * - entries are read in stream order, which per SKU is the order of its changes. So that two
- *   instances never interleave stale records, one publisher should drain at a time (a lease).
+ *   instances never interleave stale records, one publisher drains at a time (see
+ *   domain/outbox-publisher.ts: a lease in Redis, fenced in Kafka by a transactional id).
  */
 export class RedisOutbox {
   constructor(
@@ -49,12 +51,19 @@ export class RedisOutbox {
   /** The oldest `count` unpublished entries, oldest first. */
   async read(count: number): Promise<OutboxEntry[]> {
     const raw = await guardRedis(() => this.redis.xrange(this.key, '-', '+', 'COUNT', count));
-    return raw.map((item) => {
-      const [id, flat] = entrySchema.parse(item);
-      const fields: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-      return { id, record: changeRecordSchema.parse(storedRecordSchema.parse(fields)) };
-    });
+    return raw.map(parseEntry);
+  }
+
+  /**
+   * Like {@link read}, but when nothing waits it blocks up to `blockMs` for the first entry to
+   * arrive, so a publisher sees a change at once and costs nothing while idle. The wait holds
+   * the connection: give this outbox a Redis client of its own.
+   */
+  async take(count: number, blockMs: number): Promise<OutboxEntry[]> {
+    // From id 0: everything still in the stream, which is exactly what is unpublished.
+    const raw = await guardRedis(() => this.redis.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, '0-0'));
+    if (raw === null) return [];
+    return streamsSchema.parse(raw).flatMap(([, entries]) => entries.map(parseEntry));
   }
 
   /** Forgets every entry up to and including `id`: they reached Kafka. Idempotent. */
@@ -66,6 +75,13 @@ export class RedisOutbox {
   length(): Promise<number> {
     return guardRedis(() => this.redis.xlen(this.key));
   }
+}
+
+function parseEntry(item: unknown): OutboxEntry {
+  const [id, flat] = entrySchema.parse(item);
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+  return { id, record: changeRecordSchema.parse(storedRecordSchema.parse(fields)) };
 }
 
 /** The smallest stream id after `id` (`ms-seq` → `ms-(seq+1)`), so MINID trims `id` itself. */
