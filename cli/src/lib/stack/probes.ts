@@ -142,14 +142,16 @@ export function judgeRedisPersistence(info: Record<string, string>): Probe {
 export async function probeRedis({ host, port }: { host: string; port: number }): Promise<Probe> {
   // One attempt, no reconnects, no queue: a probe answers now or says why not.
   const client = new Redis({ host, port, lazyConnect: true, connectTimeout: 2000, commandTimeout: 3000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  client.on('error', () => undefined);
+  // ioredis rejects a failed connect with "Connection is closed."; the cause comes as an event.
+  let cause: unknown;
+  client.on('error', (err: unknown) => (cause = err));
   try {
     await client.connect();
     await client.ping();
     return judgeRedisPersistence(parseRedisInfo(await client.info('persistence')));
   } catch (err) {
     // While it replays its AOF, Redis answers every command with LOADING.
-    return { ready: false, detail: message(err) };
+    return { ready: false, detail: message(cause ?? err) };
   } finally {
     client.disconnect();
   }
