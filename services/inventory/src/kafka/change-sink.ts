@@ -1,7 +1,9 @@
 import type { Logger } from '@oms/service-kit';
 import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
-import { Kafka, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { ChangeRecord } from '../domain/inventory.js';
+
+const BOUNDED_RETRIES_WARNING = /^Limiting retries for the idempotent producer/;
 
 export interface KafkaChangeSinkOptions {
   brokers: string[];
@@ -29,13 +31,18 @@ export class KafkaChangeSink {
   private producer: Producer | undefined;
 
   constructor(private readonly options: KafkaChangeSinkOptions) {
-    const log = options.logger.child({ component: 'kafkajs' });
+    const write = kafkaLogCreator(options.logger.child({ component: 'kafkajs' }));
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'inventory-outbox',
       brokers: options.brokers,
       connectionTimeout: 3_000,
       logLevel: kafkaLogLevel(options.logger.level),
-      logCreator: kafkaLogCreator(log),
+      // kafkajs warns at every start that bounded retries "may invalidate EoS guarantees": a send
+      // that gives up here is aborted with its transaction and sent again whole, so it is only noise.
+      logCreator: (level) => {
+        const log = write(level);
+        return (entry) => log(BOUNDED_RETRIES_WARNING.test(entry.log.message) ? { ...entry, level: logLevel.DEBUG } : entry);
+      },
     });
   }
 
