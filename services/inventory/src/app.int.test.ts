@@ -9,7 +9,8 @@ import { Inventory } from './domain/inventory-service.js';
 import { reservationSchema, stockSchema, type Reservation } from './domain/inventory.js';
 import { FakeCatalogue } from './test-support/fake-catalogue.js';
 import { snapshot, violations } from './test-support/invariants.js';
-import { freePort, listen } from './test-support/net.js';
+import { freePort } from '@oms/service-kit/testing';
+import { listen } from './test-support/net.js';
 import { connectTestRedis, deleteKeys, silentLogger, uniquePrefix } from './test-support/redis.js';
 
 const prefix = uniquePrefix('app');

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       RESERVATION_TTL_MS: 300_000,
       SWEEP_INTERVAL_MS: 1000,
       LOG_LEVEL: 'info',
+      START_TIMEOUT_MS: 180_000,
     });
   });
 

@@ -1,4 +1,4 @@
-import { envInt, envLogLevel, envPort, loadEnv } from '@oms/service-kit';
+import { envInt, listenEnv, loadEnv, runEnv } from '@oms/service-kit';
 import { z } from 'zod';
 
 /**
@@ -6,8 +6,7 @@ import { z } from 'zod';
  * place `process.env` is consulted.
  */
 export const inventoryEnvSchema = z.object({
-  PORT: envPort(3005),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  ...listenEnv(3005),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Every key the service writes starts with it, so one Redis can hold other data too. */
   REDIS_KEY_PREFIX: z.string().min(1).default('inventory:'),
@@ -30,7 +29,7 @@ export const inventoryEnvSchema = z.object({
   RESERVATION_TTL_MS: envInt(300_000).pipe(z.number().min(1000)),
   /** How often overdue reservations are looked for; an expiry is at most this late. */
   SWEEP_INTERVAL_MS: envInt(1000).pipe(z.number().min(10)),
-  LOG_LEVEL: envLogLevel(),
+  ...runEnv(),
 });
 
 /** The parsed, frozen configuration of the inventory service. */

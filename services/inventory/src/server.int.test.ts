@@ -1,67 +1,57 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { builtEntry, freePort, startServiceProcess, startWithLateDependency, waitForHealth, type LateDependencyRun, type ServiceProcess } from '@oms/service-kit/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testInfra } from '../../../test/infra.js';
 import { RedisInventoryStore } from './data/redis-inventory-store.js';
 import { snapshot, violations } from './test-support/invariants.js';
-import { freePort } from './test-support/net.js';
 import { connectTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from './test-support/redis.js';
 
 // The real service binary (dist/server.js from `npx tsc -b`), killed with SIGKILL mid-run.
-const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
+const SERVER = builtEntry(new URL('../dist/server.js', import.meta.url));
 const LINES = [
   { sku: 'K-A', quantity: 1 },
   { sku: 'K-B', quantity: 2 },
   { sku: 'K-C', quantity: 3 },
 ];
-const children: ChildProcess[] = [];
+const services: ServiceProcess[] = [];
 const prefixes: string[] = [];
-const logs: string[] = [];
+let late: LateDependencyRun | undefined;
 let redis: Redis;
 
 beforeAll(async () => {
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npx tsc -b\` before the integration tests`);
   redis = await connectTestRedis();
 });
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const service of services) service.kill();
+  await late?.stop();
   for (const prefix of prefixes) await deleteKeys(redis, prefix);
   await redis?.quit();
 });
 
+/** What every started service gets: the test Redis, and no products or topic to reach. */
+async function baseEnv(): Promise<Record<string, string>> {
+  return {
+    REDIS_URL: testRedisUrl(),
+    // Restocks are not exercised here; nothing listens there.
+    PRODUCTS_URL: `http://127.0.0.1:${await freePort()}`,
+    // A topic that does not exist: the publisher keeps the changes in the outbox (deleted with
+    // the test's keys) instead of writing test SKUs to a real topic.
+    KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
+    INVENTORY_TOPIC: `inventory-test-absent-${randomUUID()}`,
+    LOG_LEVEL: 'warn',
+  };
+}
+
 /** Starts dist/server.js on a free port and waits for /health 200. */
-async function startService(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [SERVER], {
-    env: {
-      PATH: process.env.PATH,
-      REDIS_URL: testRedisUrl(),
-      // Restocks are not exercised here; nothing listens there.
-      PRODUCTS_URL: `http://127.0.0.1:${await freePort()}`,
-      LOG_LEVEL: 'warn',
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  child.stdout?.on('data', (d: Buffer) => logs.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`inventory exited with ${child.exitCode}:\n${logs.join('')}`);
-    const status = await fetch(`${url}/health`).then((res) => res.status, () => 0);
-    if (status === 200) return { child, url };
-    await sleep(100);
-  }
-  throw new Error(`inventory not healthy after 30 s:\n${logs.join('').slice(-4000)}`);
+async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+  const service = await startServiceProcess(SERVER, { ...(await baseEnv()), ...env });
+  services.push(service);
+  await waitForHealth(service, (answer) => answer.status === 200);
+  return service;
 }
 
 async function reserve(url: string, orderId: string): Promise<number> {
@@ -157,4 +147,19 @@ describe('inventory process', () => {
     child.kill('SIGTERM');
     await once(child, 'exit');
   });
+
+  it('when Redis is down at start, then /health is 503 naming it until Redis comes up, then the service is ready by itself', async () => {
+    const at = new URL(testRedisUrl());
+    const env = await baseEnv();
+    late = await startWithLateDependency({
+      entry: SERVER,
+      dependency: { host: at.hostname, port: Number(at.port || 6379) },
+      env: (port) => ({ ...env, REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: uniquePrefix('late'), LOG_LEVEL: 'info' }),
+    });
+    expect(late.whileDown.body).toMatchObject({ status: 'starting', waitingFor: ['redis'], checks: { redis: { ok: false, waiting: true } } });
+    expect(late.ready.body).toEqual({ status: 'ok', checks: { redis: { ok: true } } });
+    expect(late.service.output()).toMatch(/"msg":"waiting for redis \(Redis at redis:\/\/127\.0\.0\.1:\d+\)/);
+    late.service.child.kill('SIGTERM');
+    expect(await late.service.exited()).toBe(0);
+  }, 90_000);
 });

@@ -7,8 +7,9 @@ import { testInfra } from '../../../../test/infra.js';
 import { createApp as createProductsApp } from '../../../products/src/app.js';
 import { ensureProductIndex } from '../../../products/src/data/product-index.js';
 import { ElasticsearchProductRepository } from '../../../products/src/data/product-repository.js';
-import { DependencyUnavailableError } from '../domain/inventory.js';
-import { freePort, listen } from '../test-support/net.js';
+import { DependencyUnavailableError } from '@oms/service-kit';
+import { freePort } from '@oms/service-kit/testing';
+import { listen } from '../test-support/net.js';
 import { silentLogger } from '../test-support/redis.js';
 import { HttpSkuCatalogue } from './http-sku-catalogue.js';
 

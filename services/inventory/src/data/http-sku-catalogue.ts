@@ -1,6 +1,6 @@
-import axios, { type AxiosInstance } from 'axios';
+import { createHttpClient, DependencyUnavailableError, describeRequest } from '@oms/service-kit';
+import type { AxiosInstance } from 'axios';
 import pMap from 'p-map';
-import { DependencyUnavailableError } from '../domain/inventory.js';
 import type { SkuCatalogue } from '../domain/inventory-service.js';
 
 export interface HttpSkuCatalogueOptions {
@@ -13,22 +13,17 @@ export interface HttpSkuCatalogueOptions {
 }
 
 /**
- * The real {@link SkuCatalogue}: `GET /products/:sku` on the products service, 200 = known,
- * 404 = unknown. No answer, a 5xx or any other status is a {@link DependencyUnavailableError}.
+ * The real {@link SkuCatalogue}: `GET /products/:sku` on the products service through
+ * service-kit's HTTP client, 200 = known, 404 = unknown. No answer, a 5xx or any other status
+ * is a {@link DependencyUnavailableError} naming products.
  */
 export class HttpSkuCatalogue implements SkuCatalogue {
   private readonly http: AxiosInstance;
   private readonly concurrency: number;
 
   constructor(options: HttpSkuCatalogueOptions) {
-    this.http = axios.create({
-      baseURL: options.productsUrl,
-      timeout: options.timeoutMs ?? 5000,
-      headers: { accept: 'application/json' },
-      // Every status is an answer to interpret here, not an exception.
-      validateStatus: () => true,
-    });
     this.concurrency = Math.max(1, options.concurrency ?? 8);
+    this.http = createHttpClient({ dependency: 'products', baseUrl: options.productsUrl, timeoutMs: options.timeoutMs ?? 5000, maxSockets: this.concurrency });
   }
 
   async unknownSkus(skus: readonly string[]): Promise<string[]> {
@@ -37,16 +32,10 @@ export class HttpSkuCatalogue implements SkuCatalogue {
   }
 
   private async known(sku: string): Promise<boolean> {
-    const path = `/products/${encodeURIComponent(sku)}`;
-    let status: number;
-    try {
-      ({ status } = await this.http.get(path, { responseType: 'text' }));
-    } catch (err) {
-      const reason = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
-      throw new DependencyUnavailableError('products', `GET ${path} failed: ${reason}`);
-    }
-    if (status === 200) return true;
-    if (status === 404) return false;
-    throw new DependencyUnavailableError('products', `GET ${path} answered ${status}`);
+    // Only the status matters: the body is not read, so a text answer is as good as JSON.
+    const res = await this.http.get(`/products/${encodeURIComponent(sku)}`, { responseType: 'text' });
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw new DependencyUnavailableError('products', `${describeRequest(res.config)} answered ${res.status}`);
   }
 }

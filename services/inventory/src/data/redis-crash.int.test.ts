@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { snapshot, violations } from '../test-support/invariants.js';
-import { freePort } from '../test-support/net.js';
+import { freePort } from '@oms/service-kit/testing';
 import { connectTestRedis, silentLogger } from '../test-support/redis.js';
 import { createRedisClient } from './redis.js';
 import { RedisInventoryStore } from './redis-inventory-store.js';

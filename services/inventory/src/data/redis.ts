@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '@oms/service-kit';
-import { DependencyUnavailableError } from '../domain/inventory.js';
+import { DependencyUnavailableError, type Logger } from '@oms/service-kit';
 
 /**
  * A client for a service that answers HTTP requests: a command fails at once while the

@@ -185,14 +185,3 @@ export class ReservationClosedError extends HttpError {
     this.name = 'ReservationClosedError';
   }
 }
-
-/** Redis (or the products catalogue) does not answer: a 503, since a retry later may work. */
-export class DependencyUnavailableError extends HttpError {
-  constructor(
-    readonly dependency: 'redis' | 'products',
-    reason: string,
-  ) {
-    super(503, 'dependency_unavailable', `${dependency} is unavailable: ${reason}`, { dependency });
-    this.name = 'DependencyUnavailableError';
-  }
-}

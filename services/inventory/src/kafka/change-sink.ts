@@ -58,6 +58,8 @@ export class KafkaChangeSink {
       transactionalId: this.options.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
+      // `oms topics create` makes the topic compacted; an auto-created one would not be.
+      allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
       // A send that cannot finish gives up within seconds (well inside the lease); the publisher tries again.
       retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 3 },

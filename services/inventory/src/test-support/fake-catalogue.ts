@@ -1,4 +1,4 @@
-import { DependencyUnavailableError } from '../domain/inventory.js';
+import { DependencyUnavailableError } from '@oms/service-kit';
 import type { SkuCatalogue } from '../domain/inventory-service.js';
 
 /** A catalogue of the given SKUs; `down` makes it answer like an unreachable products service. */

@@ -1,16 +1,5 @@
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
-
-/** A TCP port free right now on 127.0.0.1: a server opened on port 0 and closed again. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
+import type { AddressInfo } from 'node:net';
 
 /** Serves `app` on a free port of 127.0.0.1 and returns its URL; the server joins `opened`, for the caller to close. */
 export async function listen(app: RequestListener, opened: Server[]): Promise<string> {
