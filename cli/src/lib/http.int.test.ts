@@ -8,17 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testInfra } from '../../../test/infra.js';
 import { ExternalError } from '../errors.js';
+import { freePort } from '../test-support/net.js';
 import { httpClient } from './http.js';
 
 const infra = testInfra();
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('httpClient', () => {
   it('when a service answers JSON of the expected shape, then json() returns it parsed', async () => {
@@ -43,7 +37,7 @@ describe('httpClient', () => {
   });
 
   it('when nothing listens, then the error names the service and where, with a hint to check the stack', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const err = await httpClient({ service: 'the orders service', baseUrl: `http://127.0.0.1:${port}` }).send('GET', '/health').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExternalError);
     expect((err as ExternalError).message).toBe(`cannot reach the orders service at http://127.0.0.1:${port} (GET /health): ECONNREFUSED`);

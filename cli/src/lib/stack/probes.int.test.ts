@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../test-support/net.js';
 import { findRedis } from '../runtime/os-packages.js';
 import { redisArgs } from '../runtime/templates.js';
 import { probeRedis } from './probes.js';
@@ -20,14 +21,6 @@ afterAll(() => {
   for (const s of servers) s.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** redis-server with `args` on a free port, once it accepts connections. */
 async function redisServer(args: (port: number, dataDir: string) => string[]): Promise<number> {
