@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { HttpSkuCatalogue } from './data/http-sku-catalogue.js';
-import { createRedisClient } from './data/redis.js';
+import { createRedisClient, whenConnected } from './data/redis.js';
 import { RedisInventoryStore } from './data/redis-inventory-store.js';
 import { RedisLease } from './data/redis-lease.js';
 import { RedisOutbox } from './data/redis-outbox.js';
@@ -40,7 +40,8 @@ const exitCode = await runService({
         {
           dependency: 'redis',
           target: `Redis at ${config.REDIS_URL}`,
-          prepare: async () => {
+          prepare: async (signal) => {
+            await whenConnected(redis, signal);
             await redis.ping();
             // Started once Redis answers, so a start before Redis is up logs no failed sweep.
             sweeper ??= startExpirySweeper({ expireDue: (limit) => inventory.expireDue(limit), logger, intervalMs: config.SWEEP_INTERVAL_MS });

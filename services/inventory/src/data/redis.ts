@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { DependencyUnavailableError, type Logger } from '@oms/service-kit';
 
@@ -28,6 +29,17 @@ export function createRedisClient(url: string, logger: Logger, { commandTimeoutM
     lastError = '';
   });
   return redis;
+}
+
+/**
+ * Resolves once `redis` is connected, or rejects with why the next connection attempt failed
+ * (ECONNREFUSED): a start-up wait sees the real cause, not "stream isn't writeable" from a
+ * command sent before the connection was up.
+ */
+export async function whenConnected(redis: Redis, signal?: AbortSignal): Promise<void> {
+  if (redis.status === 'ready') return;
+  // `once` rejects when the client emits 'error' first.
+  await once(redis, 'ready', signal ? { signal } : {});
 }
 
 /** A Lua script bound to a client: `run(keys, args)` sends EVALSHA, falling back to EVAL once per connection. */
