@@ -6,6 +6,7 @@
 export interface TestInfra {
   mysql: { host: string; port: number; user: string; password: string };
   postgres: { host: string; port: number; user: string; password: string };
+  redisUrl: string;
   elasticsearchUrl: string;
   kafkaBrokers: string[];
   connectUrl: string;
@@ -25,6 +26,7 @@ export function testInfra(env: NodeJS.ProcessEnv = process.env): TestInfra {
       user: env.OMS_TEST_PG_USER ?? 'oms',
       password: env.OMS_TEST_PG_PASSWORD ?? 'oms',
     },
+    redisUrl: env.OMS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     elasticsearchUrl: env.OMS_TEST_ES_URL ?? 'http://127.0.0.1:9200',
     kafkaBrokers: (env.OMS_TEST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     connectUrl: env.OMS_TEST_CONNECT_URL ?? 'http://127.0.0.1:8083',

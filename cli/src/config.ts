@@ -41,12 +41,14 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'ports.products', env: 'OMS_PORT_PRODUCTS', doc: 'products REST service', schema: port, default: () => 3002 },
   { key: 'ports.orders', env: 'OMS_PORT_ORDERS', doc: 'orders REST service', schema: port, default: () => 3003 },
   { key: 'ports.ordersStream', env: 'OMS_PORT_ORDERS_STREAM', doc: 'orders-stream health and metrics', schema: port, default: () => 3004 },
+  { key: 'ports.inventory', env: 'OMS_PORT_INVENTORY', doc: 'inventory REST service (stock and reservations)', schema: port, default: () => 3005 },
   { key: 'ports.ordersGraph', env: 'OMS_PORT_ORDERS_GRAPH', doc: 'orders-graph GraphQL service', schema: port, default: () => 4000 },
   { key: 'ports.kafka', env: 'OMS_PORT_KAFKA', doc: 'Kafka broker', schema: port, default: () => 9092 },
   { key: 'ports.kafkaController', env: 'OMS_PORT_KAFKA_CONTROLLER', doc: 'Kafka KRaft controller', schema: port, default: () => 9093 },
   { key: 'ports.connect', env: 'OMS_PORT_CONNECT', doc: 'Kafka Connect REST API', schema: port, default: () => 8083 },
   { key: 'ports.mysql', env: 'OMS_PORT_MYSQL', doc: 'MariaDB/MySQL', schema: port, default: () => 3306 },
   { key: 'ports.postgres', env: 'OMS_PORT_POSTGRES', doc: 'PostgreSQL', schema: port, default: () => 5432 },
+  { key: 'ports.redis', env: 'OMS_PORT_REDIS', doc: 'Redis (the inventory\'s stock and reservations)', schema: port, default: () => 6379 },
   { key: 'ports.elasticsearch', env: 'OMS_PORT_ELASTICSEARCH', doc: 'Elasticsearch HTTP', schema: port, default: () => 9200 },
   { key: 'ports.elasticsearchTransport', env: 'OMS_PORT_ELASTICSEARCH_TRANSPORT', doc: 'Elasticsearch transport (node-to-node; must be free)', schema: port, default: () => 9300 },
   { key: 'seed.products', env: 'OMS_SEED_PRODUCTS', doc: 'products `oms seed` publishes', schema: positiveInt, default: () => 50 },
@@ -77,12 +79,14 @@ export interface OmsConfig {
     products: number;
     orders: number;
     ordersStream: number;
+    inventory: number;
     ordersGraph: number;
     kafka: number;
     kafkaController: number;
     connect: number;
     mysql: number;
     postgres: number;
+    redis: number;
     elasticsearch: number;
     elasticsearchTransport: number;
   };

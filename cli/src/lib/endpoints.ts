@@ -11,7 +11,8 @@ export interface Endpoints {
   elasticsearchUrl: string;
   mysql: { host: string; port: number; user: string; password: string; cdcUser: string; cdcPassword: string };
   postgres: { host: string; port: number; user: string; password: string; database: string };
-  services: { customers: string; products: string; orders: string; ordersStream: string; ordersGraph: string };
+  redisUrl: string;
+  services: { customers: string; products: string; orders: string; ordersStream: string; inventory: string; ordersGraph: string };
 }
 
 export function endpointsFor(config: OmsConfig): Endpoints {
@@ -23,11 +24,13 @@ export function endpointsFor(config: OmsConfig): Endpoints {
     elasticsearchUrl: url(config.ports.elasticsearch),
     mysql: { host, port: config.ports.mysql, ...STACK_CREDENTIALS.mysql },
     postgres: { host, port: config.ports.postgres, ...STACK_CREDENTIALS.postgres },
+    redisUrl: `redis://${host}:${config.ports.redis}`,
     services: {
       customers: url(config.ports.customers),
       products: url(config.ports.products),
       orders: url(config.ports.orders),
       ordersStream: url(config.ports.ordersStream),
+      inventory: url(config.ports.inventory),
       ordersGraph: url(config.ports.ordersGraph),
     },
   };

@@ -2,22 +2,17 @@
  * The CLI's HTTP client against the real Kafka Connect and Elasticsearch of the test
  * infrastructure, and against a port nothing listens on.
  */
+import http from 'node:http';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testInfra } from '../../../test/infra.js';
 import { ExternalError } from '../errors.js';
+import { freePort } from '../test-support/net.js';
 import { httpClient } from './http.js';
 
 const infra = testInfra();
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('httpClient', () => {
   it('when a service answers JSON of the expected shape, then json() returns it parsed', async () => {
@@ -42,10 +37,29 @@ describe('httpClient', () => {
   });
 
   it('when nothing listens, then the error names the service and where, with a hint to check the stack', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const err = await httpClient({ service: 'the orders service', baseUrl: `http://127.0.0.1:${port}` }).send('GET', '/health').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExternalError);
     expect((err as ExternalError).message).toBe(`cannot reach the orders service at http://127.0.0.1:${port} (GET /health): ECONNREFUSED`);
     expect((err as ExternalError).hint).toContain('oms status');
+  });
+
+  it('when a request carries headers (a conditional PUT), then the server receives them with the body', async () => {
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ method: req.method, ifNoneMatch: req.headers['if-none-match'] ?? null, body: JSON.parse(body) as unknown }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const res = await httpClient({ service: 'an echo server', baseUrl: `http://127.0.0.1:${port}` }).send('PUT', '/x', { body: { onHand: 3 }, headers: { 'if-none-match': '*' } });
+      expect(res).toMatchObject({ status: 200, body: { method: 'PUT', ifNoneMatch: '*', body: { onHand: 3 } } });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

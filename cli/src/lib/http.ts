@@ -33,7 +33,7 @@ export interface HttpClient {
   readonly service: string;
   readonly baseUrl: string;
   /** Any HTTP status comes back for the caller to judge; only an unreachable server (or no answer in time) throws. */
-  send(method: Method, path: string, opts?: { body?: unknown; timeoutMs?: number }): Promise<HttpResponse>;
+  send(method: Method, path: string, opts?: { body?: unknown; timeoutMs?: number; headers?: Record<string, string> }): Promise<HttpResponse>;
   /** A 2xx answer, parsed by `schema`; another status or another shape is an ExternalError quoting the service. */
   json<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown): Promise<z.infer<S>>;
 }
@@ -82,7 +82,7 @@ export function httpClient(opts: HttpOptions): HttpClient {
   });
   const send: HttpClient['send'] = async (method, path, o = {}) => {
     try {
-      const res = await instance.request({ method, url: path, ...(o.body === undefined ? {} : { data: o.body }), ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}) });
+      const res = await instance.request({ method, url: path, ...(o.body === undefined ? {} : { data: o.body }), ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}), ...(o.headers ? { headers: o.headers } : {}) });
       const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
       return { status: res.status, body: res.data === '' || res.data === undefined ? null : (res.data as unknown), headers };
     } catch (err) {

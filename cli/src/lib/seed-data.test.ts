@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedCustomers, seedOrderShapes, seedProducts } from './seed-data.js';
+import { SEED_STOCK_LEVELS, seedCustomers, seedOrderShapes, seedProducts, seedStock } from './seed-data.js';
 
 describe('seed data', () => {
   it('when generated twice, then it is identical (re-runs can recognise it)', () => {
@@ -37,5 +37,17 @@ describe('seed data', () => {
   it('when there are no customers or products, then there are no orders', () => {
     expect(seedOrderShapes(5, [], 3)).toEqual([]);
     expect(seedOrderShapes(5, seedCustomers(2), 0)).toEqual([]);
+  });
+
+  it('when stock is given, then each SKU gets its level plus what the seed orders take of it, the same every time', () => {
+    const customers = seedCustomers(4);
+    const orders = seedOrderShapes(60, customers, 7);
+    const stock = seedStock(7, orders);
+    expect(stock).toEqual(seedStock(7, seedOrderShapes(60, seedCustomers(4), 7)));
+    for (let i = 0; i < 7; i++) {
+      const taken = orders.flatMap((o) => o.items).filter((item) => item.product === i).reduce((n, item) => n + item.quantity, 0);
+      expect(stock[i]).toBe(SEED_STOCK_LEVELS[i % SEED_STOCK_LEVELS.length]! + taken);
+    }
+    expect(seedStock(8, [])).toEqual([120, 60, 250, 12, 500, 35, 120, 60]);
   });
 });

@@ -125,3 +125,20 @@ export function seedOrderShapes(count: number, customers: SeedCustomer[], produc
     };
   });
 }
+
+/**
+ * What each product has available once the seed's own orders are placed: a fixed cycle by the
+ * SKU's index, from plenty to nearly sold out (SKU-00004 keeps 12), so a demo can run a SKU out.
+ */
+export const SEED_STOCK_LEVELS: readonly number[] = [120, 60, 250, 12, 500, 35];
+
+/**
+ * The count on hand the seed gives each of `products` products: its level plus what the seed's
+ * `orders` take of it, so the seed's orders always fit and leave the level available.
+ * Deterministic: the same counts give the same stock.
+ */
+export function seedStock(products: number, orders: readonly SeedOrderShape[]): number[] {
+  const demand = new Array<number>(products).fill(0);
+  for (const order of orders) for (const item of order.items) demand[item.product] = (demand[item.product] ?? 0) + item.quantity;
+  return demand.map((taken, i) => SEED_STOCK_LEVELS[i % SEED_STOCK_LEVELS.length]! + taken);
+}

@@ -12,6 +12,7 @@ export interface ServiceClients {
   products: HttpClient;
   orders: HttpClient;
   ordersGraph: HttpClient;
+  inventory: HttpClient;
 }
 
 export function serviceClients(endpoints: Endpoints): ServiceClients {
@@ -21,6 +22,7 @@ export function serviceClients(endpoints: Endpoints): ServiceClients {
     products: httpClient({ service: 'the products service', baseUrl: s.products }),
     orders: httpClient({ service: 'the orders service', baseUrl: s.orders }),
     ordersGraph: httpClient({ service: 'the orders-graph service', baseUrl: s.ordersGraph }),
+    inventory: httpClient({ service: 'the inventory service', baseUrl: s.inventory }),
   };
 }
 

@@ -12,6 +12,8 @@ describe('planTopics', () => {
   it('when the lookups are listed, then they are compacted and the rest are not', () => {
     const policies = Object.fromEntries(DESIRED_TOPICS.map((t) => [t.name, t.config['cleanup.policy']]));
     expect(policies).toMatchObject({ customer: 'compact', address: 'compact', products: 'compact', order: 'delete', order_detail: 'delete', 'orders-graph': 'delete' });
+    // the latest stock record per SKU is the whole truth, so only the latest is kept
+    expect(policies.inventory).toBe('compact');
     expect(DESIRED_TOPICS.every((t) => t.partitions === 3)).toBe(true);
   });
 

@@ -13,11 +13,12 @@ export interface TopicSpec {
 const compacted = { 'cleanup.policy': 'compact' };
 const deleted = { 'cleanup.policy': 'delete' };
 
-/** Six pipeline topics (3 partitions, lookups compacted) plus the processor's dead-letter queue. */
+/** The pipeline topics (3 partitions, lookups and per-key state compacted) plus the processor's dead-letter queue. */
 export const DESIRED_TOPICS: readonly TopicSpec[] = [
   { name: 'customer', partitions: 3, config: compacted, purpose: 'CDC of customers.customer (lookup)' },
   { name: 'address', partitions: 3, config: compacted, purpose: 'CDC of customers.address (lookup)' },
   { name: 'products', partitions: 3, config: compacted, purpose: 'product catalogue keyed by SKU (lookup)' },
+  { name: 'inventory', partitions: 3, config: compacted, purpose: "each SKU's stock after every change, keyed by SKU (published by the inventory service)" },
   { name: 'order', partitions: 3, config: deleted, purpose: 'CDC of orders.order, keyed by order id' },
   { name: 'order_detail', partitions: 3, config: deleted, purpose: 'CDC of orders.order_detail, keyed by order id' },
   { name: 'orders-graph', partitions: 3, config: deleted, purpose: 'enriched orders for the read model' },

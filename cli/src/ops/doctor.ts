@@ -19,6 +19,7 @@ import {
   checkMemory,
   checkPort,
   checkPostgres,
+  checkRedis,
   checkRuntime,
 } from '../lib/doctor/checks.js';
 import { PORT_COMPONENTS, diskFacts, dockerFacts, javaFacts, mavenFacts, maxMapCount, memoryFacts, osPackageFacts, portFacts, stackProcessGroups } from '../lib/doctor/facts.js';
@@ -31,7 +32,7 @@ async function stackRunning(ctx: OpsContext): Promise<boolean> {
 
 /**
  * Every check, for `oms doctor`. For the local runtime (and `auto`): Docker as a warning only,
- * then Java, Maven, the database binaries, ports, memory, disk, vm.max_map_count. For
+ * then Java, Maven, the database and Redis binaries, ports, memory, disk, vm.max_map_count. For
  * `--runtime docker`: Docker must answer, and the binaries the containers bring are skipped.
  */
 export async function doctor(ctx: OpsContext): Promise<CheckResult[]> {
@@ -52,7 +53,7 @@ export async function doctor(ctx: OpsContext): Promise<CheckResult[]> {
     checkRuntime(config.runtime),
     ...checkDocker(dockerF, docker),
     ...(java ? [checkJava(java), checkMaven(mavenFacts(config.cacheDir))] : []),
-    ...(os ? [checkMariaDb(os), checkPostgres(os)] : []),
+    ...(os ? [checkMariaDb(os), checkPostgres(os), checkRedis(os)] : []),
     ...ports.map(checkPort),
     checkMemory(await memoryFacts(running)),
     checkDisk(stateDisk),
@@ -77,7 +78,7 @@ export async function preflight(ctx: OpsContext, opts: PreflightOptions = {}): P
   const selected = selectUp(CATALOGUE, opts.only);
   const ids = new Set(selected.map((c) => c.id));
   const jvm = selected.some((c) => c.usesArtifacts);
-  const needsOs = ids.has('mariadb') || ids.has('postgres');
+  const needsOs = ids.has('mariadb') || ids.has('postgres') || ids.has('redis');
   const [java, os, ports, running, stateDisk, cacheDisk, mmc] = await Promise.all([
     jvm ? javaFacts(localSettingsFor(ctx).javaHome) : undefined,
     needsOs ? osPackageFacts() : undefined,
@@ -91,6 +92,7 @@ export async function preflight(ctx: OpsContext, opts: PreflightOptions = {}): P
   if (java) results.push(checkJava(java), checkMaven(mavenFacts(config.cacheDir)));
   if (os && ids.has('mariadb')) results.push(checkMariaDb(os));
   if (os && ids.has('postgres')) results.push(checkPostgres(os));
+  if (os && ids.has('redis')) results.push(checkRedis(os));
   results.push(...ports.map(checkPort), checkMemory(await memoryFacts(running)), checkDisk(stateDisk));
   if (cacheDisk) results.push(checkDisk(cacheDisk));
   if (mmc !== undefined) results.push(checkMaxMapCount(mmc));

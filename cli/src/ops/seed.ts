@@ -1,17 +1,17 @@
 /**
  * Deterministic demo data through the real paths: products through Kafka (the products
- * service indexes them), customers and orders through the REST APIs. A re-run only adds
- * what is missing.
+ * service indexes them), their stock, customers and orders through the REST APIs. A re-run
+ * only adds what is missing.
  */
 import { z } from 'zod';
 import type { OpsContext, ProgressHooks } from '../context.js';
 import { CheckFailedError } from '../errors.js';
 import { endpointsFor } from '../lib/endpoints.js';
-import { parseAnswer } from '../lib/http.js';
+import { answerText, parseAnswer } from '../lib/http.js';
 import { withProducer } from '../lib/kafka.js';
 import { pollUntil } from '../lib/retry.js';
 import { runSteps, type StepResult } from '../lib/steps.js';
-import { seedCustomers, seedOrderShapes, seedProducts, type SeedCustomer, type SeedProduct } from '../lib/seed-data.js';
+import { seedCustomers, seedOrderShapes, seedProducts, seedStock, type SeedCustomer, type SeedOrderShape, type SeedProduct } from '../lib/seed-data.js';
 import { type CustomerResource, customerPageSchema, customerSchema, orderPageSchema, type ServiceClients, serviceClients } from '../lib/services.js';
 
 export interface SeedCounts {
@@ -22,6 +22,7 @@ export interface SeedCounts {
 
 export interface SeedResult {
   products: { desired: number; published: number; unchanged: number };
+  stock: { desired: number; set: number; existing: number };
   customers: { desired: number; created: number; existing: number };
   orders: { desired: number; placed: number; existing: number };
 }
@@ -91,6 +92,21 @@ async function seedCatalogue(ctx: OpsContext, clients: ServiceClients, products:
   return { desired: products.length, published: toPublish.length, unchanged: products.length - toPublish.length };
 }
 
+/**
+ * Gives each SKU its seed stock, once: `If-None-Match: *` makes the inventory set a count only
+ * on a SKU that has no stock yet (412 otherwise), so a rerun never overwrites what orders and
+ * restocks have moved since — not even a SKU sold down to 0.
+ */
+async function seedInventory(clients: ServiceClients, products: SeedProduct[], onHand: number[]): Promise<SeedResult['stock']> {
+  const answers = await pool(products, 16, async (p, i) => {
+    const res = await clients.inventory.send('PUT', `/inventory/${encodeURIComponent(p.sku)}`, { body: { onHand: onHand[i] }, headers: { 'if-none-match': '*' } });
+    if (res.status !== 200 && res.status !== 412) throw new CheckFailedError(`stocking seed product ${p.sku} answered ${res.status}: ${answerText(res.body)}`, { hint: 'check the inventory service: `oms logs inventory` and `oms status`' });
+    return res.status === 200;
+  });
+  const set = answers.filter(Boolean).length;
+  return { desired: products.length, set, existing: products.length - set };
+}
+
 async function findCustomer(clients: ServiceClients, email: string): Promise<CustomerResource | undefined> {
   const found = await clients.customers.json('GET', `/customers?email=${encodeURIComponent(email)}`, customerPageSchema);
   const existing = found.items.find((i) => i.email === email);
@@ -116,8 +132,7 @@ async function seedPeople(clients: ServiceClients, customers: SeedCustomer[]): P
   return { stats: { desired: customers.length, created, existing: customers.length - created }, resources };
 }
 
-async function seedOrders(clients: ServiceClients, counts: SeedCounts, customers: SeedCustomer[], resources: CustomerResource[], products: SeedProduct[]): Promise<SeedResult['orders']> {
-  const shapes = seedOrderShapes(counts.orders, customers, products.length);
+async function seedOrders(clients: ServiceClients, shapes: SeedOrderShape[], resources: CustomerResource[], products: SeedProduct[]): Promise<SeedResult['orders']> {
   const byCustomer = new Map<number, typeof shapes>();
   for (const s of shapes) byCustomer.set(s.customer, [...(byCustomer.get(s.customer) ?? []), s]);
   let placed = 0;
@@ -143,17 +158,22 @@ export async function runSeed(ctx: OpsContext, counts: SeedCounts, progress: (m:
   const clients = serviceClients(endpointsFor(ctx.loaded.config));
   const products = seedProducts(counts.products);
   const customers = seedCustomers(counts.customers);
+  const shapes = seedOrderShapes(counts.orders, customers, products.length);
   const catalogue = await seedCatalogue(ctx, clients, products, progress);
+  // Stock before orders: an order needs its units available.
+  progress(`stock: ${products.length} SKUs`);
+  const stock = await seedInventory(clients, products, seedStock(products.length, shapes));
   progress(`customers: ${customers.length}`);
   const people = await seedPeople(clients, customers);
   progress(`orders: ${counts.orders}`);
-  const orders = await seedOrders(clients, counts, customers, people.resources, products);
-  return { products: catalogue, customers: people.stats, orders };
+  const orders = await seedOrders(clients, shapes, people.resources, products);
+  return { products: catalogue, stock, customers: people.stats, orders };
 }
 
 export function describeSeed(r: SeedResult): string {
   return [
     `products:  ${r.products.desired} (${r.products.published} published, ${r.products.unchanged} already there)`,
+    `stock:     ${r.stock.desired} SKUs (${r.stock.set} stocked, ${r.stock.existing} had stock already)`,
     `customers: ${r.customers.desired} (${r.customers.created} created, ${r.customers.existing} already there)`,
     `orders:    ${r.orders.desired} (${r.orders.placed} placed, ${r.orders.existing} already there)`,
   ].join('\n');
@@ -177,7 +197,7 @@ export async function seed(ctx: OpsContext, counts: SeedCounts, hooks: ProgressH
         title: `Seed ${counts.products} products, ${counts.customers} customers, ${counts.orders} orders`,
         run: async (progress) => {
           result = await runSeed(ctx, counts, progress);
-          return `${result.products.published + result.customers.created + result.orders.placed} new records`;
+          return `${result.products.published + result.stock.set + result.customers.created + result.orders.placed} new records`;
         },
       },
     ],

@@ -139,6 +139,7 @@ export function localSettingsFor(ctx: OpsContext): LocalSettings {
       ...base.ports,
       mariadb: config.ports.mysql,
       postgres: config.ports.postgres,
+      redis: config.ports.redis,
       elasticsearch: config.ports.elasticsearch,
       elasticsearchTransport: config.ports.elasticsearchTransport,
       kafka: config.ports.kafka,

@@ -65,7 +65,7 @@ function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Se
       needs: ['connectors', ...SERVICE_IDS],
       run: async (progress) => {
         const r = await runSeed(ctx, ctx.loaded.config.seed, progress);
-        const added = r.products.published + r.customers.created + r.orders.placed;
+        const added = r.products.published + r.stock.set + r.customers.created + r.orders.placed;
         return added > 0 ? describeSeed(r).split('\n').map((l) => l.trim()).join('; ') : 'already seeded';
       },
     });

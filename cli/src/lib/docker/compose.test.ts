@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config.js';
 import { ARTIFACT_VERSIONS, commonServiceEnv, defaultLocalSettings, localEndpoints } from '../runtime/index.js';
-import { mariadbUsersSql } from '../runtime/templates.js';
+import { mariadbUsersSql, redisArgs } from '../runtime/templates.js';
 import { composeEnv, composeFiles, PORT_VARIABLES, publishedPorts } from './compose.js';
 import { connectImage, offlineImages, publicImages, serviceImage } from './images.js';
 import { CATALOGUE } from '../stack/catalogue.js';
@@ -64,7 +64,7 @@ describe('compose/docker-compose.yml', () => {
       expect(vars.get(variable), variable).toEqual(new Set([String(defaults.ports[key as keyof typeof defaults.ports])]));
     }
     const published = Object.values(file.services).flatMap((s) => s.ports ?? []);
-    expect(published.length).toBe(11);
+    expect(published.length).toBe(13);
     for (const p of published) expect(p).toMatch(/^\$\{OMS_BIND_ADDRESS:-127\.0\.0\.1\}:\$\{OMS_PORT_[A-Z_]+:-\d+\}:\d+$/);
   });
 
@@ -85,14 +85,16 @@ describe('compose/docker-compose.yml', () => {
     expect(image('kafka')).toBe(pub.kafka);
     expect(image('mariadb')).toBe(pub.mariadb);
     expect(image('postgres')).toBe(pub.postgres);
+    expect(image('redis')).toBe(pub.redis);
     expect(image('elasticsearch')).toBe(pub.elasticsearch);
     expect(image('connect')).toBe(connectImage(ARTIFACT_VERSIONS));
-    for (const s of ['customers', 'products', 'orders', 'orders-stream', 'orders-graph'] as const) expect(image(s)).toBe(serviceImage(s, version));
+    for (const s of ['customers', 'products', 'orders', 'orders-stream', 'orders-graph', 'inventory'] as const) expect(image(s)).toBe(serviceImage(s, version));
     const offImage = (s: string) => offline.services[s]!.image.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1');
-    expect(Object.keys(offline.services).sort()).toEqual(['elasticsearch', 'kafka', 'mariadb', 'postgres']);
+    expect(Object.keys(offline.services).sort()).toEqual(['elasticsearch', 'kafka', 'mariadb', 'postgres', 'redis']);
     expect(offImage('kafka')).toBe(off.kafka);
     expect(offImage('mariadb')).toBe(off.mariadb);
     expect(offImage('postgres')).toBe(off.postgres);
+    expect(offImage('redis')).toBe(off.redis);
     expect(offImage('elasticsearch')).toBe(off.elasticsearch);
   });
 
@@ -100,19 +102,28 @@ describe('compose/docker-compose.yml', () => {
     const settings = defaultLocalSettings(root);
     const service = settings.services[0]!;
     const local = commonServiceEnv({ endpoints: localEndpoints(settings), service, settings });
-    for (const s of ['customers', 'products', 'orders', 'orders-stream', 'orders-graph']) {
+    for (const s of ['customers', 'products', 'orders', 'orders-stream', 'orders-graph', 'inventory']) {
       const env = file.services[s]!.environment!;
       expect(Object.keys(env).filter((k) => k in local).sort(), s).toEqual(Object.keys(local).sort());
-      expect(env).toMatchObject({ HOST: '0.0.0.0', MYSQL_HOST: 'mariadb', PG_HOST: 'postgres', KAFKA_BROKERS: 'kafka:29092', ES_URL: 'http://elasticsearch:9200' });
+      expect(env).toMatchObject({ HOST: '0.0.0.0', MYSQL_HOST: 'mariadb', PG_HOST: 'postgres', KAFKA_BROKERS: 'kafka:29092', ES_URL: 'http://elasticsearch:9200', REDIS_URL: 'redis://redis:6379' });
     }
     expect(file.services['orders-stream']!.environment).toMatchObject({ INSTANCE_ID: 'docker-1' });
   });
 
   it('when data must survive `oms down`, then every stateful component keeps it in a named volume', () => {
-    expect(Object.keys(file.volumes).sort()).toEqual(['elasticsearch-data', 'kafka-data', 'mariadb-data', 'postgres-data']);
-    for (const [svc, vol] of [['mariadb', 'mariadb-data'], ['postgres', 'postgres-data'], ['elasticsearch', 'elasticsearch-data'], ['kafka', 'kafka-data']]) {
+    expect(Object.keys(file.volumes).sort()).toEqual(['elasticsearch-data', 'kafka-data', 'mariadb-data', 'postgres-data', 'redis-data']);
+    for (const [svc, vol] of [['mariadb', 'mariadb-data'], ['postgres', 'postgres-data'], ['elasticsearch', 'elasticsearch-data'], ['kafka', 'kafka-data'], ['redis', 'redis-data']]) {
       expect(file.services[svc!]!.volumes!.some((v) => v.startsWith(`${vol}:`)), svc).toBe(true);
     }
+  });
+
+  it('when Redis starts, then it runs with the local runtime\'s persistence flags (plus the in-network listener)', () => {
+    const command = (file.services.redis as ComposeService & { command: string[] }).command;
+    expect(command[0]).toBe('redis-server');
+    const flags = (args: string[]) => Object.fromEntries(args.flatMap((a, i) => (a.startsWith('--') ? [[a.slice(2), args[i + 1]]] : [])));
+    const local = flags(redisArgs({ host: '127.0.0.1', port: 6379, dataDir: '/data' }));
+    const { bind: _bind, logfile: _logfile, daemonize: _daemonize, ...persistence } = local;
+    expect(flags(command.slice(1))).toMatchObject({ ...persistence, dir: '/data', bind: '0.0.0.0', 'protected-mode': 'no' });
   });
 
   it('when MariaDB initializes, then it creates the same users and grants as the local runtime', () => {

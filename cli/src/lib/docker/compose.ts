@@ -47,12 +47,14 @@ export const PORT_VARIABLES: Record<keyof OmsConfig['ports'], string | null> = {
   products: 'OMS_PORT_PRODUCTS',
   orders: 'OMS_PORT_ORDERS',
   ordersStream: 'OMS_PORT_ORDERS_STREAM',
+  inventory: 'OMS_PORT_INVENTORY',
   ordersGraph: 'OMS_PORT_ORDERS_GRAPH',
   kafka: 'OMS_PORT_KAFKA',
   kafkaController: 'OMS_PORT_KAFKA_CONTROLLER',
   connect: 'OMS_PORT_CONNECT',
   mysql: 'OMS_PORT_MYSQL',
   postgres: 'OMS_PORT_POSTGRES',
+  redis: 'OMS_PORT_REDIS',
   elasticsearch: 'OMS_PORT_ELASTICSEARCH',
   // Elasticsearch's transport stays inside the network.
   elasticsearchTransport: null,
@@ -68,7 +70,7 @@ export function composeEnv(input: { config: OmsConfig; version: string; images: 
   for (const [key, variable] of Object.entries(PORT_VARIABLES)) {
     if (variable) env[variable] = String(input.config.ports[key as keyof OmsConfig['ports']]);
   }
-  const names: Record<string, string> = { kafka: 'OMS_KAFKA_IMAGE', connect: 'OMS_CONNECT_IMAGE', elasticsearch: 'OMS_ELASTICSEARCH_IMAGE', mariadb: 'OMS_MARIADB_IMAGE', postgres: 'OMS_POSTGRES_IMAGE' };
+  const names: Record<string, string> = { kafka: 'OMS_KAFKA_IMAGE', connect: 'OMS_CONNECT_IMAGE', elasticsearch: 'OMS_ELASTICSEARCH_IMAGE', mariadb: 'OMS_MARIADB_IMAGE', postgres: 'OMS_POSTGRES_IMAGE', redis: 'OMS_REDIS_IMAGE' };
   for (const [id, ref] of Object.entries(input.images)) {
     const variable = names[id];
     if (ref && variable) env[variable] = ref;

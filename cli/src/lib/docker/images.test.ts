@@ -36,12 +36,14 @@ describe('imagePlan', () => {
       'elasticsearch=oms-elasticsearch:8.19.4',
       'mariadb=oms-mariadb:10.11',
       'postgres=oms-postgres:15',
+      'redis=oms-redis:7.0',
       'node=oms-node:20',
       'customers=oms-customers:0.1.0',
       'products=oms-products:0.1.0',
       'orders=oms-orders:0.1.0',
       'orders-stream=oms-orders-stream:0.1.0',
       'orders-graph=oms-orders-graph:0.1.0',
+      'inventory=oms-inventory:0.1.0',
     ]);
     expect(plan.some((i) => i.kind === 'pull')).toBe(false);
     const seen = new Set<string>();
@@ -73,7 +75,7 @@ describe('imagePlan', () => {
 
   it('when a registry is used, then infra images are pulled and only Connect and the services are built, on public bases', () => {
     const plan = imagePlan(input(false));
-    expect(plan.filter((i) => i.kind === 'pull').map((i) => i.ref)).toEqual(['mariadb:10.11', 'postgres:15', 'docker.elastic.co/elasticsearch/elasticsearch:8.19.4', 'apache/kafka:4.3.1']);
+    expect(plan.filter((i) => i.kind === 'pull').map((i) => i.ref)).toEqual(['mariadb:10.11', 'postgres:15', 'redis:7.0', 'docker.elastic.co/elasticsearch/elasticsearch:8.19.4', 'apache/kafka:4.3.1']);
     expect(built(plan).map((i) => i.id)).toEqual(['connect', ...SERVICE_IMAGES]);
     expect((byId(plan, 'connect') as BuiltImage).buildArgs).toEqual({ KAFKA_IMAGE: 'apache/kafka:4.3.1', RUN_AS: '1000' });
     expect((byId(plan, 'orders') as BuiltImage).buildArgs).toEqual({ NODE_IMAGE: 'node:20-bookworm-slim' });
@@ -92,7 +94,7 @@ describe('imagePlan', () => {
     expect((byId(plan, 'kafka') as BuiltImage).buildArgs.EXTRA_CA_PEM).toBeUndefined();
   });
 
-  it('when the five services build, then they share one Dockerfile, one target each, declared in it', () => {
+  it('when the services build, then they share one Dockerfile, one target each, declared in it', () => {
     const services = built(imagePlan(input(true))).filter((i) => i.target);
     expect(services.map((s) => s.target)).toEqual([...SERVICE_IMAGES]);
     expect(new Set(services.map((s) => s.dockerfile))).toEqual(new Set(['compose/images/services/Dockerfile']));

@@ -76,18 +76,20 @@ export interface PlanInput {
 }
 
 /** Public images of the default compose file (what a machine with a registry runs). */
-export function publicImages(v: PlanInput['versions'], env: NodeJS.ProcessEnv = {}): Record<'kafka' | 'elasticsearch' | 'mariadb' | 'postgres' | 'node', string> {
+export function publicImages(v: PlanInput['versions'], env: NodeJS.ProcessEnv = {}): Record<'kafka' | 'elasticsearch' | 'mariadb' | 'postgres' | 'redis' | 'node', string> {
   return {
     kafka: env.OMS_KAFKA_IMAGE || `apache/kafka:${v.kafka}`,
     elasticsearch: env.OMS_ELASTICSEARCH_IMAGE || `docker.elastic.co/elasticsearch/elasticsearch:${v.elasticsearch}`,
     mariadb: env.OMS_MARIADB_IMAGE || 'mariadb:10.11',
     postgres: env.OMS_POSTGRES_IMAGE || 'postgres:15',
+    // the major.minor Debian bookworm packages, which the offline image and the local runtime run
+    redis: env.OMS_REDIS_IMAGE || 'redis:7.0',
     node: env.OMS_NODE_IMAGE || 'node:20-bookworm-slim',
   };
 }
 
 /** Names of the images `oms build --offline` makes (the offline compose override runs them). */
-export function offlineImages(v: PlanInput['versions'], nodeMajor: number, env: NodeJS.ProcessEnv = {}): Record<'base' | 'jre' | 'kafka' | 'elasticsearch' | 'mariadb' | 'postgres' | 'node', string> {
+export function offlineImages(v: PlanInput['versions'], nodeMajor: number, env: NodeJS.ProcessEnv = {}): Record<'base' | 'jre' | 'kafka' | 'elasticsearch' | 'mariadb' | 'postgres' | 'redis' | 'node', string> {
   return {
     base: 'oms-base:bookworm',
     jre: 'oms-jre:17',
@@ -95,6 +97,7 @@ export function offlineImages(v: PlanInput['versions'], nodeMajor: number, env: 
     elasticsearch: env.OMS_ELASTICSEARCH_IMAGE || `oms-elasticsearch:${v.elasticsearch}`,
     mariadb: env.OMS_MARIADB_IMAGE || 'oms-mariadb:10.11',
     postgres: env.OMS_POSTGRES_IMAGE || 'oms-postgres:15',
+    redis: env.OMS_REDIS_IMAGE || 'oms-redis:7.0',
     node: env.OMS_NODE_IMAGE || `oms-node:${nodeMajor}`,
   };
 }
@@ -110,7 +113,7 @@ export function serviceImage(name: ServiceName, version: string): string {
 
 /**
  * Every image, parents before children. Offline: base (imported) → jre → kafka → connect,
- * elasticsearch; mariadb, postgres, node → the five services. Online: the public infra
+ * elasticsearch; mariadb, postgres, redis, node → the services. Online: the public infra
  * images are pulled; Connect is built on the public Kafka image and the services on the
  * public Node image.
  */
@@ -148,6 +151,7 @@ function publicPlan(p: PlanInput, { connectEntries, services }: PlanParts): Imag
   return [
     { id: 'mariadb', kind: 'pull', ref: pub.mariadb, title: 'MariaDB' },
     { id: 'postgres', kind: 'pull', ref: pub.postgres, title: 'PostgreSQL' },
+    { id: 'redis', kind: 'pull', ref: pub.redis, title: 'Redis' },
     { id: 'elasticsearch', kind: 'pull', ref: pub.elasticsearch, title: 'Elasticsearch' },
     { id: 'kafka', kind: 'pull', ref: pub.kafka, title: 'Kafka' },
     {
@@ -187,6 +191,7 @@ function offlinePlan(p: PlanInput, { file, common, log4j, connectEntries, servic
     onJre('elasticsearch', off.elasticsearch, `Elasticsearch ${p.versions.elasticsearch}`, [file('elasticsearch', 'Dockerfile'), file('elasticsearch', 'es-entrypoint'), { from: p.artifacts.elasticsearchHome, to: 'elasticsearch', fingerprint: 'stat' }]),
     onBase('mariadb', off.mariadb, 'MariaDB 10.11 (apt)', [file('mariadb', 'Dockerfile'), file('mariadb', 'mariadb-entrypoint')]),
     onBase('postgres', off.postgres, 'PostgreSQL 15 (apt)', [file('postgres', 'Dockerfile'), file('postgres', 'postgres-entrypoint')]),
+    onBase('redis', off.redis, 'Redis 7.0 (apt)', [file('redis', 'Dockerfile')]),
     onBase('node', off.node, `Node ${p.node.major} (the host's binary: Debian bookworm has Node 18 only)`, [file('node', 'Dockerfile'), { from: p.node.binary, to: 'node', fingerprint: 'stat' }, { from: p.node.npmDir, to: 'npm', fingerprint: 'stat' }]),
     ...services(off.node, ['node']),
   ];

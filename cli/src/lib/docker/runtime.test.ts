@@ -22,7 +22,8 @@ describe('selectUp / selectDown over the catalogue (both runtimes)', () => {
   });
 
   it('when a component is stopped, then what needs it stops too', () => {
-    expect(selectDown(['kafka']).map((c) => c.id)).toEqual(['kafka', 'connect', 'products', 'orders', 'orders-stream']);
+    expect(selectDown(['kafka']).map((c) => c.id)).toEqual(['kafka', 'connect', 'products', 'orders', 'orders-stream', 'inventory']);
+    expect(selectDown(['redis']).map((c) => c.id)).toEqual(['redis', 'inventory']);
     expect(selectDown(['orders-stream']).map((c) => c.id)).toEqual(['orders-stream']);
   });
 

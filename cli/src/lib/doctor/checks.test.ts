@@ -13,6 +13,7 @@ import {
   checkMemory,
   checkPort,
   checkPostgres,
+  checkRedis,
   checkRuntime,
   renderChecks,
   type OsPackageFacts,
@@ -80,7 +81,7 @@ describe('checkMaven', () => {
 });
 
 describe('OS package checks', () => {
-  const none: OsPackageFacts = { mariadb: null, postgres: null, autoInstall: false, root: true };
+  const none: OsPackageFacts = { mariadb: null, postgres: null, redis: null, autoInstall: false, root: true };
 
   it('when MariaDB is missing and oms cannot install it, then it fails with the apt command (no sudo as root)', () => {
     expect(checkMariaDb(none)).toMatchObject({ status: 'fail', fix: 'apt-get update && apt-get install -y mariadb-server' });
@@ -96,6 +97,12 @@ describe('OS package checks', () => {
     const other = checkPostgres({ ...none, postgres: { bin: '/usr/lib/postgresql/16/bin', version: 16 } });
     expect(other.status).toBe('warn');
     expect(other.fix).toContain('postgresql-15');
+  });
+
+  it('when redis-server is found, then it is ok; missing, it fails with the apt command, or warns when oms up installs it', () => {
+    expect(checkRedis({ ...none, redis: { server: '/usr/bin/redis-server' } })).toMatchObject({ status: 'ok', detail: '/usr/bin/redis-server', fix: null });
+    expect(checkRedis(none)).toMatchObject({ status: 'fail', fix: 'apt-get update && apt-get install -y redis-server' });
+    expect(checkRedis({ ...none, autoInstall: true }).status).toBe('warn');
   });
 });
 

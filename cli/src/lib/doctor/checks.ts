@@ -16,7 +16,7 @@ export interface CheckResult {
 }
 
 const GIB = 1024 ** 3;
-/** Below this much available memory the full stack (three JVMs, two databases, five services) gets tight. */
+/** Below this much available memory the full stack (three JVMs, two databases, Redis, six services) gets tight. */
 export const MIN_MEMORY_BYTES = 4 * GIB;
 /** Below this much free disk the databases, Kafka and Elasticsearch may fill it. */
 export const MIN_DISK_BYTES = 5 * GIB;
@@ -128,6 +128,7 @@ export function checkMaven(f: MavenFacts): CheckResult {
 export interface OsPackageFacts {
   mariadb: { mariadbd: string } | null;
   postgres: { bin: string; version: number | null } | null;
+  redis: { server: string } | null;
   /** `oms up` installs missing packages itself (root on Debian with apt-get). */
   autoInstall: boolean;
   root: boolean;
@@ -157,6 +158,12 @@ export function checkPostgres(f: OsPackageFacts): CheckResult {
     detail: `PostgreSQL ${f.postgres.version} at ${f.postgres.bin}; oms is tested with 15 (others usually work)`,
     fix: aptFix(['postgresql-15'], f.root),
   };
+}
+
+export function checkRedis(f: OsPackageFacts): CheckResult {
+  const title = 'Redis server binary (inventory)';
+  if (f.redis) return ok('redis', title, f.redis.server);
+  return missingPackage('redis', title, 'redis-server', 'redis-server', f);
 }
 
 export interface PortFact {
@@ -208,7 +215,7 @@ export function checkMemory(f: MemoryFacts): CheckResult {
     id: 'memory',
     title,
     status: 'warn',
-    detail: `${gib(f.availableBytes)} available; the full stack (three JVMs, two databases, five services) wants about ${gib(MIN_MEMORY_BYTES)}`,
+    detail: `${gib(f.availableBytes)} available; the full stack (three JVMs, two databases, Redis, six services) wants about ${gib(MIN_MEMORY_BYTES)}`,
     fix: 'close other programs, or start part of the stack (`oms up --only orders` starts orders and what it needs)',
   };
 }

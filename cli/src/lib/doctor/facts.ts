@@ -15,7 +15,7 @@ import { groupAlive, isAlive, procStat, readPidFile } from '../process/superviso
 import { cachedArtifacts, artifactsDir } from '../runtime/artifacts.js';
 import { statePaths } from '../runtime/context.js';
 import { findJava } from '../runtime/java.js';
-import { findBinary, findMariaDb, findPostgres, isRoot } from '../runtime/os-packages.js';
+import { findBinary, findMariaDb, findPostgres, findRedis, isRoot } from '../runtime/os-packages.js';
 import { describeHolder, takenPorts } from '../runtime/ports.js';
 import { runtimeAssetsDir } from '../runtime/settings.js';
 import { CATALOGUE } from '../stack/catalogue.js';
@@ -99,7 +99,8 @@ export async function osPackageFacts(): Promise<OsPackageFacts> {
     }
     postgres = { bin: path.dirname(pg.postgres), version };
   }
-  return { mariadb: maria ? { mariadbd: maria.mariadbd } : null, postgres, autoInstall: canAutoInstall(), root: isRoot() };
+  const redis = findRedis();
+  return { mariadb: maria ? { mariadbd: maria.mariadbd } : null, postgres, redis: redis ? { server: redis.server } : null, autoInstall: canAutoInstall(), root: isRoot() };
 }
 
 /** Live process groups of the stack in `stateDir`, by leader pid → component id. */

@@ -34,6 +34,10 @@ export function statePaths(stateDir: string) {
       dataDir: path.join(stateDir, 'mariadb', 'data'),
       socket: socketPath(path.join(run, 'mariadb.sock'), stateDir, 'mariadb.sock'),
     },
+    redis: {
+      dir: path.join(stateDir, 'redis'),
+      dataDir: path.join(stateDir, 'redis', 'data'),
+    },
     kafka: {
       dir: path.join(stateDir, 'kafka'),
       dataDir: path.join(stateDir, 'kafka', 'data'),

@@ -1,5 +1,5 @@
 /**
- * MariaDB and PostgreSQL come from the OS packages. When a binary is missing and we are root
+ * MariaDB, PostgreSQL and Redis come from the OS packages. When a binary is missing and we are root
  * on Debian, the packages are installed with a temporary policy-rc.d that forbids starting
  * the distro's own servers (we run our own instances, on our own ports and data dirs).
  */
@@ -21,6 +21,10 @@ export interface MariaDbBinaries {
 export interface PostgresBinaries {
   initdb: string;
   postgres: string;
+}
+
+export interface RedisBinaries {
+  server: string;
 }
 
 const SYSTEM_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/sbin', '/bin'];
@@ -61,6 +65,12 @@ export function findPostgres(env?: NodeJS.ProcessEnv, libDir = '/usr/lib/postgre
   const initdb = findBinary(['initdb'], env);
   const postgres = findBinary(['postgres'], env);
   return initdb && postgres ? { initdb, postgres } : undefined;
+}
+
+/** Debian's redis-server package puts the server in /usr/bin. */
+export function findRedis(env?: NodeJS.ProcessEnv): RedisBinaries | undefined {
+  const server = findBinary(['redis-server'], env);
+  return server ? { server } : undefined;
 }
 
 export function isRoot(): boolean {
@@ -122,12 +132,14 @@ export async function aptInstall(packages: string[], onProgress: (message: strin
 export interface OsNeeds {
   mariadb?: boolean;
   postgres?: boolean;
+  redis?: boolean;
   unzip?: boolean;
 }
 
 export interface OsBinaries {
   mariadb?: MariaDbBinaries;
   postgres?: PostgresBinaries;
+  redis?: RedisBinaries;
 }
 
 /**
@@ -138,6 +150,7 @@ export async function ensureOsBinaries(needs: OsNeeds, onProgress: (message: str
   const missing: string[] = [];
   if (needs.mariadb && !findMariaDb()) missing.push('mariadb-server');
   if (needs.postgres && !findPostgres()) missing.push('postgresql');
+  if (needs.redis && !findRedis()) missing.push('redis-server');
   if (needs.unzip && !findBinary(['unzip'])) missing.push('unzip');
   if (missing.length > 0) {
     if (!canAptInstall()) {
@@ -156,6 +169,11 @@ export async function ensureOsBinaries(needs: OsNeeds, onProgress: (message: str
     const found = findPostgres();
     if (!found) throw new PrereqError('PostgreSQL binaries (initdb, postgres) not found.', { hint: aptCommand(['postgresql']) });
     result.postgres = found;
+  }
+  if (needs.redis) {
+    const found = findRedis();
+    if (!found) throw new PrereqError('The Redis server binary (redis-server) was not found.', { hint: aptCommand(['redis-server']) });
+    result.redis = found;
   }
   return result;
 }

@@ -49,6 +49,7 @@ async function machineChecks({ ctx }: LocalParts, selected: readonly Component[]
   await ctx.osBinaries({
     mariadb: ids.has('mariadb'),
     postgres: ids.has('postgres'),
+    redis: ids.has('redis'),
     unzip: jvm && !cachedArtifacts(ctx.settings.cacheDir, path.join(ctx.assetsDir, 'pom.xml')),
   });
   if (jvm) notes.push(`Java ${(await ctx.java()).major}`);

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -32,7 +33,7 @@ const settings: LocalSettings = {
 const progress: string[] = [];
 const runtime = createLocalRuntime(settings, { onProgress: (e) => progress.push(`${e.component}: ${e.message}`) });
 const ep = runtime.endpoints();
-const INFRA = ['mariadb', 'postgres', 'elasticsearch', 'kafka', 'connect'];
+const INFRA = ['mariadb', 'postgres', 'redis', 'elasticsearch', 'kafka', 'connect'];
 const get = (baseUrl: string, path: string) => httpClient({ service: baseUrl, baseUrl }).send('GET', path);
 
 async function pids(): Promise<Record<string, number | undefined>> {
@@ -81,6 +82,16 @@ describe('local runtime on shifted ports', () => {
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await client.end();
 
+    // Redis keeps every write in its fsynced append-only file, and takes no snapshots.
+    const redis = new Redis(ep.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    await redis.connect();
+    expect(await redis.ping()).toBe('PONG');
+    expect(await redis.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+    expect(await redis.config('GET', 'appendfsync')).toEqual(['appendfsync', 'always']);
+    expect(await redis.config('GET', 'save')).toEqual(['save', '']);
+    expect(await redis.config('GET', 'dir')).toEqual(['dir', path.join(stateDir, 'redis', 'data')]);
+    redis.disconnect();
+
     const health = await get(ep.elasticsearchUrl, '/_cluster/health');
     expect(['green', 'yellow']).toContain((health.body as { status: string }).status);
 
@@ -100,6 +111,7 @@ describe('local runtime on shifted ports', () => {
       PG_DATABASE: 'orders_graph',
       KAFKA_BROKERS: ep.kafkaBrokers.join(','),
       ES_URL: ep.elasticsearchUrl,
+      REDIS_URL: ep.redisUrl,
     });
   }, 600_000);
 
@@ -155,6 +167,9 @@ describe('local runtime on shifted ports', () => {
     await mysqlQuery('CREATE DATABASE IF NOT EXISTS rt_keep');
     await mysqlQuery('CREATE TABLE IF NOT EXISTS rt_keep.t (id INT PRIMARY KEY)');
     await mysqlQuery('INSERT IGNORE INTO rt_keep.t VALUES (42)');
+    const redis = new Redis(ep.redisUrl, { maxRetriesPerRequest: 0 });
+    await redis.set('rt:keep', '42');
+    redis.disconnect();
 
     const before = await pids();
     let t0 = Date.now();
@@ -169,12 +184,16 @@ describe('local runtime on shifted ports', () => {
     await runtime.up();
     console.info(`up after down ${Date.now() - t0} ms`);
     expect(await mysqlQuery('SELECT id FROM rt_keep.t')).toEqual([{ id: 42 }]);
+    const again = new Redis(ep.redisUrl, { maxRetriesPerRequest: 0 });
+    expect(await again.get('rt:keep')).toBe('42');
+    again.disconnect();
   }, 600_000);
 
   it('when down --volumes runs, then the data dirs are gone', async () => {
     await runtime.down({ volumes: true });
     expect(existsSync(path.join(stateDir, 'mariadb'))).toBe(false);
     expect(existsSync(path.join(stateDir, 'kafka'))).toBe(false);
+    expect(existsSync(path.join(stateDir, 'redis'))).toBe(false);
     expect(existsSync(path.join(stateDir, 'postgres', 'data'))).toBe(false);
   }, 300_000);
 });

@@ -9,7 +9,7 @@ const runtime = createLocalRuntime(settings);
 describe('steps', () => {
   it('when everything is selected, then prerequisites and artifacts come first and services after the infra', () => {
     const ids = runtime.steps().map((s) => s.id);
-    expect(ids).toEqual(['prerequisites', 'artifacts', 'mariadb', 'postgres', 'elasticsearch', 'kafka', 'connect', 'customers', 'products', 'orders', 'orders-stream', 'orders-graph']);
+    expect(ids).toEqual(['prerequisites', 'artifacts', 'mariadb', 'postgres', 'redis', 'elasticsearch', 'kafka', 'connect', 'customers', 'products', 'orders', 'orders-stream', 'orders-graph', 'inventory']);
   });
 
   it('when only Connect is asked for, then Kafka comes along', () => {
@@ -18,6 +18,10 @@ describe('steps', () => {
 
   it('when only the databases are asked for, then nothing is fetched', () => {
     expect(runtime.steps({ only: ['mariadb', 'postgres'] }).map((s) => s.id)).toEqual(['prerequisites', 'mariadb', 'postgres']);
+  });
+
+  it('when only the inventory is asked for, then Redis, Kafka and products (with what it needs) come along', () => {
+    expect(runtime.steps({ only: ['inventory'] }).map((s) => s.id)).toEqual(['prerequisites', 'artifacts', 'redis', 'elasticsearch', 'kafka', 'products', 'inventory']);
   });
 
   it('when services are skipped, then only infra steps remain', () => {
@@ -33,7 +37,7 @@ describe('steps', () => {
   });
 
   it('when a component is unknown, then it is a usage error listing the known ones', () => {
-    expect(() => runtime.steps({ only: ['redis'] })).toThrow(UsageError);
+    expect(() => runtime.steps({ only: ['zookeeper'] })).toThrow(UsageError);
   });
 });
 
@@ -80,6 +84,7 @@ describe('endpoints and service env', () => {
       PG_PORT: '25432',
       PG_DATABASE: 'orders_graph',
       ES_URL: 'http://127.0.0.1:29200',
+      REDIS_URL: 'redis://127.0.0.1:26379',
       KAFKA_BROKERS: '127.0.0.1:29092',
       CUSTOMERS_URL: 'http://127.0.0.1:23001',
       PRODUCTS_URL: 'http://127.0.0.1:23002',

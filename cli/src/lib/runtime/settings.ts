@@ -11,6 +11,7 @@ export { STACK_CREDENTIALS };
 export interface LocalEndpoints {
   mysql: { host: string; port: number; user: string; password: string; cdcUser: string; cdcPassword: string };
   postgres: { host: string; port: number; user: string; password: string; database: string };
+  redisUrl: string;
   elasticsearchUrl: string;
   kafkaBrokers: string[];
   connectUrl: string;
@@ -46,6 +47,7 @@ export interface ServiceDefinition {
 export interface LocalPorts {
   mariadb: number;
   postgres: number;
+  redis: number;
   elasticsearch: number;
   /** Elasticsearch's transport port (not used by clients, but it must be free). */
   elasticsearchTransport: number;
@@ -95,6 +97,7 @@ export function commonServiceEnv({ endpoints, service, settings }: ServiceEnvCon
     PG_PASSWORD: endpoints.postgres.password,
     PG_DATABASE: endpoints.postgres.database,
     ES_URL: endpoints.elasticsearchUrl,
+    REDIS_URL: endpoints.redisUrl,
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     CUSTOMERS_URL: endpoints.services.customers ?? '',
     PRODUCTS_URL: endpoints.services.products ?? '',
@@ -135,6 +138,7 @@ export function defaultLocalSettings(repoRoot: string = findRepoRoot()): LocalSe
     ports: {
       mariadb: defaultPort('mysql'),
       postgres: defaultPort('postgres'),
+      redis: defaultPort('redis'),
       elasticsearch: defaultPort('elasticsearch'),
       elasticsearchTransport: defaultPort('elasticsearchTransport'),
       kafka: defaultPort('kafka'),
@@ -147,6 +151,7 @@ export function defaultLocalSettings(repoRoot: string = findRepoRoot()): LocalSe
     readyTimeoutMs: {
       mariadb: 60_000,
       postgres: 60_000,
+      redis: 60_000,
       elasticsearch: 180_000,
       kafka: 120_000,
       connect: 180_000,
@@ -176,6 +181,7 @@ export function localEndpoints(settings: LocalSettings): LocalEndpoints {
       password: settings.postgres.password,
       database: settings.postgres.database,
     },
+    redisUrl: `redis://${h}:${settings.ports.redis}`,
     elasticsearchUrl: `http://${h}:${settings.ports.elasticsearch}`,
     kafkaBrokers: [`${h}:${settings.ports.kafka}`],
     connectUrl: `http://${h}:${settings.ports.connect}`,

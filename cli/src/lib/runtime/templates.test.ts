@@ -6,6 +6,7 @@ import {
   mariadbArgs,
   mariadbUsersSql,
   postgresArgs,
+  redisArgs,
   renderProperties,
   sqlString,
 } from './templates.js';
@@ -104,6 +105,21 @@ describe('postgresArgs', () => {
     expect(args.slice(0, 4)).toEqual(['-D', '/p/data', '-p', '25432']);
     expect(args).toContain('listen_addresses=127.0.0.1');
     expect(args).toContain('unix_socket_directories=/p/run');
+  });
+});
+
+describe('redisArgs', () => {
+  const args = redisArgs({ host: '127.0.0.1', port: 26379, dataDir: '/r/data' });
+  // `--key value` pairs as redis-server reads them (every flag here takes exactly one value)
+  const flags = Object.fromEntries(args.flatMap((a, i) => (a.startsWith('--') ? [[a.slice(2), args[i + 1]]] : [])));
+
+  it('when rendered, then it listens on loopback only, with its data dir, in the foreground, logging to stdout', () => {
+    expect(flags).toMatchObject({ port: '26379', bind: '127.0.0.1', dir: '/r/data', daemonize: 'no', logfile: '' });
+  });
+
+  it('when rendered, then every write is in the fsynced append-only file, no RDB snapshot is taken and nothing is evicted', () => {
+    expect(flags).toMatchObject({ appendonly: 'yes', appendfsync: 'always', save: '', 'maxmemory-policy': 'noeviction' });
+    expect(args.length).toBe(Object.keys(flags).length * 2);
   });
 });
 

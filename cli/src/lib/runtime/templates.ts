@@ -210,6 +210,43 @@ export function postgresArgs(c: PostgresArgs): string[] {
   ];
 }
 
+export interface RedisArgs {
+  host: string;
+  port: number;
+  dataDir: string;
+}
+
+/**
+ * redis-server flags: our own instance, no redis.conf, the log on stdout (the component log).
+ * The inventory's stock lives only here, so durability comes first: every write goes to the
+ * append-only file and is fsynced before Redis answers (`appendfsync always`: an acknowledged
+ * reservation survives a kill -9 of Redis and a power cut; `everysec` would lose up to ~1 s on
+ * a power cut), no RDB snapshots (the AOF is the one copy, and a fork for a snapshot would
+ * stall writes), and a full Redis refuses writes rather than evicting stock (`noeviction`).
+ */
+export function redisArgs(c: RedisArgs): string[] {
+  return [
+    '--port',
+    String(c.port),
+    '--bind',
+    c.host,
+    '--dir',
+    c.dataDir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'always',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'no',
+    '--logfile',
+    '',
+  ];
+}
+
 /** Java flags of the Kafka JVMs (broker and Connect). */
 export function kafkaJvmArgs(c: { heap: string; log4jConfig: string; libsDir: string }): string[] {
   return [

@@ -12,7 +12,8 @@ import { elasticsearchProcess } from '../runtime/components/elasticsearch.js';
 import { kafkaProcess } from '../runtime/components/kafka.js';
 import { mariadbProcess } from '../runtime/components/mariadb.js';
 import { postgresProcess } from '../runtime/components/postgres.js';
-import { type Probe, probeConnect, probeElasticsearch, probeHttpHealth, probeKafka, probeMysql, probePostgres } from './probes.js';
+import { redisProcess } from '../runtime/components/redis.js';
+import { type Probe, probeConnect, probeElasticsearch, probeHttpHealth, probeKafka, probeMysql, probePostgres, probeRedis } from './probes.js';
 
 export type PortKey = keyof OmsConfig['ports'];
 
@@ -34,7 +35,7 @@ export interface ComponentEntry {
   ports: readonly PortKey[];
   /**
    * Stop order beyond `needs`: lower tiers stop first. Services 0, then Connect (its
-   * connectors talk to the databases), then Kafka and Elasticsearch, the databases last.
+   * connectors talk to the databases), then Kafka and Elasticsearch, the databases and Redis last.
    */
   stopTier: number;
   /** What clients use: `mysql://…`, `http://…`, `host:port`. */
@@ -84,6 +85,7 @@ export const CATALOGUE: readonly ComponentEntry[] = [
     // the `postgres` database always exists: a server started elsewhere can be checked too
     probe: ({ host, port }) => probePostgres({ host, port, user: STACK_CREDENTIALS.postgres.user, password: STACK_CREDENTIALS.postgres.password, database: 'postgres' }),
   },
+  { id: 'redis', title: 'Redis', kind: 'infra', needs: [], usesArtifacts: false, ports: ['redis'], stopTier: 3, local: redisProcess, url: ({ host, port }) => `redis://${host}:${port}`, probe: probeRedis },
   { id: 'elasticsearch', title: 'Elasticsearch', kind: 'infra', needs: [], usesArtifacts: true, ports: ['elasticsearch', 'elasticsearchTransport'], stopTier: 2, local: elasticsearchProcess, url: http, probe: (at) => probeElasticsearch(http(at)) },
   { id: 'kafka', title: 'Kafka', kind: 'infra', needs: [], usesArtifacts: true, ports: ['kafka', 'kafkaController'], stopTier: 2, local: kafkaProcess, url: ({ host, port }) => `${host}:${port}`, probe: ({ host, port }) => probeKafka([`${host}:${port}`]) },
   { id: 'connect', title: 'Kafka Connect', kind: 'infra', needs: ['kafka'], usesArtifacts: true, ports: ['connect'], stopTier: 1, local: connectProcess, url: http, probe: (at) => probeConnect(http(at)) },
@@ -93,6 +95,8 @@ export const CATALOGUE: readonly ComponentEntry[] = [
   service('orders', ['mariadb', 'customers', 'products'], 'orders'),
   service('orders-stream', ['kafka'], 'ordersStream'),
   service('orders-graph', ['postgres'], 'ordersGraph'),
+  // reservations live in Redis; restocks check the SKU with products; stock changes go to Kafka
+  service('inventory', ['redis', 'kafka', 'products'], 'inventory'),
 ];
 
 /** Ids of the services (what the pipeline steps wait for). */

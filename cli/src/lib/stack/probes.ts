@@ -1,7 +1,8 @@
 /**
  * Readiness probes: each asks the real server a real question (SELECT 1, cluster health,
- * broker metadata, the plugin list) and never throws.
+ * broker metadata, the plugin list, PING and the persistence settings) and never throws.
  */
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -113,6 +114,46 @@ export async function probeConnect(url: string, required = REQUIRED_CONNECT_PLUG
     return { ready: true, detail: `${classes.size} connector plugins` };
   } catch (err) {
     return { ready: false, detail: unreachableReason(err) };
+  }
+}
+
+/** `INFO` text (`# Section` headers, `key:value` lines) as a map. */
+export function parseRedisInfo(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const at = line.indexOf(':');
+    if (at > 0 && !line.startsWith('#')) fields[line.slice(0, at)] = line.slice(at + 1).trim();
+  }
+  return fields;
+}
+
+/**
+ * Judges `INFO persistence`: the inventory keeps stock only in Redis, so a Redis without its
+ * append-only file would lose acknowledged reservations on a restart. AOF off is fatal (waiting
+ * will not turn it on); a failed last AOF write (disk full) or a load in progress is not ready.
+ */
+export function judgeRedisPersistence(info: Record<string, string>): Probe {
+  if (info.loading === '1') return { ready: false, detail: 'loading its append-only file' };
+  if (info.aof_enabled !== '1') return { ready: false, fatal: 'Redis answers, but its append-only file is off (appendonly no): the inventory needs AOF to keep acknowledged changes' };
+  if (info.aof_last_write_status !== undefined && info.aof_last_write_status !== 'ok') return { ready: false, detail: `the last AOF write failed (aof_last_write_status:${info.aof_last_write_status})` };
+  return { ready: true, detail: 'PING answered, AOF on' };
+}
+
+export async function probeRedis({ host, port }: { host: string; port: number }): Promise<Probe> {
+  // One attempt, no reconnects, no queue: a probe answers now or says why not.
+  const client = new Redis({ host, port, lazyConnect: true, connectTimeout: 2000, commandTimeout: 3000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  // ioredis rejects a failed connect with "Connection is closed."; the cause comes as an event.
+  let cause: unknown;
+  client.on('error', (err: unknown) => (cause = err));
+  try {
+    await client.connect();
+    await client.ping();
+    return judgeRedisPersistence(parseRedisInfo(await client.info('persistence')));
+  } catch (err) {
+    // While it replays its AOF, Redis answers every command with LOADING.
+    return { ready: false, detail: message(cause ?? err) };
+  } finally {
+    client.disconnect();
   }
 }
 

@@ -1,0 +1,29 @@
+import { createBaseApp, DependencyUnavailableError, finishApp, type DependencyState, type HealthCheck, type Logger } from '@oms/service-kit';
+import type { Express, NextFunction, Request, Response } from 'express';
+import type { Inventory } from './domain/inventory-service.js';
+import { inventoryRouter } from './routes/inventory.js';
+import { reservationsRouter } from './routes/reservations.js';
+
+/** What the inventory app needs from the outside world. */
+export interface InventoryAppDeps {
+  inventory: Inventory;
+  logger: Logger;
+  /** Normally Redis' PING. The products service is not one: only restocks need it. */
+  health: HealthCheck[];
+  /** The start-up state (see service-kit's runService); absent in tests that start ready. */
+  dependencies?: DependencyState;
+}
+
+/** Builds the inventory express app. Never listens: server.ts (or a test) does. */
+export function createApp({ inventory, logger, health, dependencies }: InventoryAppDeps): Express {
+  const app = createBaseApp({ logger, health, ...(dependencies ? { dependencies } : {}) });
+  app.use(inventoryRouter(inventory));
+  app.use(reservationsRouter(inventory));
+  // A 503 says when to come back (Redis restarts in about a second); the shared error handler
+  // writes the body, and its own Retry-After where an error carries one.
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (err instanceof DependencyUnavailableError) res.set('Retry-After', '1');
+    next(err);
+  });
+  return finishApp(app, logger);
+}
