@@ -25,7 +25,7 @@ const say = (line: string) => process.stderr.write(`[test infra] ${line}\n`);
 function testSettings(env: NodeJS.ProcessEnv): LocalSettings {
   const defaults = defaultLocalSettings(findRepoRoot());
   const offset = Number(env.OMS_TEST_PORT_OFFSET ?? 0);
-  if (!Number.isInteger(offset)) throw new Error(`OMS_TEST_PORT_OFFSET must be an integer, got ${env.OMS_TEST_PORT_OFFSET}`);
+  if (!Number.isInteger(offset)) throw new Error(`OMS_TEST_PORT_OFFSET must be an integer, got ${String(env.OMS_TEST_PORT_OFFSET)}`);
   const shifted = offset === 0 ? defaults : withPortOffset(defaults, offset);
   return env.OMS_TEST_STATE_DIR ? { ...shifted, stateDir: env.OMS_TEST_STATE_DIR } : shifted;
 }
@@ -66,6 +66,7 @@ export async function setup(): Promise<void> {
     const err = failure instanceof StepFailure ? failure.cause : failure;
     const e = err as Error & { hint?: string; details?: string[] };
     // vitest prints only the message: put the hint and the log tail in it
+    // eslint-disable-next-line preserve-caught-error -- the cause is the step's own error, not the StepFailure around it
     throw new Error([e.message, e.hint ? `hint: ${e.hint}` : '', ...(e.details ?? [])].filter(Boolean).join('\n'), { cause: err });
   }
   say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);

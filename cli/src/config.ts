@@ -159,7 +159,7 @@ export function loadConfig({ repoRoot, cwd, env, flags }: LoadConfigInput): Load
   const problems = [...fileConfig.problems];
   const known = new Set(SETTINGS.map((s) => s.key));
   for (const key of Object.keys(fileConfig.values)) {
-    if (!known.has(key)) problems.push(`${fileConfig.file}: unknown setting "${key}"`);
+    if (!known.has(key)) problems.push(`${fileConfig.file!}: unknown setting "${key}"`);
   }
   const config: Record<string, unknown> = {};
   const sources: Record<string, Source> = {};

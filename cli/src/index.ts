@@ -29,6 +29,7 @@ export async function main(io: MainIo): Promise<number> {
   const env = io.env ?? process.env;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- isTTY is undefined, not false, off a terminal, whatever its type says
   const isTTY = io.isTTY ?? Boolean(process.stdout.isTTY && process.stderr.isTTY);
   const jsonRequested = io.argv.includes('--json');
   const debug = io.argv.includes('--debug');

@@ -1,5 +1,4 @@
 import { Command, CommanderError, Option } from 'commander';
-import type { z } from 'zod';
 import type { CommandSpec } from './command.js';
 import { commands } from './commands/index.js';
 import { loadConfig } from './config.js';
@@ -77,7 +76,7 @@ Config: flags > OMS_* environment > oms.config.json > defaults (see \`oms config
   );
 
   const parents = new Map<string, Command>([['', program]]);
-  for (const spec of commands) register(program, parents, spec as CommandSpec, io, onResult, onOutput);
+  for (const spec of commands) register(program, parents, spec, io, onResult, onOutput);
   return program;
 }
 
@@ -95,7 +94,7 @@ function register(
     const key = words.slice(0, i + 1).join(' ');
     let group = parents.get(key);
     if (!group) {
-      group = parent.command(words[i]!).description(GROUPS[key] ?? `${words[i]} commands`).exitOverride();
+      group = parent.command(words[i]!).description(GROUPS[key] ?? `${words[i]!} commands`).exitOverride();
       const examples = commands.filter((c) => c.path.startsWith(`${key} `)).flatMap((c) => c.examples.slice(0, 1));
       if (examples.length > 0) group.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
       group.configureOutput({ outputError: () => {} });
@@ -118,7 +117,7 @@ function register(
     const parsed = spec.schema.safeParse(raw);
     if (!parsed.success) {
       throw new UsageError(`invalid arguments for \`oms ${spec.path}\``, {
-        details: describeIssues(parsed.error as z.ZodError).map((i) => `${i.path}: ${i.message}`),
+        details: describeIssues(parsed.error).map((i) => `${i.path}: ${i.message}`),
         hint: `see \`oms ${spec.path} --help\``,
       });
     }

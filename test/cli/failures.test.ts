@@ -16,7 +16,10 @@ afterEach(async () => {
 function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -65,17 +68,17 @@ describe('explainable failures', () => {
     let stderr = '';
     // Interrupt while Kafka starts: Connect (which needs it) must then not be started.
     await new Promise<void>((resolve) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
+      child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
-        if (/▶ Kafka on/.test(stderr)) resolve();
+        if (stderr.includes('▶ Kafka on')) resolve();
       });
       void child.then(() => resolve());
     });
     child.kill('SIGINT');
     const res = await child;
-    expect(res.exitCode, String(res.stderr)).toBe(130);
-    expect(String(res.stderr)).toMatch(/interrupted/);
-    expect(String(res.stderr)).toMatch(/rerun the same command/);
+    expect(res.exitCode, res.stderr).toBe(130);
+    expect(res.stderr).toMatch(/interrupted/);
+    expect(res.stderr).toMatch(/rerun the same command/);
     expect(pidFiles(stack.stateDir)).toContain('kafka.pid');
     expect(pidFiles(stack.stateDir)).not.toContain('connect.pid');
 

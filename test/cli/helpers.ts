@@ -42,7 +42,7 @@ export async function oms(args: string[], opts: RunOptions = {}): Promise<RunRes
     reject: false,
     timeout: opts.timeoutMs ?? 120_000,
   });
-  return { exitCode: res.exitCode ?? null, stdout: String(res.stdout ?? ''), stderr: String(res.stderr ?? ''), ms: Date.now() - started };
+  return { exitCode: res.exitCode ?? null, stdout: res.stdout ?? '', stderr: res.stderr ?? '', ms: Date.now() - started };
 }
 
 /** Default port of each OMS_PORT_* variable, from the CLI's settings table (what `oms config` documents). */
@@ -165,7 +165,7 @@ export const schemas = {
     checks: z
       .array(z.object({ id: z.string(), title: z.string(), status: z.enum(['ok', 'warn', 'fail']), detail: z.string(), fix: z.string().nullable() }).strict())
       .min(1)
-      .refine((checks) => checks.every((c) => c.status === 'ok' || c.fix), { message: 'every warn/fail check carries a fix' }),
+      .refine((checks) => checks.every((c) => c.status === 'ok' || c.fix), { error: 'every warn/fail check carries a fix' }),
   }),
   report: z.object({ path: z.string(), bytes: z.number().int().positive(), files: z.array(z.object({ name: z.string(), bytes: z.number().int().min(0), error: z.string().nullable() })) }),
   up: z.object({ runtime: z.enum(['local', 'docker']), totalMs: z.number().int(), steps: z.array(stepResult), endpoints: z.record(z.string(), z.unknown()) }),

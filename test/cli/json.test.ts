@@ -16,7 +16,7 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 async function jsonOf(args: string[], env?: NodeJS.ProcessEnv) {
   const res = await oms([...args, '--json'], env ? { env } : {});
   const doc = parseJson(res.stdout) as { ok: boolean };
-  expect(doc.ok, `${args.join(' ')}: ok matches exit ${res.exitCode}`).toBe(res.exitCode === 0);
+  expect(doc.ok, `${args.join(' ')}: ok matches exit ${String(res.exitCode)}`).toBe(res.exitCode === 0);
   return { res, doc };
 }
 

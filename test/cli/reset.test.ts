@@ -11,7 +11,7 @@ const stack = shiftedStack('reset', { OMS_SEED_PRODUCTS: '5', OMS_SEED_CUSTOMERS
 afterAll(() => stack.cleanup(), 180_000);
 
 const resetData = z.object({ reset: z.literal(true), runtime: z.literal('local'), totalMs: z.number().int(), steps: z.array(stepResult), endpoints: z.record(z.string(), z.unknown()) });
-const customers = `http://127.0.0.1:${stack.env.OMS_PORT_CUSTOMERS}/customers`;
+const customers = `http://127.0.0.1:${String(stack.env.OMS_PORT_CUSTOMERS)}/customers`;
 
 async function findMarker(): Promise<number> {
   const res = await fetch(`${customers}?email=marker-reset%40oms.example`);

@@ -8,6 +8,6 @@ import { oms } from './helpers.js';
 export async function setup(): Promise<void> {
   const t0 = Date.now();
   const res = await oms(['up'], 20 * 60_000);
-  if (res.exitCode !== 0) throw new Error(`\`oms up\` failed (exit ${res.exitCode}):\n${res.all}`);
+  if (res.exitCode !== 0) throw new Error(`\`oms up\` failed (exit ${String(res.exitCode)}):\n${res.all}`);
   process.stderr.write(`[e2e] stack up in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
 }

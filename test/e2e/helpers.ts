@@ -28,7 +28,7 @@ export interface OmsRun {
 /** Runs the real CLI (plain output, as in CI). */
 export async function oms(args: string[], timeoutMs = 15 * 60_000): Promise<OmsRun> {
   const res = await execa(OMS, args, { cwd: REPO_ROOT, env: { ...process.env, CI: '1' }, reject: false, all: true, timeout: timeoutMs });
-  return { exitCode: res.exitCode, stdout: String(res.stdout ?? ''), stderr: String(res.stderr ?? ''), all: String(res.all ?? '') };
+  return { exitCode: res.exitCode, stdout: res.stdout ?? '', stderr: res.stderr ?? '', all: res.all ?? '' };
 }
 
 export async function json<T>(method: string, target: string, body?: unknown): Promise<{ status: number; body: T }> {

@@ -142,8 +142,8 @@ async function runAt(fx: Fixture, rate: number, seconds: number): Promise<Sample
             vis.watch(s, placed.createdAt ?? new Date().toISOString());
           }
         })
-        .catch((e: Error) => {
-          s.error = e.message;
+        .catch((e: unknown) => {
+          s.error = e instanceof Error ? e.message : String(e);
         }),
     );
   }
@@ -184,11 +184,11 @@ await runAt(fx, 5, 2); // warm-up: connections, JIT, caches
 const low = summarise('low rate', await runAt(fx, Number(args['low-rate']), Number(args['low-seconds'])), Number(args['low-rate']));
 const high = summarise('100 orders/s', await runAt(fx, Number(args['high-rate']), Number(args['high-seconds'])), Number(args['high-rate']));
 let best = 0;
-for (const rate of args.ramp!.split(',').map(Number)) {
+for (const rate of args.ramp.split(',').map(Number)) {
   const r = summarise(`ramp`, await runAt(fx, rate, Number(args['step-seconds'])), rate);
   if (!r.ok || !r.flat) break;
   best = rate;
   await sleep(3000);
 }
 console.log('');
-console.log(`RESULT low-rate p50 ${low.p50.toFixed(0)} ms p99 ${low.p99.toFixed(0)} ms | 100/s p50 ${high.p50.toFixed(0)} ms p99 ${high.p99.toFixed(0)} ms | max sustained with flat lag: ${best > 0 ? `${best} orders/s` : `below ${args.ramp!.split(',')[0]} orders/s`}`);
+console.log(`RESULT low-rate p50 ${low.p50.toFixed(0)} ms p99 ${low.p99.toFixed(0)} ms | 100/s p50 ${high.p50.toFixed(0)} ms p99 ${high.p99.toFixed(0)} ms | max sustained with flat lag: ${best > 0 ? `${best} orders/s` : `below ${args.ramp.split(',')[0]!} orders/s`}`);

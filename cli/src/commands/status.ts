@@ -17,7 +17,14 @@ export function renderStatus(r: StatusReport): string {
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -35,6 +42,7 @@ export const statusCommand = defineCommand({
       while (!ctx.signal.aborted) {
         ctx.out.print(`\x1b[2J\x1b[H${new Date().toISOString()}  (Ctrl-C stops)\n${renderStatus(report)}`);
         await pause(interval * 1000, ctx.signal);
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the pause can end by an abort; TypeScript keeps the loop condition's narrowing across the await
         if (!ctx.signal.aborted) report = await collectStatus(ctx);
       }
       return { data: report, exitCode: 0 };

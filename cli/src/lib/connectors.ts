@@ -9,8 +9,8 @@ export const connectorFileSchema = z.object({
   name: z.string().regex(/^oms-[a-z-]+$/),
   config: z
     .record(z.string(), z.string())
-    .refine((c) => typeof c['connector.class'] === 'string', { message: 'config needs connector.class' })
-    .refine((c) => typeof c['tasks.max'] === 'string', { message: 'config needs tasks.max' }),
+    .refine((c) => typeof c['connector.class'] === 'string', { error: 'config needs connector.class' })
+    .refine((c) => typeof c['tasks.max'] === 'string', { error: 'config needs tasks.max' }),
 });
 export type ConnectorFile = z.infer<typeof connectorFileSchema>;
 

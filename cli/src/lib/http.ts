@@ -58,6 +58,7 @@ export function unreachableReason(err: unknown): string {
 export function answerText(body: unknown): string {
   const said = errorBody.safeParse(body);
   if (said.success) return `${said.data.message}${said.data.details ? ` ${JSON.stringify(said.data.details)}` : ''}`.slice(0, 500);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify answers undefined for undefined, whatever its type says
   return (typeof body === 'string' ? body : JSON.stringify(body) ?? '').slice(0, 500);
 }
 

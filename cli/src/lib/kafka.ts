@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ConfigResourceTypes, type Producer } from 'kafkajs';
 import { ExternalError } from '../errors.js';
 import type { ExistingTopic } from './topics.js';
 
@@ -49,7 +49,8 @@ export async function withProducer<T>(brokers: string[], fn: (producer: Producer
 }
 
 /** kafkajs' ConfigResourceTypes.TOPIC (its enum is not reachable as an ESM named export). */
-export const TOPIC_RESOURCE = 2;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the enum's value written out, for the reason above
+export const TOPIC_RESOURCE = 2 as ConfigResourceTypes.TOPIC;
 
 /** Partitions and (non-default) configs of the named topics that exist. */
 export async function describeTopics(admin: Admin, names: string[]): Promise<ExistingTopic[]> {

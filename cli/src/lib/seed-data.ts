@@ -68,7 +68,7 @@ export function seedProducts(count: number): SeedProduct[] {
   const r = rng(1);
   return Array.from({ length: count }, (_, i) => {
     const family = FAMILIES[i % FAMILIES.length]!;
-    const name = `${ADJECTIVES[i % ADJECTIVES.length]} ${NOUNS[Math.floor(i / ADJECTIVES.length) % NOUNS.length]}`;
+    const name = `${ADJECTIVES[i % ADJECTIVES.length]!} ${NOUNS[Math.floor(i / ADJECTIVES.length) % NOUNS.length]!}`;
     return {
       sku: `SKU-${String(i + 1).padStart(5, '0')}`,
       description: `${name} (${family.hierarchyDescription.toLowerCase()})`,
@@ -98,7 +98,7 @@ export function seedCustomers(count: number): SeedCustomer[] {
       active: true,
       addresses: Array.from({ length: 1 + (i % 2) }, (_, a) => ({
         streetType: STREET_TYPES[(i + a) % STREET_TYPES.length]!,
-        streetName: `${STREETS[(i * 3 + a) % STREETS.length]} ${STREET_TYPES[(i + a) % STREET_TYPES.length]!.toLowerCase()}`,
+        streetName: `${STREETS[(i * 3 + a) % STREETS.length]!} ${STREET_TYPES[(i + a) % STREET_TYPES.length]!.toLowerCase()}`,
         streetNumber: String(1 + Math.floor(r() * 200)),
         buildingNumber: String(1 + (i % 9)),
         departmentNumber: String(100 + a),

@@ -81,7 +81,7 @@ describe('runSteps', () => {
   it('when a step reports progress, then listeners see the plan, then start, progress and done in order', async () => {
     const events: string[] = [];
     const s: Step = { id: 's', title: 'S', run: async (progress) => (progress('half way'), 'all done') };
-    await runSteps([s], { onEvent: (e: StepEvent) => events.push(e.type === 'progress' ? `progress ${e.message}` : e.type === 'done' ? `done ${e.result.outcome}` : e.type) });
+    await runSteps([s], { onEvent: (e: StepEvent) => events.push(e.type === 'progress' ? `progress ${e.message}` : e.type === 'done' ? `done ${String(e.result.outcome)}` : e.type) });
     expect(events).toEqual(['plan', 'start', 'progress half way', 'done all done']);
   });
 

@@ -14,6 +14,7 @@ export interface Step {
   /** Ids of steps that must succeed first (ids not in the list are ignored); independent steps run concurrently. */
   needs?: readonly string[];
   /** Does the work; may resolve to a one-line outcome ("already running (pid 12)", "created 6"). */
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- `async () => { … }` (a Promise<void>) is a step too; Promise<string | undefined> would refuse it
   run(progress: (message: string) => void): Promise<string | void>;
 }
 
@@ -137,6 +138,7 @@ export async function runSteps(steps: readonly Step[], opts: RunStepsOptions = {
     await slots.acquire();
     try {
       // After Ctrl-C no new step starts; running ones finish, so a rerun picks up from a clean state.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- another step can fail while this one waits for a slot; TypeScript keeps the narrowing across the await
       if (opts.signal?.aborted && !failure) failure = { result: { id: step.id, title: step.title, status: 'skipped', ms: 0, error: 'interrupted' }, cause: new InterruptedError() };
       if (failure) return finish(step, { id: step.id, title: step.title, status: 'skipped', ms: 0 });
       emit({ type: 'start', step });

@@ -79,8 +79,8 @@ class TopicWatch {
 /** Checks the enriched order against what was placed; returns the problems. */
 export function verifyOrder(order: GraphOrder, expected: { customerId: string; email: string; addressId: string; lines: Array<{ sku: string; quantity: number; price: number }> }): string[] {
   const problems: string[] = [];
-  if (order.customer?.id !== expected.customerId) problems.push(`customer is ${order.customer?.id}, expected ${expected.customerId}`);
-  if (order.customer?.email !== expected.email) problems.push(`customer email is ${order.customer?.email}, expected ${expected.email}`);
+  if (order.customer?.id !== expected.customerId) problems.push(`customer is ${String(order.customer?.id)}, expected ${expected.customerId}`);
+  if (order.customer?.email !== expected.email) problems.push(`customer email is ${String(order.customer?.email)}, expected ${expected.email}`);
   for (const line of expected.lines) {
     const item = order.items.find((i) => i.sku === line.sku);
     if (!item) {
@@ -89,7 +89,7 @@ export function verifyOrder(order: GraphOrder, expected: { customerId: string; e
     }
     if (item.quantity !== line.quantity) problems.push(`${line.sku}: quantity ${item.quantity}, expected ${line.quantity}`);
     if (Math.abs(item.unitPrice - line.price) > 0.001) problems.push(`${line.sku}: unit price ${item.unitPrice}, expected ${line.price}`);
-    if (item.deliveryAddress?.id !== expected.addressId) problems.push(`${line.sku}: delivery address ${item.deliveryAddress?.id}, expected ${expected.addressId}`);
+    if (item.deliveryAddress?.id !== expected.addressId) problems.push(`${line.sku}: delivery address ${String(item.deliveryAddress?.id)}, expected ${expected.addressId}`);
   }
   if (order.items.length !== expected.lines.length) problems.push(`${order.items.length} items, expected ${expected.lines.length}`);
   const cents = expected.lines.reduce((sum, l) => sum + Math.round(l.price * 100) * l.quantity, 0);

@@ -29,6 +29,7 @@ export interface UpPlan {
 /** `tsc -b` in the repo: what `oms build` runs and what `up` runs when a service is not built. */
 export async function compileTypeScript(repoRoot: string, rerun: string): Promise<void> {
   const res = await execa(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-b'], { cwd: repoRoot, reject: false, all: true });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- execa leaves the output undefined when the command cannot start (ENOENT), whatever its type says
   if (res.exitCode !== 0) throw new ExternalError('the TypeScript build failed', { details: (res.all ?? '').split('\n').slice(-40), hint: `fix the errors, then rerun \`${rerun}\`` });
 }
 

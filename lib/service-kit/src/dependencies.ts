@@ -133,11 +133,13 @@ export async function waitForDependencies(steps: readonly DependencyStep[], opti
       await retry(
         async () => {
           // The last wait may end right at the deadline: report what failed, not the deadline.
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the attempt before threw
           if (attemptSignal.aborted && lastError !== undefined) throw lastError;
           try {
             return await untilAborted(step.prepare(attemptSignal), attemptSignal);
           } catch (err) {
             // Cut short by the deadline: the failure before says more than "no answer".
+            // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the attempt before threw
             if (err instanceof DeadlineError && lastError !== undefined) throw lastError;
             lastError = err;
             state.failedAttempt(dependency, err);

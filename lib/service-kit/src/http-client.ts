@@ -60,7 +60,7 @@ function toDependencyError(client: AxiosInstance, dependency: string, err: unkno
   if (err.response) return new DependencyUnavailableError(dependency, `${request} answered ${err.response.status}`);
   const timeout = err.config?.timeout ?? client.defaults.timeout;
   if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
-    return new DependencyUnavailableError(dependency, `${request} failed: no answer within ${timeout} ms`);
+    return new DependencyUnavailableError(dependency, `${request} failed: no answer within ${String(timeout)} ms`);
   }
   // A socket error carries its code (ECONNREFUSED, ECONNRESET, ENOTFOUND): the useful part.
   const cause = err.cause as { code?: string } | undefined;

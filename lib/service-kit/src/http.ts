@@ -125,7 +125,7 @@ export function errorHandler(logger: Logger, dependencies?: DependencyState) {
       res.status(err.status).json({ error: err.error, message: err.message, details: err.details ?? null });
       return;
     }
-    const parser = err as ParserError;
+    const parser = err as ParserError | null | undefined;
     if (parser?.type === 'entity.parse.failed') {
       res.status(400).json({ error: 'malformed_json', message: 'request body is not valid JSON', details: null });
       return;

@@ -73,7 +73,7 @@ export class MysqlMigrationStorage implements MigrationStorage {
   }
 
   async applied(): Promise<AppliedMigration[]> {
-    const [rows] = await this.connection.query<(RowDataPacket & AppliedMigration)[]>(`SELECT name, checksum FROM ${MIGRATIONS_TABLE} ORDER BY name`);
+    const [rows] = await this.connection.query<Array<RowDataPacket & AppliedMigration>>(`SELECT name, checksum FROM ${MIGRATIONS_TABLE} ORDER BY name`);
     return rows.map(({ name, checksum }) => ({ name, checksum }));
   }
 

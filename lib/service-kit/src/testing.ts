@@ -148,8 +148,8 @@ export async function startServiceProcess(entry: string, env: Record<string, str
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const chunks: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => chunks.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString()));
+  child.stdout.on('data', (d: Buffer) => chunks.push(d.toString()));
+  child.stderr.on('data', (d: Buffer) => chunks.push(d.toString()));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,

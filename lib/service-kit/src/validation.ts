@@ -14,7 +14,7 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what = 
 }
 
 /** A UUID path parameter; anything else is a 400 rather than a pointless database lookup. */
-export const uuidParam = z.string().uuid();
+export const uuidParam = z.uuid();
 
 /** limit/offset query parameters shared by list endpoints. */
 export const pagination = (maxLimit = 100, defaultLimit = 20) =>

@@ -178,7 +178,7 @@ describe('POST /reservations', () => {
   it('when a line is short, then 422 naming each short SKU with wanted and available, and nothing is reserved', async () => {
     await call('PUT', '/inventory/SKU-00001', { onHand: 12 });
     const orderId = randomUUID();
-    const available = (await call('GET', '/inventory/SKU-00004')).body.available;
+    const available: number = (await call('GET', '/inventory/SKU-00004')).body.available;
     const res = await call('POST', '/reservations', {
       orderId,
       lines: [

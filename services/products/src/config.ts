@@ -11,7 +11,7 @@ const brokerList = z
 /** `z.coerce.boolean()` would read "false" as true; accept the usual spellings only. */
 const envBool = (fallback: boolean) =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
     .default(fallback);
 

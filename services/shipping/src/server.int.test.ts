@@ -120,7 +120,7 @@ describe('kill -9 in the middle of an append', () => {
     try {
       await blocker.query('BEGIN');
       await blocker.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
-      const command = axios.post(`${url}/shipments/${orderId}/pack`, { expectedVersion: 1 }, { validateStatus: () => true }).catch((err: Error) => err);
+      const command = axios.post(`${url}/shipments/${orderId}/pack`, { expectedVersion: 1 }, { validateStatus: () => true }).catch((err: unknown) => err);
       let pid: number | null = null;
       await waitFor(async () => (pid = await backendStuckOn(table, [...written])) !== null, 10_000, `an append waiting on ${table}`);
 
@@ -130,7 +130,7 @@ describe('kill -9 in the middle of an append', () => {
       await blocker.query('ROLLBACK');
 
       // PostgreSQL notices the dead client and rolls the transaction back.
-      await waitFor(async () => (await pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0, 15_000, `backend ${pid} to end`);
+      await waitFor(async () => (await pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0, 15_000, `backend ${String(pid)} to end`);
     } finally {
       blocker.release();
     }

@@ -23,7 +23,7 @@ export const topicsDescribeCommand = defineCommand({
       .map((r) =>
         r.exists
           ? [
-              `${r.topic}  (${r.partitions} partitions, ${r.records} records retained)`,
+              `${r.topic}  (${String(r.partitions)} partitions, ${String(r.records)} records retained)`,
               ...Object.entries(r.config).map(([k, v]) => `  ${k}=${v}`),
               ...r.offsets.map((o) => `  partition ${o.partition}: offsets ${o.low}..${o.high}`),
             ].join('\n')

@@ -57,7 +57,8 @@ export async function ensureBaseImage(
     opts.onProgress(`debootstrap --variant=minbase ${DEBIAN_SUITE} from ${opts.mirror}`);
     const res = await execa(debootstrap, ['--variant=minbase', DEBIAN_SUITE, rootfs, opts.mirror], { reject: false, all: true, timeout: 20 * 60_000 });
     if (res.exitCode !== 0) {
-      throw new ExternalError(`debootstrap failed (exit ${res.exitCode})`, {
+      throw new ExternalError(`debootstrap failed (exit ${String(res.exitCode)})`, {
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- execa leaves the output undefined when the command cannot start (ENOENT), whatever its type says
         details: (res.all ?? '').split('\n').slice(-20),
         hint: `check that ${opts.mirror} is reachable (set OMS_DEBIAN_MIRROR to use another mirror)`,
       });
@@ -84,7 +85,7 @@ async function importRootfs(docker: Docker, rootfs: string, ref: string): Promis
   let tarErr = '';
   tar.stderr.on('data', (d: Buffer) => (tarErr += d.toString()));
   const tarDone = new Promise<number>((resolve) => tar.on('close', (code) => resolve(code ?? 1)));
-  const stream = await docker.importImage(tar.stdout as unknown as string, { repo, tag, changes: BASE_IMAGE_CHANGES } as unknown as object);
+  const stream = await docker.importImage(tar.stdout, { repo, tag, changes: BASE_IMAGE_CHANGES } as unknown as object);
   const out = await new Promise<Array<{ error?: string }>>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null, res: Array<{ error?: string }>) => (err ? reject(err) : resolve(res))));
   const code = await tarDone;
   const failed = out.find((e) => e.error);

@@ -15,7 +15,7 @@ import { ensureArtifacts } from '../runtime/artifacts.js';
 import { runtimeAssetsDir } from '../runtime/settings.js';
 import { ensureBaseImage } from './base.js';
 import { type Docker, buildImage, ensurePulled, inspectImage } from './client.js';
-import { type BuiltImage, type ContextEntry, type ImageSpec, type PlanInput, imagePlan, isServiceContextFile } from './images.js';
+import { type BuiltImage, type ImageSpec, type PlanInput, imagePlan, isServiceContextFile } from './images.js';
 
 export const INPUT_HASH_LABEL = 'oms.input-hash';
 /** Bump when the hashing itself changes, so every image is rebuilt once. */

@@ -58,6 +58,7 @@ export interface ImageFacts {
 export async function inspectImage(docker: Docker, ref: string): Promise<ImageFacts | undefined> {
   try {
     const info = await docker.getImage(ref).inspect();
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- Docker answers `"Labels": null` for an image without labels; @types/dockerode says otherwise
     return { id: info.Id, labels: info.Config?.Labels ?? {}, sizeBytes: info.Size };
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return undefined;
@@ -106,7 +107,7 @@ export async function buildImage(docker: Docker, req: BuildRequest, onLine: (lin
   };
   const fail = (message: string, cause?: unknown): ExternalError => {
     const pull = isPullFailure(message) || log.slice(-5).some(isPullFailure);
-    return new ExternalError(`building ${req.tag} failed: ${message.split('\n')[0]}`, {
+    return new ExternalError(`building ${req.tag} failed: ${message.split('\n')[0]!}`, {
       details: ['last lines of the build log:', ...log.slice(-30).map((l) => `  ${l}`)],
       hint: pull ? OFFLINE_HINT : 'fix the cause above, then rerun `oms build` (cached steps are reused)',
       cause,
@@ -114,7 +115,7 @@ export async function buildImage(docker: Docker, req: BuildRequest, onLine: (lin
   };
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.buildImage(req.context as unknown as NodeJS.ReadableStream, {
+    stream = await docker.buildImage(req.context, {
       t: req.tag,
       ...(req.dockerfile ? { dockerfile: req.dockerfile } : {}),
       ...(req.target ? { target: req.target } : {}),
@@ -160,7 +161,7 @@ export async function ensurePulled(docker: Docker, ref: string, onLine: (line: s
     return 'pulled';
   } catch (err) {
     const message = (err as Error).message;
-    throw new ExternalError(`pulling ${ref} failed: ${message.split('\n')[0]}`, {
+    throw new ExternalError(`pulling ${ref} failed: ${message.split('\n')[0]!}`, {
       hint: isPullFailure(message) ? OFFLINE_HINT : 'check the image name and your registry login',
       cause: err,
     });
@@ -189,7 +190,7 @@ export interface ProjectContainer {
 export async function projectContainers(docker: Docker, project: string): Promise<ProjectContainer[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${COMPOSE_PROJECT_LABEL}=${project}`] } });
   return list.map((c) => {
-    const health = /\(healthy\)/.test(c.Status) ? 'healthy' : /\(unhealthy\)/.test(c.Status) ? 'unhealthy' : /health: starting/.test(c.Status) ? 'starting' : 'none';
+    const health = c.Status.includes('(healthy)') ? 'healthy' : c.Status.includes('(unhealthy)') ? 'unhealthy' : c.Status.includes('health: starting') ? 'starting' : 'none';
     return {
       id: c.Id,
       name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
@@ -214,13 +215,14 @@ export async function projectLeftovers(docker: Docker, project: string): Promise
   return {
     containers: containers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, '')),
     networks: networks.map((n) => n.Name),
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- Docker answers `"Volumes": null` when there are none; @types/dockerode says otherwise
     volumes: (volumes.Volumes ?? []).map((v) => v.Name),
   };
 }
 
 /** Last `lines` lines of a container's output (stdout and stderr interleaved). */
 export async function containerLogTail(docker: Docker, id: string, lines: number): Promise<string[]> {
-  const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+  const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false });
   return demux(buf).split('\n').filter((l) => l.length > 0);
 }
 

@@ -113,7 +113,7 @@ describe('compose/docker-compose.yml', () => {
   it('when data must survive `oms down`, then every stateful component keeps it in a named volume', () => {
     expect(Object.keys(file.volumes).sort()).toEqual(['elasticsearch-data', 'kafka-data', 'mariadb-data', 'postgres-data', 'redis-data']);
     for (const [svc, vol] of [['mariadb', 'mariadb-data'], ['postgres', 'postgres-data'], ['elasticsearch', 'elasticsearch-data'], ['kafka', 'kafka-data'], ['redis', 'redis-data']]) {
-      expect(file.services[svc!]!.volumes!.some((v) => v.startsWith(`${vol}:`)), svc).toBe(true);
+      expect(file.services[svc!]!.volumes!.some((v) => v.startsWith(`${vol!}:`)), svc).toBe(true);
     }
   });
 

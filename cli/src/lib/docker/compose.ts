@@ -20,7 +20,7 @@ export async function findCompose(env: NodeJS.ProcessEnv): Promise<ComposeCli | 
   const candidates = env.OMS_COMPOSE ? [env.OMS_COMPOSE.split(/\s+/).filter(Boolean)] : [['docker', 'compose'], ['docker-compose']];
   for (const argv of candidates) {
     const res = await execa(argv[0]!, [...argv.slice(1), 'version', '--short'], { reject: false, timeout: 15_000, env }).catch(() => undefined);
-    if (res && res.exitCode === 0 && /^v?\d+\.\d+/.test(res.stdout.trim())) return { argv, version: res.stdout.trim().replace(/^v/, '') };
+    if (res?.exitCode === 0 && /^v?\d+\.\d+/.test(res.stdout.trim())) return { argv, version: res.stdout.trim().replace(/^v/, '') };
   }
   return undefined;
 }
@@ -100,6 +100,7 @@ export async function compose(p: ComposeProject, args: string[], opts: { timeout
   const run = async () => {
     const full = [...p.cli.argv.slice(1), '-p', p.project, ...p.files.flatMap((f) => ['-f', f]), ...args];
     const res = await execa(p.cli.argv[0]!, full, { reject: false, all: true, env: { ...process.env, ...p.env }, timeout: opts.timeoutMs ?? 10 * 60_000 });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- execa leaves the output undefined when the command cannot start (ENOENT), whatever its type says
     const output = res.all ?? '';
     if (res.exitCode !== 0) {
       const lines = output.split('\n').filter(Boolean);

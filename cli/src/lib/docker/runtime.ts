@@ -78,7 +78,9 @@ function downSteps(parts: DockerParts, opts: { volumes?: boolean; only?: string[
   const down: Step = {
     id: 'compose-down',
     title: `compose down${opts.volumes ? ' -v' : ''} (project ${o.project})`,
-    run: async () => void (await compose(parts.bareProject(), ['down', '--remove-orphans', '-t', '20', ...(opts.volumes ? ['-v'] : [])])),
+    run: async () => {
+      await compose(parts.bareProject(), ['down', '--remove-orphans', '-t', '20', ...(opts.volumes ? ['-v'] : [])]);
+    },
   };
   const leftovers: Step = {
     id: 'leftovers',
@@ -106,7 +108,7 @@ async function status(parts: DockerParts, logFile: (id: string) => string): Prom
       kind: c.kind,
       pid: null,
       running,
-      ready: running && (ct!.health === 'healthy' || ct!.health === 'none'),
+      ready: running && (ct.health === 'healthy' || ct.health === 'none'),
       ports: ports[c.id] ?? [],
       url: c.url(addressOf(parts, c)),
       detail: ct ? `${ct.name}: ${ct.status}` : 'no container',

@@ -5,7 +5,7 @@ import { chooseOffline, chooseRuntime, type RuntimeFacts } from './select.js';
 function facts(given: Partial<{ local: boolean; socket: boolean; daemon: boolean; compose: boolean; project: boolean; offline: boolean; registry: boolean }>): RuntimeFacts {
   const get = <K extends keyof typeof given>(k: K) => {
     if (given[k] === undefined) throw new Error(`asked for ${k}`);
-    return given[k]!;
+    return given[k];
   };
   return {
     localStackAlive: async () => get('local'),

@@ -6,7 +6,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckFailedError, PrereqError } from '../../errors.js';
 import type { ComponentEntry } from '../stack/catalogue.js';
-import type { Probe } from '../stack/probes.js';
 import type { Step } from '../steps.js';
 import { describeHolder, takenPorts } from '../runtime/ports.js';
 import { containerLogTail, inspectImage, type ProjectContainer } from './client.js';
@@ -25,7 +24,7 @@ async function failWithLogs(parts: DockerParts, c: ProjectContainer | undefined,
 async function assertAlive(parts: DockerParts, id: string, c: ProjectContainer | undefined): Promise<ProjectContainer> {
   if (!c) return failWithLogs(parts, c, id, `the ${id} container is gone`);
   if (c.state === 'exited' || c.state === 'dead') await failWithLogs(parts, c, id, `the ${id} container (${c.name}) stopped: ${c.status}`);
-  if (c.state === 'restarting' || /Restarting/.test(c.status)) {
+  if (c.state === 'restarting' || c.status.includes('Restarting')) {
     const restarts = (await parts.docker.getContainer(c.id).inspect()).RestartCount;
     if (restarts >= 2) await failWithLogs(parts, c, id, `the ${id} container (${c.name}) keeps restarting (${restarts} restarts)`);
   }
@@ -36,10 +35,9 @@ async function assertAlive(parts: DockerParts, id: string, c: ProjectContainer |
 export async function waitReady(parts: DockerParts, entry: ComponentEntry, progress?: (message: string) => void): Promise<void> {
   const deadline = Date.now() + parts.timeoutMs;
   let told = Date.now();
-  let last: Probe = { ready: false, detail: 'not probed yet' };
   for (;;) {
     const c = await assertAlive(parts, entry.id, await parts.containerOf(entry.id));
-    last = await entry.probe(addressOf(parts, entry));
+    const last = await entry.probe(addressOf(parts, entry));
     if (last.fatal) await failWithLogs(parts, c, entry.id, `${entry.id}: ${last.fatal}`);
     if (last.ready && c.state === 'running' && c.health !== 'unhealthy') return;
     if (progress && Date.now() - told > 5000) {
@@ -72,7 +70,7 @@ export function startStep(parts: DockerParts, entry: ComponentEntry, needs: stri
       const existing = await parts.containerOf(entry.id);
       const ref = (await parts.plan()).find((i) => i.id === entry.id)?.ref;
       const image = ref ? await inspectImage(parts.docker, ref) : undefined;
-      const current = existing?.state === 'running' && image !== undefined && existing.imageId === image.id;
+      const current = existing?.state === 'running' && existing.imageId === image?.id;
       if (current && (await entry.probe(addressOf(parts, entry))).ready) return `already running (${existing.name})`;
       if (existing?.state !== 'running') await assertPortsFree(parts, entry.id);
       const t0 = Date.now();

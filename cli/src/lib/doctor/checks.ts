@@ -115,7 +115,7 @@ export function checkMaven(f: MavenFacts): CheckResult {
     };
   }
   const missing = [...(f.mvn ? [] : ['maven']), ...(f.tar ? [] : ['tar']), ...(f.unzip ? [] : ['unzip'])];
-  if (missing.length === 0) return ok('maven', title, `${f.mvn}; the first \`oms up\` fetches the artifacts into ${f.artifactsDir}`);
+  if (missing.length === 0) return ok('maven', title, `${f.mvn!}; the first \`oms up\` fetches the artifacts into ${f.artifactsDir}`);
   return {
     id: 'maven',
     title,

@@ -90,11 +90,11 @@ export async function osPackageFacts(): Promise<OsPackageFacts> {
   const pg = findPostgres();
   let postgres: OsPackageFacts['postgres'] = null;
   if (pg) {
-    const fromPath = pg.postgres.match(/postgresql\/(\d+)\/bin/);
+    const fromPath = /postgresql\/(\d+)\/bin/.exec(pg.postgres);
     let version = fromPath ? Number(fromPath[1]) : null;
     if (version === null) {
       const res = await execa(pg.postgres, ['--version'], { reject: false, timeout: 5000 });
-      const m = res.stdout.match(/\(PostgreSQL\)\s+(\d+)/);
+      const m = /\(PostgreSQL\)\s+(\d+)/.exec(res.stdout);
       version = m ? Number(m[1]) : null;
     }
     postgres = { bin: path.dirname(pg.postgres), version };
@@ -150,7 +150,7 @@ export async function portFacts(config: OmsConfig, components?: Set<string>, run
 export async function memoryFacts(stackRunning: boolean): Promise<MemoryFacts> {
   try {
     const meminfo = await readFile('/proc/meminfo', 'utf8');
-    const m = meminfo.match(/^MemAvailable:\s+(\d+)\s+kB/m);
+    const m = /^MemAvailable:\s+(\d+)\s+kB/m.exec(meminfo);
     if (m) return { availableBytes: Number(m[1]) * 1024, stackRunning };
   } catch {
     // not Linux
@@ -168,7 +168,7 @@ function existingAncestor(p: string): string {
 export async function diskFacts(id: string, label: string, dir: string, env: string): Promise<DiskFacts> {
   try {
     const s = await statfs(existingAncestor(dir));
-    return { id, label, path: dir, availableBytes: Number(s.bavail) * Number(s.bsize), error: null, env };
+    return { id, label, path: dir, availableBytes: s.bavail * s.bsize, error: null, env };
   } catch (err) {
     return { id, label, path: dir, availableBytes: null, error: (err as Error).message, env };
   }

@@ -39,14 +39,14 @@ export async function runLogged(command: string, args: string[], opts: RunLogged
       },
       (error, stdout, stderr) => {
         const out = `${stdout}${stderr}`;
-        resolve({ code: error ? ((error as { code?: unknown }).code as number) ?? 1 : 0, out, ...(error ? { error } : {}) });
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, ...(error ? { error } : {}) });
       },
     );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
   await appendFile(opts.logFile, result.out.endsWith('\n') || result.out === '' ? result.out : `${result.out}\n`);
   if (result.error) {
-    throw new ExternalError(`${opts.component}: \`${line}\` failed (${result.error.message.split('\n')[0]}).`, {
+    throw new ExternalError(`${opts.component}: \`${line}\` failed (${result.error.message.split('\n')[0]!}).`, {
       ...(opts.hint ? { hint: opts.hint } : {}),
       details: lastLines(result.out, 30),
       cause: result.error,

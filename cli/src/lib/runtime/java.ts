@@ -13,13 +13,13 @@ export interface JavaInstall {
 
 /** Major version from a JDK `release` file (`JAVA_VERSION="17.0.15"`, `"1.8.0_392"`). */
 export function parseReleaseVersion(release: string): number | undefined {
-  const m = release.match(/^JAVA_VERSION="([^"]+)"/m);
+  const m = /^JAVA_VERSION="([^"]+)"/m.exec(release);
   return m ? parseJavaVersion(m[1]!) : undefined;
 }
 
 /** Major version from `17.0.15`, `21`, `25-ea`, `1.8.0_392`. */
 export function parseJavaVersion(version: string): number | undefined {
-  const m = version.match(/^(\d+)(?:\.(\d+))?/);
+  const m = /^(\d+)(?:\.(\d+))?/.exec(version);
   if (!m) return undefined;
   const first = Number(m[1]);
   return first === 1 && m[2] ? Number(m[2]) : first;
@@ -36,7 +36,7 @@ async function majorOf(home: string): Promise<number | undefined> {
   }
   try {
     const { stderr } = await promisify(execFile)(bin, ['-version'], { timeout: 10_000 });
-    const m = stderr.match(/version "([^"]+)"/);
+    const m = /version "([^"]+)"/.exec(stderr);
     return m ? parseJavaVersion(m[1]!) : undefined;
   } catch {
     return undefined;

@@ -27,7 +27,7 @@ export interface DownOptions {
 }
 
 function titleOf(parts: LocalParts, c: Component): string {
-  return `${c.title} on ${c.kind === 'service' ? c.url : `${parts.ctx.settings.host}:${c.ports[0]}`}`;
+  return `${c.title} on ${c.kind === 'service' ? c.url : `${parts.ctx.settings.host}:${String(c.ports[0])}`}`;
 }
 
 /**

@@ -65,7 +65,7 @@ describe('local runtime on shifted ports', () => {
   it('when up runs cold, then every component answers real clients', async () => {
     const t0 = Date.now();
     const results = await runtime.up();
-    console.info(`cold up ${((Date.now() - t0) / 1000).toFixed(1)}s:\n${results.map((r) => `  ${r.id}: ${r.outcome} (${r.ms} ms)`).join('\n')}`);
+    console.info(`cold up ${((Date.now() - t0) / 1000).toFixed(1)}s:\n${results.map((r) => `  ${r.id}: ${String(r.outcome)} (${r.ms} ms)`).join('\n')}`);
     expect(results.map((r) => r.id)).toEqual(['prerequisites', 'artifacts', ...INFRA, 'echo']);
 
     expect(await mysqlQuery('SELECT 1 AS one')).toEqual([{ one: 1 }]);

@@ -165,7 +165,7 @@ export function defaultLocalSettings(repoRoot: string = findRepoRoot()): LocalSe
 
 /** Shifts every port (infra and services) by `offset`: lets a second stack run beside the first. */
 export function withPortOffset(settings: LocalSettings, offset: number): LocalSettings {
-  const ports = Object.fromEntries(Object.entries(settings.ports).map(([k, v]) => [k, v + offset])) as unknown as LocalPorts;
+  const ports = Object.fromEntries(Object.entries(settings.ports).map(([k, v]: [string, number]) => [k, v + offset])) as unknown as LocalPorts;
   return { ...settings, ports, services: settings.services.map((s) => ({ ...s, port: s.port + offset })) };
 }
 

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckFailedError, PrereqError } from '../../errors.js';
 import { type PidRecord, acquireLock, isAlive, readPidFile, spawnDetached, stopProcess } from '../process/supervisor.js';
-import type { Probe } from '../stack/probes.js';
 import type { Component, LocalParts } from './component.js';
 import { diagnose } from './diagnose.js';
 import { fileSize, lastLines, readFrom } from './log-file.js';
@@ -18,7 +17,7 @@ import { ourProcessGroups, portConflicts, type UpState } from './prerequisites.j
 
 const LOG_ROTATE_BYTES = 50 * 1024 * 1024;
 
-type Exit = { code: number | null; signal: string | null };
+interface Exit { code: number | null; signal: string | null }
 
 export function secs(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)}s`;
@@ -45,15 +44,14 @@ export async function waitReady(parts: LocalParts, c: Component, record: PidReco
   child?.once('exit', (code, signal) => (exit = { code, signal }));
   const started = Date.now();
   let bootstrapped = !c.bootstrapProbe && !c.afterStart;
-  let last: Probe = { ready: false };
   let lastReport = started;
   for (;;) {
     if (exit || !isAlive(record)) {
       await sleep(200); // let the last log lines land
-      const how = exit ? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`) : 'exited';
+      const how = exit ? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`) : 'exited';
       return failWith(parts, c, `${how} while starting`, logOffset, exit);
     }
-    last = await (bootstrapped ? c.probe() : (c.bootstrapProbe ?? c.probe)());
+    const last = await (bootstrapped ? c.probe() : (c.bootstrapProbe ?? c.probe)());
     if (last.ready && !bootstrapped) {
       await c.afterStart?.();
       bootstrapped = true;

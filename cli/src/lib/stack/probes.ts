@@ -19,7 +19,10 @@ export interface Probe {
 
 function message(err: unknown): string {
   if (err instanceof AggregateError && err.errors.length > 0) return message(err.errors[0]);
-  if (err instanceof Error) return (err as NodeJS.ErrnoException).code ? `${(err as NodeJS.ErrnoException).code}: ${err.message}` : err.message;
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code ? `${code}: ${err.message}` : err.message;
+  }
   return String(err);
 }
 

@@ -92,7 +92,7 @@ export class CustomerRepository {
     }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const [[counted], [rows]] = await Promise.all([
-      this.pool.query<(RowDataPacket & { total: number })[]>(`SELECT COUNT(*) AS total FROM ${CUSTOMER_TABLE} ${where}`, params),
+      this.pool.query<Array<RowDataPacket & { total: number }>>(`SELECT COUNT(*) AS total FROM ${CUSTOMER_TABLE} ${where}`, params),
       this.pool.query<CustomerRecord[]>(`SELECT * FROM ${CUSTOMER_TABLE} ${where} ORDER BY created_at, id LIMIT ? OFFSET ?`, [
         ...params,
         query.limit,
@@ -102,7 +102,7 @@ export class CustomerRepository {
     const addressesByCustomer = await this.addressesOf(rows.map((row) => row.id));
     return {
       items: rows.map((row) => toCustomer(row, addressesByCustomer.get(row.id) ?? [])),
-      total: Number(counted[0]?.total ?? 0),
+      total: counted[0]?.total ?? 0,
     };
   }
 

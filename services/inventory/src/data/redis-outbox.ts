@@ -88,5 +88,5 @@ function parseEntry(item: unknown): OutboxEntry {
 export function nextStreamId(id: string): string {
   const match = /^(\d+)-(\d+)$/.exec(id);
   if (!match) throw new Error(`not a stream id: ${id}`);
-  return `${match[1]}-${BigInt(match[2]!) + 1n}`;
+  return `${match[1]!}-${BigInt(match[2]!) + 1n}`;
 }

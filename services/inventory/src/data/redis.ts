@@ -43,7 +43,7 @@ export async function whenConnected(redis: Redis, signal?: AbortSignal): Promise
 }
 
 /** A Lua script bound to a client: `run(keys, args)` sends EVALSHA, falling back to EVAL once per connection. */
-export type ScriptRunner = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+export type ScriptRunner = (keys: readonly string[], args: ReadonlyArray<string | number>) => Promise<unknown>;
 
 /**
  * Registers `lua` with ioredis' script support (EVALSHA with an EVAL fallback on NOSCRIPT, so a

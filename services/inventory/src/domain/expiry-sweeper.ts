@@ -33,6 +33,7 @@ export function startExpirySweeper({ expireDue, logger, intervalMs, batchSize = 
         do {
           expired = await expireDue(batchSize);
           if (expired.length > 0) logger.info({ orderIds: expired }, `expired ${expired.length} reservation(s)`);
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() can abort during the await; TypeScript keeps the loop condition's narrowing
         } while (expired.length === batchSize && !controller.signal.aborted);
         if (failing) logger.info('expiry sweep works again');
         failing = '';

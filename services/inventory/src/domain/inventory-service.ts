@@ -23,7 +23,7 @@ export interface SkuCatalogue {
 }
 
 /** What a restock did. `below-reserved` and `exists` changed nothing; `stock` is the SKU's stock after. */
-export type RestockResult = { outcome: 'updated' | 'unchanged' | 'below-reserved' | 'exists'; stock: Stock };
+export interface RestockResult { outcome: 'updated' | 'unchanged' | 'below-reserved' | 'exists'; stock: Stock }
 
 export interface RestockOptions {
   /** Set the count only if the SKU has no stock record yet (`exists` otherwise). */

@@ -149,7 +149,7 @@ export class OutOfStockError extends UnprocessableError {
 /** The SKUs are not in the products catalogue. */
 export class UnknownSkuError extends HttpError {
   constructor(readonly skus: readonly string[]) {
-    super(404, 'not_found', skus.length === 1 ? `SKU ${skus[0]} not found` : `SKUs not found: ${skus.join(', ')}`, { skus });
+    super(404, 'not_found', skus.length === 1 ? `SKU ${skus[0]!} not found` : `SKUs not found: ${skus.join(', ')}`, { skus });
     this.name = 'UnknownSkuError';
   }
 }

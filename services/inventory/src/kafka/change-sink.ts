@@ -3,7 +3,7 @@ import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { ChangeRecord } from '../domain/inventory.js';
 
-const BOUNDED_RETRIES_WARNING = /^Limiting retries for the idempotent producer/;
+const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer';
 
 export interface KafkaChangeSinkOptions {
   brokers: string[];
@@ -41,7 +41,7 @@ export class KafkaChangeSink {
       // that gives up here is aborted with its transaction and sent again whole, so it is only noise.
       logCreator: (level) => {
         const log = write(level);
-        return (entry) => log(BOUNDED_RETRIES_WARNING.test(entry.log.message) ? { ...entry, level: logLevel.DEBUG } : entry);
+        return (entry) => log(entry.log.message.startsWith(BOUNDED_RETRIES_WARNING) ? { ...entry, level: logLevel.DEBUG } : entry);
       },
     });
   }

@@ -61,10 +61,10 @@ export function violations(state: InventorySnapshot, expectedOnHand: Record<stri
     const pending = pendingBySku.get(sku) ?? 0;
     if (reserved !== pending) problems.push(`${sku}: reserved ${reserved} but pending reservations hold ${pending}`);
     if (onHand < 0 || reserved < 0 || reserved > onHand) problems.push(`${sku}: onHand ${onHand}, reserved ${reserved}`);
-    if (sku in expectedOnHand && expectedOnHand[sku] !== onHand) problems.push(`${sku}: onHand ${onHand}, expected ${expectedOnHand[sku]}`);
+    if (sku in expectedOnHand && expectedOnHand[sku] !== onHand) problems.push(`${sku}: onHand ${onHand}, expected ${String(expectedOnHand[sku])}`);
     const records = state.outbox.filter((record) => record.sku === sku);
     const last = records.at(-1);
-    if (!last || last.onHand !== onHand || last.reserved !== reserved || last.version !== version) {
+    if (last?.onHand !== onHand || last.reserved !== reserved || last.version !== version) {
       problems.push(`${sku}: last outbox record ${JSON.stringify(last)} is not the stock ${JSON.stringify({ onHand, reserved, version })}`);
     }
     records.forEach((record, i) => {

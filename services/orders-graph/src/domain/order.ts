@@ -87,7 +87,7 @@ export function toOrder(row: OrderRow): Order {
     return item ? [toOrderItem(item)] : [];
   });
   return {
-    id: String(row.id),
+    id: row.id,
     customer: toCustomer(row),
     items,
     // The stored total is authoritative; the sum of lines only covers rows without one.
@@ -102,7 +102,7 @@ function toCustomer(row: OrderRow): Customer | null {
   const id = toStr(pick(c, 'id')) ?? row.customer_id;
   if (id == null) return null;
   return {
-    id: String(id),
+    id,
     name: toStr(pick(c, 'name')) ?? row.customer_name,
     lastName: toStr(pick(c, 'lastName', 'last_name')),
     email: toStr(pick(c, 'email')) ?? row.customer_email,

@@ -10,7 +10,7 @@ const dateTime = z.iso.datetime({ offset: true });
 const isoDateOrDateTime = z
   .string()
   .refine((s) => dateOnly.safeParse(s).success || dateTime.safeParse(s).success, {
-    message: 'must be an ISO date (2024-01-31) or date-time with offset (2024-01-31T10:00:00Z)',
+    error: 'must be an ISO date (2024-01-31) or date-time with offset (2024-01-31T10:00:00Z)',
   });
 
 const optionalText = (max: number) =>
@@ -47,7 +47,7 @@ export const ordersArgsSchema = z
       .transform((n) => n ?? 0),
   })
   .refine((a) => !a.fromDate || !a.toDate || lowerBound(a.fromDate) <= lowerBound(a.toDate), {
-    message: 'fromDate must not be after toDate',
+    error: 'fromDate must not be after toDate',
     path: ['fromDate'],
   });
 

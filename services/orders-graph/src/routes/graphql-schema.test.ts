@@ -8,7 +8,7 @@ import { typeDefs } from './graphql-schema.js';
 // The zod schemas are the source of the service's types; the SDL must say the same. Both sides
 // are reduced to one notation: "String!", "[Object!]!", "Float" (nullable), ID reads as String,
 // any object type as "Object" (each object type is compared on its own, below).
-type JsonSchema = { type?: string | string[]; anyOf?: JsonSchema[]; items?: JsonSchema; properties?: Record<string, JsonSchema> };
+interface JsonSchema { type?: string | string[]; anyOf?: JsonSchema[]; items?: JsonSchema; properties?: Record<string, JsonSchema> }
 
 const BASE: Record<string, string> = { string: 'String', integer: 'Int', number: 'Float', boolean: 'Boolean', object: 'Object' };
 

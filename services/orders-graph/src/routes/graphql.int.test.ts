@@ -51,7 +51,7 @@ async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
     s.once('error', reject);
   });
 }
-type HealthBody = { checks: Record<string, { ok: boolean } | undefined> };
+interface HealthBody { checks: Record<string, { ok: boolean } | undefined> }
 const urlOf = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 
 // The GraphQL-over-HTTP media type: with it, requests that fail validation are 400s.

@@ -3,7 +3,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { createHandler } from 'graphql-http/lib/use/express';
 import type { OrderRepository } from '../data/order-repository.js';
 import { GraphQLError } from './graphql-lib.js';
-import { createGraphqlApi, type UserInputError } from './graphql-schema.js';
+import { createGraphqlApi } from './graphql-schema.js';
 
 /**
  * `GET|POST /graphql` through graphql-http. Malformed JSON and oversized bodies never reach
@@ -62,7 +62,7 @@ function requireJsonObjectBody(req: Request, _res: Response, next: NextFunction)
  * connection, a bug) is logged and replaced, so clients never see SQL or host names.
  */
 export function maskInternalError(err: Readonly<GraphQLError | Error>, logger: Logger): GraphQLError | Error {
-  if (!(err instanceof GraphQLError)) return err as Error;
+  if (!(err instanceof GraphQLError)) return err;
   const original = err.originalError;
   // A GraphQLError is always deliberate (ours, or graphql's own coercion messages).
   if (!original || original instanceof GraphQLError) return err;

@@ -367,7 +367,7 @@ export class OrderJoin {
     this.emitted.set(id, ranges);
     this.emittedAboveCommit.add(id);
     while (this.emitted.size > this.emittedCapacity) {
-      const oldest = this.emitted.keys().next().value as string;
+      const oldest = this.emitted.keys().next().value!;
       this.emitted.delete(oldest);
       this.emittedAboveCommit.delete(oldest);
     }
@@ -377,7 +377,7 @@ export class OrderJoin {
     for (const key of order.waitingOn) {
       const set = this.waiting.get(key);
       set?.delete(order.id);
-      if (set && set.size === 0) this.waiting.delete(key);
+      if (set?.size === 0) this.waiting.delete(key);
     }
     order.waitingOn = [];
   }

@@ -247,7 +247,7 @@ const orderDetailRow = z
   .refine((r) => r.id !== null || r.line_no !== null, 'missing id and line_no')
   .transform((r) => ({
     /** What makes two detail records the same line: line_no when present, else the detail id. */
-    lineKey: r.line_no !== null ? `#${r.line_no}` : `id:${r.id}`,
+    lineKey: r.line_no !== null ? `#${r.line_no}` : `id:${r.id!}`,
     id: r.id,
     orderId: r.order_id,
     lineNo: r.line_no,

@@ -234,7 +234,7 @@ describe('orders-stream against Kafka', () => {
     }
     latencies.sort((a, b) => a - b);
     const p50 = latencies[10]!;
-    console.info(`orders-stream hop (last record produced → output read, read_committed): p50 ${p50} ms, max ${latencies.at(-1)} ms`);
+    console.info(`orders-stream hop (last record produced → output read, read_committed): p50 ${p50} ms, max ${String(latencies.at(-1))} ms`);
     expect(p50).toBeLessThan(250);
   }, 60_000);
 

@@ -160,7 +160,8 @@ export class OrdersStreamProcessor {
       await this.loadLookups();
       await this.startOrderConsumer();
       this.started = true;
-      if (this.failed) this.fail(new Error(`a write failed while starting: ${this.lastError}`));
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a write can fail while starting; TypeScript keeps `failed = false` from above across the awaits
+      if (this.failed) this.fail(new Error(`a write failed while starting: ${String(this.lastError)}`));
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);
       this.consumerState = 'failed';
@@ -294,6 +295,7 @@ export class OrdersStreamProcessor {
     await consumer.subscribe({ topics: [...kinds.keys()], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs's payload functions are closures; its types declare them as methods
       eachBatch: async ({ batch, heartbeat }) => {
         const kind = kinds.get(batch.topic)!;
         await this.serially(async () => {
@@ -385,6 +387,7 @@ export class OrdersStreamProcessor {
     await joined.promise;
   }
 
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs's payload functions are closures; its types declare them as methods
   private async onOrderBatch(kind: OrderKind, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (this.failed || !isRunning() || isStale()) return;
     const { topic, partition } = batch;
@@ -400,6 +403,7 @@ export class OrdersStreamProcessor {
       this.join.advance(kind, partition, Number(batch.lastOffset()) + 1);
       this.metrics.countIn(topic, batch.messages.length);
     });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the serialised callback above may have set it
     if (!applied || !(await this.groupCommit())) return; // not resolved: the rebuilt consumer reads it again from the commit
     resolveOffset(batch.lastOffset());
     this.positions.set(`${topic}/${partition}`, Number(batch.lastOffset()) + 1);
@@ -516,7 +520,7 @@ export class OrdersStreamProcessor {
     });
     await this.startOrderConsumer();
     // It failed again while rebuilding: another attempt.
-    if (this.failed) throw new Error(`failed again while rebuilding: ${this.lastError}`);
+    if (this.failed) throw new Error(`failed again while rebuilding: ${String(this.lastError)}`);
   }
 
   private serially<T>(job: () => T | Promise<T>): Promise<T> {

@@ -41,7 +41,7 @@ export async function createTopics(admin: Admin, topics: StreamTopics): Promise<
   // A new topic's leaders take a moment to be known everywhere; until ListOffsets answers for
   // every partition, producers get NOT_LEADER / UNKNOWN_TOPIC_OR_PARTITION.
   const deadline = Date.now() + 15_000;
-  for (const topic of Object.values(topics)) {
+  for (const topic of Object.values(topics) as string[]) {
     for (;;) {
       try {
         if ((await admin.fetchTopicOffsets(topic)).length === 3) break;

@@ -49,7 +49,7 @@ export class MysqlOrderRepository implements OrderRepository {
 
   async listByCustomer(customerId: string, { limit, offset }: { limit: number; offset: number }): Promise<{ items: Order[]; total: number }> {
     const [[counted], [rows]] = await Promise.all([
-      this.pool.query<(RowDataPacket & { total: number })[]>(`SELECT COUNT(*) AS total FROM ${ORDER_TABLE} WHERE customer_id = ?`, [customerId]),
+      this.pool.query<Array<RowDataPacket & { total: number }>>(`SELECT COUNT(*) AS total FROM ${ORDER_TABLE} WHERE customer_id = ?`, [customerId]),
       this.pool.query<OrderRecord[]>(`SELECT * FROM ${ORDER_TABLE} WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [
         customerId,
         limit,
@@ -67,7 +67,7 @@ export class MysqlOrderRepository implements OrderRepository {
     }
     return {
       items: rows.map((row) => toOrder(row, detailsByOrder.get(row.id) ?? [])),
-      total: Number(counted[0]?.total ?? 0),
+      total: counted[0]?.total ?? 0,
     };
   }
 }

@@ -85,7 +85,7 @@ function summarize(res: estypes.BulkResponse, skus: readonly string[], okStatuse
   const failed: BulkFailure[] = [];
   res.items.forEach((item, i) => {
     const result = item.index ?? item.delete ?? item.create ?? item.update;
-    if (!result || !result.error || okStatuses.has(result.status)) return;
+    if (!result?.error || okStatuses.has(result.status)) return;
     failed.push({
       sku: skus[i] ?? String(result._id),
       status: result.status,

@@ -40,7 +40,7 @@ export const productSearchSchema = z
     offset: z.coerce.number().int().min(0).default(0),
   })
   .refine((q) => q.offset + q.limit <= MAX_RESULT_WINDOW, {
-    message: `offset + limit must not exceed ${MAX_RESULT_WINDOW}`,
+    error: `offset + limit must not exceed ${MAX_RESULT_WINDOW}`,
     path: ['offset'],
   });
 

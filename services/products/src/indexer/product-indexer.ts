@@ -214,7 +214,10 @@ export class ProductIndexer {
     let outcome: { ok: true } | { ok: false; error: Error } | undefined;
     const finish = (result: { ok: true } | { ok: false; error: Error }) => {
       outcome ??= result;
-      if (settle) (result.ok ? settle.resolve() : settle.reject(result.error));
+      if (settle) {
+      if (result.ok) settle.resolve();
+      else settle.reject(result.error);
+    }
     };
 
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -242,8 +245,15 @@ export class ProductIndexer {
     return {
       wait: (timeoutMs, signal) =>
         new Promise<void>((resolve, reject) => {
-          if (outcome) return outcome.ok ? resolve() : reject(outcome.error);
-          if (signal.aborted) return reject(new RetryAbortedError('join the consumer group'));
+          if (outcome) {
+            if (outcome.ok) resolve();
+            else reject(outcome.error);
+            return;
+          }
+          if (signal.aborted) {
+            reject(new RetryAbortedError('join the consumer group'));
+            return;
+          }
           const timer = setTimeout(
             () => reject(new Error(`did not join consumer group "${this.options.groupId}" within ${timeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`)),
             timeoutMs,
@@ -266,6 +276,7 @@ export class ProductIndexer {
     };
   }
 
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs's payload functions are closures; its types declare them as methods
   private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { partition } = batch;
     this.lag.set(partition, Number(batch.offsetLagLow()));
@@ -324,7 +335,7 @@ export class ProductIndexer {
             const skus = new Set(again.map((f) => f.sku));
             upserts = upserts.filter((p) => skus.has(p.sku));
             deletes = deletes.filter((sku) => skus.has(sku));
-            failures = `${again.length} documents failed transiently, e.g. ${again[0]?.sku}: ${again[0]?.status} ${again[0]?.reason}`;
+            failures = `${again.length} documents failed transiently, e.g. ${again[0]!.sku}: ${again[0]!.status} ${again[0]!.reason}`;
           } catch (err) {
             throw new WriteFailure(describeError(err));
           }

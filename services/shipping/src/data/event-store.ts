@@ -166,6 +166,6 @@ export async function readEventsInStreamOrder(db: Queryable, cursor: StreamCurso
 }
 
 function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const e = err as { code?: string; constraint?: string };
+  const e = err as { code?: string; constraint?: string } | null | undefined;
   return e?.code === '23505' && e.constraint === constraint;
 }

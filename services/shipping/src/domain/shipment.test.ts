@@ -9,7 +9,6 @@ import {
   SHIPMENT_STATUSES,
   shipmentCommandSchema,
   shipmentEventSchema,
-  type Shipment,
   type ShipmentCommand,
   type ShipmentEvent,
   type ShipmentState,
@@ -31,7 +30,7 @@ const historyOf: Record<ShipmentStatus, ShipmentEvent[]> = {
   delivered: [requested, packed, dispatched, delivered],
   cancelled: [requested, packed, cancelled],
 };
-const stateOf = (status: ShipmentStatus) => foldShipment(historyOf[status]) as Shipment;
+const stateOf = (status: ShipmentStatus) => foldShipment(historyOf[status])!;
 
 /** The rules, written out again as the specification decide must meet. */
 const RULES: Record<Exclude<ShipmentCommand['type'], 'request'>, ShipmentStatus[]> = {

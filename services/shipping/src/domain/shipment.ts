@@ -211,8 +211,8 @@ function refusal(command: Exclude<ShipmentCommandType, 'request'>, state: Shipme
         return `the shipment was cancelled${state.cancelReason ? ` (${state.cancelReason})` : ''}, and a cancelled shipment takes no more commands`;
       case 'dispatched':
         return command === 'cancel'
-          ? `the shipment was already dispatched with ${state.carrier} (tracking ${state.trackingNumber}) and is with the carrier`
-          : `the shipment was already dispatched with ${state.carrier} (tracking ${state.trackingNumber})`;
+          ? `the shipment was already dispatched with ${state.carrier!} (tracking ${state.trackingNumber!}) and is with the carrier`
+          : `the shipment was already dispatched with ${state.carrier!} (tracking ${state.trackingNumber!})`;
       case 'packed':
         return command === 'pack' ? 'the shipment is already packed' : 'the shipment has not been dispatched yet';
       case 'requested':

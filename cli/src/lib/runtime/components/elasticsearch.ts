@@ -23,7 +23,7 @@ export function elasticsearchProcess(ctx: RuntimeContext): LocalProcess {
     const copy = sandbox.paths.elasticsearch.homeCopy;
     const marker = path.join(copy, `.oms-copy-${ARTIFACT_VERSIONS.elasticsearch}`);
     if (!existsSync(marker)) {
-      ctx.progress('elasticsearch', `copying the distribution to ${copy} (the cache is not readable by ${sandbox.user?.name})`);
+      ctx.progress('elasticsearch', `copying the distribution to ${copy} (the cache is not readable by ${String(sandbox.user?.name)})`);
       await rm(copy, { recursive: true, force: true });
       await cp(cached, copy, { recursive: true, preserveTimestamps: true });
       await writeFile(marker, '');

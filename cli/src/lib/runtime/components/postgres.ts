@@ -88,8 +88,8 @@ export function postgresProcess(ctx: RuntimeContext): LocalProcess {
           const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
           if (found.rowCount === 0) {
             ctx.progress('postgres', `creating database ${db}`);
-            await client.query(`CREATE DATABASE "${db.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
-              if (err.code !== '42P04') throw err; // created meanwhile
+            await client.query(`CREATE DATABASE "${db.replace(/"/g, '""')}"`).catch((err: unknown) => {
+              if ((err as { code?: string }).code !== '42P04') throw err; // created meanwhile
             });
           }
         }
