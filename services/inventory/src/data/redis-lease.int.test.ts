@@ -31,15 +31,17 @@ describe('RedisLease', () => {
   });
 
   it('when the holder renews, then the lease does not run out; when it stops renewing, then another instance takes it after the TTL', async () => {
-    const a = lease('ttl', 'a', 300);
-    const b = lease('ttl', 'b', 300);
+    // Renewals every 300 ms against a 1.5 s TTL: a loaded CI machine may delay a renewal by a
+    // second without the lease running out, and five renewals outlast the TTL.
+    const a = lease('ttl', 'a', 1500);
+    const b = lease('ttl', 'b', 1500);
     expect(await a.hold()).toBe(true);
-    for (let i = 0; i < 4; i++) {
-      await sleep(150);
+    for (let i = 0; i < 6; i++) {
+      await sleep(300);
       expect(await a.hold()).toBe(true);
       expect(await b.hold()).toBe(false);
     }
-    await sleep(400);
+    await sleep(1800);
     expect(await b.hold()).toBe(true);
     expect(await a.hold()).toBe(false);
   });
