@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CommandResult, Context } from './context.js';
 
 /**
@@ -22,4 +22,16 @@ export interface CommandSpec<S extends z.ZodType = z.ZodType> {
 /** Typed helper so each command file declares its spec with inference. */
 export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): CommandSpec<S> {
   return spec;
+}
+
+/**
+ * `configure`, `input` and `schema` of a command whose one argument is an optional list
+ * (`oms connectors status [names...]`): an empty list means "all".
+ */
+export function listArgument(syntax: `[${string}...]`, description: string) {
+  return {
+    configure: (cmd: Command) => void cmd.argument(syntax, description),
+    input: (args: unknown[]) => ({ names: args[0] ?? [] }),
+    schema: z.object({ names: z.array(z.string().min(1)) }),
+  };
 }

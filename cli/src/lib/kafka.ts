@@ -18,34 +18,34 @@ export function kafkaClient(brokers: string[], clientId = 'oms-cli'): Kafka {
   });
 }
 
-/** Runs `fn` with a connected admin client, always disconnecting; connection failures become ExternalError. */
-export async function withAdmin<T>(brokers: string[], fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = kafkaClient(brokers).admin();
+/** A kafkajs client that connects and disconnects (admin, producer, consumer). */
+interface Connectable {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** Runs `fn` with `client` connected, always disconnecting; a failed connect becomes an ExternalError. */
+async function withConnected<C extends Connectable, T>(client: C, brokers: string[], fn: (client: C) => Promise<T>): Promise<T> {
   try {
-    await admin.connect();
+    await client.connect();
   } catch (err) {
     throw new ExternalError(`cannot reach Kafka at ${brokers.join(',')}`, { cause: err, hint: 'start the stack with `oms up` (or check `oms status`)' });
   }
   try {
-    return await fn(admin);
+    return await fn(client);
   } finally {
-    await admin.disconnect().catch(() => {});
+    await client.disconnect().catch(() => {});
   }
 }
 
-/** Runs `fn` with a connected producer, always disconnecting. */
-export async function withProducer<T>(brokers: string[], fn: (producer: Producer) => Promise<T>): Promise<T> {
-  const producer = kafkaClient(brokers).producer({ idempotent: true, maxInFlightRequests: 1 });
-  try {
-    await producer.connect();
-  } catch (err) {
-    throw new ExternalError(`cannot reach Kafka at ${brokers.join(',')}`, { cause: err, hint: 'start the stack with `oms up`' });
-  }
-  try {
-    return await fn(producer);
-  } finally {
-    await producer.disconnect().catch(() => {});
-  }
+/** Runs `fn` with a connected admin client, always disconnecting; connection failures become ExternalError. */
+export function withAdmin<T>(brokers: string[], fn: (admin: Admin) => Promise<T>): Promise<T> {
+  return withConnected(kafkaClient(brokers).admin(), brokers, fn);
+}
+
+/** Runs `fn` with a connected idempotent producer, always disconnecting. */
+export function withProducer<T>(brokers: string[], fn: (producer: Producer) => Promise<T>): Promise<T> {
+  return withConnected(kafkaClient(brokers).producer({ idempotent: true, maxInFlightRequests: 1 }), brokers, fn);
 }
 
 /** kafkajs' ConfigResourceTypes.TOPIC (its enum is not reachable as an ESM named export). */

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import axios from 'axios';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { ConfigError, DEFAULT_START_TIMEOUT_MS } from './config.js';
 
 /**
  * The path of a built entry file, e.g. `builtEntry(new URL('../dist/server.js', import.meta.url))`;
@@ -247,3 +248,20 @@ export async function startWithLateDependency(options: LateDependencyOptions): P
     throw err;
   }
 }
+
+/**
+ * The variables a `loadConfig` names when it refuses `env`, in its order; throws when it
+ * accepts `env` or fails with anything but a ConfigError, so a config test cannot pass vacuously.
+ */
+export function refusedVariables(load: (env: Record<string, string | undefined>) => unknown, env: Record<string, string | undefined>): string[] {
+  try {
+    load(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.map((p) => p.split(/[: ]/)[0]!);
+    throw err;
+  }
+  throw new Error(`the configuration was accepted: ${JSON.stringify(env)}`);
+}
+
+/** What every service's configuration holds by default besides its own variables. */
+export const runDefaults = { HOST: '127.0.0.1', LOG_LEVEL: 'info', START_TIMEOUT_MS: DEFAULT_START_TIMEOUT_MS } as const;

@@ -1,41 +1,29 @@
-import { envInt, listenEnv, loadEnv, runEnv } from '@oms/service-kit';
+import { configLoader, envBrokers, envInt, envServiceUrl, envTopic, serviceEnv } from '@oms/service-kit';
 import { z } from 'zod';
 
 /**
  * Every environment variable the inventory service reads, with its default. This is the only
  * place `process.env` is consulted.
  */
-export const inventoryEnvSchema = z.object({
-  ...listenEnv(3005),
+export const inventoryEnvSchema = serviceEnv(3005, {
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Every key the service writes starts with it, so one Redis can hold other data too. */
   REDIS_KEY_PREFIX: z.string().min(1).default('inventory:'),
-  // Trailing slashes are dropped so paths can be appended without doubling them.
-  PRODUCTS_URL: z
-    .url({ protocol: /^https?$/ })
-    .default('http://127.0.0.1:3002')
-    .transform((url) => url.replace(/\/+$/, '')),
+  PRODUCTS_URL: envServiceUrl('http://127.0.0.1:3002'),
   /** `host:port[,host:port…]`: where the outbox publisher writes stock changes. */
-  KAFKA_BROKERS: z
-    .string()
-    .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'must be host:port[,host:port...]')
-    .default('127.0.0.1:9092')
-    .transform((s) => s.split(',').map((b) => b.trim())),
+  KAFKA_BROKERS: envBrokers(),
   /** The compacted topic, keyed by SKU, that receives every change of a SKU's stock. */
-  INVENTORY_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a Kafka topic name').default('inventory'),
+  INVENTORY_TOPIC: envTopic('inventory'),
   /** How long the publisher's lease lasts unrenewed: how soon another instance takes over from a dead one. */
   OUTBOX_LEASE_MS: envInt(10_000).pipe(z.number().min(3000)),
   /** How long a reservation waits for its order's row on the `order` topic before its stock returns. */
   RESERVATION_TTL_MS: envInt(300_000).pipe(z.number().min(1000)),
   /** How often overdue reservations are looked for; an expiry is at most this late. */
   SWEEP_INTERVAL_MS: envInt(1000).pipe(z.number().min(10)),
-  ...runEnv(),
 });
 
 /** The parsed, frozen configuration of the inventory service. */
 export type InventoryConfig = z.infer<typeof inventoryEnvSchema>;
 
 /** Reads the configuration; throws a ConfigError naming every bad variable at once. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): InventoryConfig {
-  return loadEnv(inventoryEnvSchema, env);
-}
+export const loadConfig = configLoader(inventoryEnvSchema);

@@ -1,18 +1,12 @@
-import { listenEnv, loadEnv, runEnv } from '@oms/service-kit';
+import { configLoader, serviceEnv } from '@oms/service-kit';
 import { pgEnv } from '@oms/service-kit/pg';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** Every variable orders-graph reads; the single place that touches `process.env`. */
-export const ordersGraphEnvSchema = z.object({
-  ...listenEnv(4000),
-  ...pgEnv('orders_graph'),
-  ...runEnv(),
-});
+export const ordersGraphEnvSchema = serviceEnv(4000, pgEnv('orders_graph'));
 
 /** Parsed, frozen configuration of orders-graph. */
 export type OrdersGraphConfig = z.infer<typeof ordersGraphEnvSchema>;
 
-/** Reads and validates the environment; throws a `ConfigError` naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): OrdersGraphConfig {
-  return loadEnv(ordersGraphEnvSchema, env);
-}
+/** Reads the configuration; throws a ConfigError naming every bad variable at once. */
+export const loadConfig = configLoader(ordersGraphEnvSchema);

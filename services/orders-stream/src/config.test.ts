@@ -1,4 +1,4 @@
-import { ConfigError } from '@oms/service-kit';
+import { refusedVariables } from '@oms/service-kit/testing';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, streamConfig } from './config.js';
 
@@ -26,11 +26,6 @@ describe('orders-stream config', () => {
   });
 
   it('when several variables are bad, then one error lists them all', () => {
-    expect(() => loadConfig({ PORT: 'x', KAFKA_BROKERS: 'nohost', INSTANCE_ID: 'has space', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
-    try {
-      loadConfig({ PORT: 'x', KAFKA_BROKERS: 'nohost', INSTANCE_ID: 'has space', LOG_LEVEL: 'loud' });
-    } catch (err) {
-      expect((err as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'KAFKA_BROKERS', 'INSTANCE_ID', 'LOG_LEVEL']);
-    }
+    expect(refusedVariables(loadConfig, { PORT: 'x', KAFKA_BROKERS: 'nohost', INSTANCE_ID: 'has space', LOG_LEVEL: 'loud' })).toEqual(['PORT', 'KAFKA_BROKERS', 'INSTANCE_ID', 'LOG_LEVEL']);
   });
 });

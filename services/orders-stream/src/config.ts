@@ -1,20 +1,13 @@
 import { hostname } from 'node:os';
-import { envInt, listenEnv, loadEnv, runEnv } from '@oms/service-kit';
+import { configLoader, envBrokers, envInt, envTopic, serviceEnv } from '@oms/service-kit';
 import { z } from 'zod';
-
-const topic = (fallback: string) => z.string().min(1).default(fallback);
 
 /**
  * Every environment variable orders-stream reads, with its default. This is the only place
  * `process.env` is consulted.
  */
-export const ordersStreamEnvSchema = z.object({
-  ...listenEnv(3004),
-  KAFKA_BROKERS: z
-    .string()
-    .regex(/^\s*[^:\s,]+:\d+\s*(,\s*[^:\s,]+:\d+\s*)*$/, 'expected host:port[,host:port...]')
-    .default('127.0.0.1:9092')
-    .transform((s) => s.split(',').map((b) => b.trim())),
+export const ordersStreamEnvSchema = serviceEnv(3004, {
+  KAFKA_BROKERS: envBrokers(),
   KAFKA_GROUP_ID: z.string().min(1).default('orders-stream'),
   KAFKA_CLIENT_ID: z.string().min(1).default('orders-stream'),
   // Part of the transactional id: keep it stable across restarts of the same instance (the
@@ -26,14 +19,13 @@ export const ordersStreamEnvSchema = z.object({
     .default(`${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${process.pid}`),
   // The broker waits this long for a dead member before it rebalances its partitions away.
   KAFKA_SESSION_TIMEOUT_MS: envInt(30_000).pipe(z.number().min(6_000)),
-  TOPIC_ORDER: topic('order'),
-  TOPIC_ORDER_DETAIL: topic('order_detail'),
-  TOPIC_CUSTOMER: topic('customer'),
-  TOPIC_ADDRESS: topic('address'),
-  TOPIC_PRODUCTS: topic('products'),
-  TOPIC_OUTPUT: topic('orders-graph'),
-  TOPIC_DLQ: topic('orders-stream.dlq'),
-  ...runEnv(),
+  TOPIC_ORDER: envTopic('order'),
+  TOPIC_ORDER_DETAIL: envTopic('order_detail'),
+  TOPIC_CUSTOMER: envTopic('customer'),
+  TOPIC_ADDRESS: envTopic('address'),
+  TOPIC_PRODUCTS: envTopic('products'),
+  TOPIC_OUTPUT: envTopic('orders-graph'),
+  TOPIC_DLQ: envTopic('orders-stream.dlq'),
 });
 
 /** The parsed, frozen environment of orders-stream. */
@@ -61,9 +53,7 @@ export interface StreamConfig {
 }
 
 /** Reads the configuration; throws a ConfigError naming every bad variable at once. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): OrdersStreamEnv {
-  return loadEnv(ordersStreamEnvSchema, env);
-}
+export const loadConfig = configLoader(ordersStreamEnvSchema);
 
 /** The Kafka part of the environment, in the shape the processor takes. */
 export function streamConfig(env: OrdersStreamEnv): StreamConfig {

@@ -1,12 +1,12 @@
-import { ConfigError } from '@oms/service-kit';
 import { describe, expect, it } from 'vitest';
+import { itReadsItsEnvironment } from '../../../test/service-config.js';
 import { loadConfig } from './config.js';
 
 describe('loadConfig', () => {
-  it('when the environment is empty, then the documented defaults apply', () => {
-    expect(loadConfig({})).toEqual({
+  itReadsItsEnvironment({
+    load: loadConfig,
+    defaults: {
       PORT: 3003,
-      HOST: '127.0.0.1',
       MYSQL_HOST: '127.0.0.1',
       MYSQL_PORT: 3306,
       MYSQL_USER: 'oms',
@@ -14,24 +14,11 @@ describe('loadConfig', () => {
       MYSQL_DATABASE: 'orders',
       CUSTOMERS_URL: 'http://127.0.0.1:3001',
       PRODUCTS_URL: 'http://127.0.0.1:3002',
-      LOG_LEVEL: 'info',
-      START_TIMEOUT_MS: 180_000,
-    });
+    },
+    malformed: { PORT: 'x', CUSTOMERS_URL: 'not a url', PRODUCTS_URL: 'ftp://products', MYSQL_DATABASE: 'a b' },
   });
 
   it('when a service URL has a trailing slash, then it is dropped', () => {
     expect(loadConfig({ CUSTOMERS_URL: 'http://customers:3001/' }).CUSTOMERS_URL).toBe('http://customers:3001');
-  });
-
-  it('when several variables are malformed, then one error lists all of them', () => {
-    let error: unknown;
-    try {
-      loadConfig({ PORT: 'x', CUSTOMERS_URL: 'not a url', PRODUCTS_URL: 'ftp://products', MYSQL_DATABASE: 'a b' });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'CUSTOMERS_URL', 'PRODUCTS_URL', 'MYSQL_DATABASE']) expect(problems).toContain(name);
   });
 });

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { dropPgDatabase, pgVariables, startWithLateDependency, type LateDependencyRun } from '@oms/service-kit/testing';
 import axios from 'axios';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgShipmentStore } from './data/pg-shipment-store.js';
 import { requestShipment } from './domain/shipping.js';
+import { itWaitsForItsDatabase } from '../../../test/service-startup.js';
 import { waitFor } from './test-support/async.js';
 import { freshDatabase, testConnection } from './test-support/database.js';
 import type { PgConnection } from './data/database.js';
@@ -157,30 +157,10 @@ describe('kill -9 in the middle of an append', () => {
 });
 
 describe('shipping start-up', () => {
-  const STARTUP_DATABASE = 'shipping_startup_test';
-  let late: LateDependencyRun | undefined;
-  afterAll(async () => {
-    await late?.stop();
-    await dropPgDatabase(testConnection(STARTUP_DATABASE), STARTUP_DATABASE);
+  itWaitsForItsDatabase({
+    entry: new URL('../dist/server.js', import.meta.url),
+    database: 'postgres',
+    server: testConnection('shipping_startup_test'),
+    name: 'shipping_startup_test',
   });
-
-  it('when PostgreSQL is down at start, then /health is 503 naming it until PostgreSQL comes up, then the service is ready by itself', async () => {
-    const postgres = testConnection(STARTUP_DATABASE);
-    await dropPgDatabase(postgres, STARTUP_DATABASE);
-    late = await startWithLateDependency({
-      entry: SERVER,
-      dependency: postgres,
-      env: (port) => ({ ...pgVariables(postgres, port, STARTUP_DATABASE), LOG_LEVEL: 'info' }),
-    });
-    expect(late.whileDown.body).toMatchObject({
-      status: 'starting',
-      waitingFor: ['postgres'],
-      checks: { postgres: { ok: false, waiting: true, error: expect.stringMatching(/ECONNREFUSED/) } },
-    });
-    expect(late.ready.body).toEqual({ status: 'ok', checks: { postgres: { ok: true } } });
-    expect(late.service.output()).toMatch(/"msg":"waiting for postgres \(PostgreSQL at 127\.0\.0\.1:\d+ \(database shipping_startup_test\)\)/);
-
-    late.service.child.kill('SIGTERM');
-    expect(await late.service.exited()).toBe(0);
-  }, 90_000);
 });

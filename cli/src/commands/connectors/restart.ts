@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { defineCommand } from '../../command.js';
+import { defineCommand, listArgument } from '../../command.js';
 import { restartFailedConnectors } from '../../ops/connectors.js';
 
 /** `oms connectors restart`: restarts only failed connectors and tasks. */
@@ -7,9 +6,7 @@ export const connectorsRestartCommand = defineCommand({
   path: 'connectors restart',
   summary: 'restart failed connectors and tasks (running ones are left alone)',
   examples: ['oms connectors restart', 'oms connectors restart oms-graph'],
-  configure: (cmd) => cmd.argument('[names...]', 'connector names (default: all)'),
-  input: (args) => ({ names: args[0] ?? [] }),
-  schema: z.object({ names: z.array(z.string()) }),
+  ...listArgument('[names...]', 'connector names (default: all)'),
   run: async ({ names }, ctx) => {
     const data = await restartFailedConnectors(ctx, names);
     const text = data.restarted.length > 0 ? `restarted failed parts of: ${data.restarted.join(', ')}` : 'nothing failed; nothing restarted';

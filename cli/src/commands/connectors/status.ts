@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { defineCommand } from '../../command.js';
+import { defineCommand, listArgument } from '../../command.js';
 import { connectClient, connectorStates, desiredConnectors, renderStates } from '../../ops/connectors.js';
 
 /** `oms connectors status`: connector and task states; exit 1 with the trace when one is not RUNNING. */
@@ -7,9 +6,7 @@ export const connectorsStatusCommand = defineCommand({
   path: 'connectors status',
   summary: 'show connector and task states (exit 1 with the failure trace if any is not RUNNING)',
   examples: ['oms connectors status', 'oms connectors status --json | jq ".data.connectors[] | {name, state}"'],
-  configure: (cmd) => cmd.argument('[names...]', 'connector names (default: all)'),
-  input: (args) => ({ names: args[0] ?? [] }),
-  schema: z.object({ names: z.array(z.string()) }),
+  ...listArgument('[names...]', 'connector names (default: all)'),
   run: async ({ names }, ctx) => {
     const wanted = desiredConnectors(ctx, names).map((c) => c.name);
     const states = await connectorStates(connectClient(ctx), wanted);

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { defineCommand } from '../../command.js';
+import { defineCommand, listArgument } from '../../command.js';
 import { CheckFailedError } from '../../errors.js';
 import { endpointsFor } from '../../lib/endpoints.js';
 import { pipelineTopicNames, readTopics } from '../../ops/topics.js';
@@ -9,10 +8,8 @@ export const topicsDescribeCommand = defineCommand({
   path: 'topics describe',
   summary: 'show config and per-partition offsets of topics (all pipeline topics by default)',
   examples: ['oms topics describe order order_detail', 'oms topics describe --json'],
-  configure: (cmd) => cmd.argument('[topics...]', 'topic names'),
-  input: (args) => ({ topics: args[0] ?? [] }),
-  schema: z.object({ topics: z.array(z.string().min(1)) }),
-  run: async ({ topics }, ctx) => {
+  ...listArgument('[topics...]', 'topic names'),
+  run: async ({ names: topics }, ctx) => {
     const names = topics.length > 0 ? topics : pipelineTopicNames();
     const rows = await readTopics(endpointsFor(ctx.loaded.config).kafkaBrokers, names);
     const missing = rows.filter((r) => !r.exists).map((r) => r.topic);

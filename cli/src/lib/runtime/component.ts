@@ -15,7 +15,7 @@ export interface LocalProcess {
   /** Runs as the system user when we are root (Elasticsearch, PostgreSQL). */
   sandboxed: boolean;
   /** Checks that fail fast (missing build output, missing binaries); no side effects beyond installs. */
-  check?(): Promise<void>;
+  check?(): Promise<unknown>;
   /** Idempotent: binaries, artifacts, data dir init, config files. */
   prepare(): Promise<void>;
   launch(): Promise<LaunchSpec>;
@@ -26,6 +26,9 @@ export interface LocalProcess {
   /** Dirs `down --volumes` deletes. */
   dataDirs(): Promise<string[]>;
 }
+
+/** How most servers stop: SIGTERM to the whole process group, a minute's grace (JVMs flush on the way out). */
+export const STOP_GROUP: LocalProcess['stop'] = { signal: 'SIGTERM', group: true, timeoutMs: 60_000 };
 
 /** An infra component's module: its local process, built from the runtime's context. */
 export type LocalProcessFactory = (ctx: RuntimeContext) => LocalProcess;

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LocalProcess } from '../component.js';
+import { type LocalProcess, STOP_GROUP } from '../component.js';
 import type { RuntimeContext } from '../context.js';
 import { connectWorkerProperties, kafkaJvmArgs } from '../templates.js';
 
@@ -11,11 +11,9 @@ export function connectProcess(ctx: RuntimeContext): LocalProcess {
 
   return {
     ports: [settings.ports.connect],
-    stop: { signal: 'SIGTERM', group: true, timeoutMs: 60_000 },
+    stop: STOP_GROUP,
     sandboxed: false,
-    async check() {
-      await ctx.java();
-    },
+    check: () => ctx.java(),
     async prepare() {
       const artifacts = await ctx.artifacts();
       await mkdir(p.dir, { recursive: true });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chown, cp, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LocalProcess } from '../component.js';
+import { type LocalProcess, STOP_GROUP } from '../component.js';
 import type { RuntimeContext } from '../context.js';
 import { ARTIFACT_VERSIONS } from '../artifacts.js';
 import { elasticsearchYml } from '../templates.js';
@@ -33,11 +33,9 @@ export function elasticsearchProcess(ctx: RuntimeContext): LocalProcess {
 
   return {
     ports: [settings.ports.elasticsearch, settings.ports.elasticsearchTransport],
-    stop: { signal: 'SIGTERM', group: true, timeoutMs: 60_000 },
+    stop: STOP_GROUP,
     sandboxed: true,
-    async check() {
-      await ctx.java();
-    },
+    check: () => ctx.java(),
     async prepare() {
       const sandbox = await ctx.sandbox();
       const p = sandbox.paths.elasticsearch;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LocalProcess } from '../component.js';
+import { type LocalProcess, STOP_GROUP } from '../component.js';
 import type { RuntimeContext } from '../context.js';
 import { runLogged } from '../exec.js';
 import { kafkaJvmArgs, kafkaServerProperties } from '../templates.js';
@@ -27,11 +27,9 @@ export function kafkaProcess(ctx: RuntimeContext): LocalProcess {
 
   return {
     ports: [settings.ports.kafka, settings.ports.kafkaController],
-    stop: { signal: 'SIGTERM', group: true, timeoutMs: 60_000 },
+    stop: STOP_GROUP,
     sandboxed: false,
-    async check() {
-      await ctx.java();
-    },
+    check: () => ctx.java(),
     async prepare() {
       const java = await ctx.java();
       const artifacts = await ctx.artifacts();

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { LocalProcess } from '../component.js';
+import { type LocalProcess, STOP_GROUP } from '../component.js';
 import type { RuntimeContext } from '../context.js';
 import { runLogged } from '../exec.js';
 import { isRoot } from '../os-packages.js';
@@ -32,11 +32,9 @@ export function mariadbProcess(ctx: RuntimeContext): LocalProcess {
 
   return {
     ports: [settings.ports.mariadb],
-    stop: { signal: 'SIGTERM', group: true, timeoutMs: 60_000 },
+    stop: STOP_GROUP,
     sandboxed: false,
-    async check() {
-      await binaries();
-    },
+    check: () => binaries(),
     async prepare() {
       const { installDb } = await binaries();
       if (existsSync(path.join(p.dataDir, INITIALIZED))) return;

@@ -58,9 +58,7 @@ export function postgresProcess(ctx: RuntimeContext): LocalProcess {
     // postmaster stops its own backends.
     stop: { signal: 'SIGINT', group: false, timeoutMs: 60_000 },
     sandboxed: true,
-    async check() {
-      await binaries();
-    },
+    check: () => binaries(),
     async prepare() {
       const sandbox = await ctx.sandbox();
       await sandbox.ensureDir(sandbox.paths.postgres.dir);

@@ -19,9 +19,7 @@ export function redisProcess(ctx: RuntimeContext): LocalProcess {
     // SIGTERM: Redis flushes and fsyncs its AOF, then exits (no RDB snapshot: `save` is off).
     stop: { signal: 'SIGTERM', group: false, timeoutMs: 30_000 },
     sandboxed: false,
-    async check() {
-      await binaries();
-    },
+    check: () => binaries(),
     async prepare() {
       await binaries();
       await mkdir(p.dataDir, { recursive: true });
