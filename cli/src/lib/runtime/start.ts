@@ -5,6 +5,7 @@
  * tail of its log and, for known signatures, the cause and the fix.
  */
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,6 +49,10 @@ export async function waitReady(parts: LocalParts, c: Component, record: PidReco
   for (;;) {
     if (exit || !isAlive(record)) {
       await sleep(200); // let the last log lines land
+      // On a loaded machine the child's exit event can trail the pid's disappearance: wait a
+      // little for it, so the failure says the exit code.
+      if (!exit && child?.exitCode === null && child.signalCode === null) await Promise.race([once(child, 'exit'), sleep(2000)]);
+      exit ??= child && (child.exitCode !== null || child.signalCode !== null) ? { code: child.exitCode, signal: child.signalCode } : undefined;
       const how = exit ? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`) : 'exited';
       return failWith(parts, c, `${how} while starting`, logOffset, exit);
     }
