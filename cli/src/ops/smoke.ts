@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
+import type { z } from 'zod';
 import type { OpsContext } from '../context.js';
 import { CheckFailedError } from '../errors.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
@@ -13,8 +14,9 @@ import { parseAnswer } from '../lib/http.js';
 import { kafkaClient, withAdmin } from '../lib/kafka.js';
 import { groupLag } from '../lib/lag.js';
 import { pollUntil } from '../lib/retry.js';
-import { customerSchema, type GraphOrder, orderQueryAnswer, placedOrderSchema, productPageSchema, serviceClients } from '../lib/services.js';
+import { customerSchema, type GraphOrder, orderQueryAnswer, placedOrderSchema, productPageSchema, type ServiceClients, serviceClients } from '../lib/services.js';
 import { connectClient, connectorStates, renderStates } from './connectors.js';
+import { mentions } from './records.js';
 
 export const HOPS = ['REST commit', 'seen on order', 'seen on orders-graph', 'visible in GraphQL'] as const;
 export type HopName = (typeof HOPS)[number];
@@ -58,7 +60,7 @@ class TopicWatch {
       eachMessage: async ({ topic, message }) => {
         const id = watch.wanted();
         if (!id || watch.seen.has(topic)) return;
-        if (message.key?.toString().includes(id) || message.value?.toString().includes(id)) watch.seen.set(topic, Number(message.timestamp));
+        if (mentions({ key: message.key ?? null, value: message.value ?? null }, id)) watch.seen.set(topic, Number(message.timestamp));
       },
     });
     await joined;
@@ -146,8 +148,11 @@ export interface SmokeResult {
 
 const SMOKE_ADDRESS = { streetType: 'AVENUE', streetName: 'Probe avenue', streetNumber: '1', buildingNumber: '1', departmentNumber: '1', reference: 'smoke test', latitude: 51.5, longitude: -0.12 };
 
-/** A fresh customer with one address, and up to two products to order. */
-async function prepare(clients: ReturnType<typeof serviceClients>) {
+/** What a demo order is made of: a fresh customer with one address, and up to two products. */
+export type DemoOrderPlan = Awaited<ReturnType<typeof prepareDemoOrder>>;
+
+/** A fresh customer with one address, and up to two products to order (the console's "place a demo order" too). */
+export async function prepareDemoOrder(clients: ServiceClients) {
   const catalogue = await clients.products.json('GET', '/products?limit=2', productPageSchema);
   if (catalogue.items.length === 0) throw new CheckFailedError('the catalogue is empty: smoke needs a product to order', { hint: 'run `oms seed` first' });
   const stamp = `${Date.now()}-${randomUUID().slice(0, 8)}`;
@@ -166,14 +171,25 @@ async function prepare(clients: ReturnType<typeof serviceClients>) {
 
 class NotVisible extends Error {}
 
-/** Polls GraphQL every `pollMs` until it returns the order (null at the deadline); a 200 of another shape is the service's fault. */
-async function awaitGraph(ctx: OpsContext, clients: ReturnType<typeof serviceClients>, orderId: string, deadline: number, pollMs: number): Promise<GraphOrder | null> {
+/** Places the planned order over REST; anything but a 201 fails the check. */
+export async function submitDemoOrder(clients: ServiceClients, plan: DemoOrderPlan): Promise<z.infer<typeof placedOrderSchema>> {
+  const { customer, addressId, lines } = plan;
+  const res = await clients.orders.send('POST', '/orders', { body: { customerId: customer.id, items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, addressId })) } });
+  if (res.status !== 201) throw new CheckFailedError(`POST /orders answered ${res.status}`, { details: [JSON.stringify(res.body).slice(0, 500)] });
+  return parseAnswer(placedOrderSchema, res.body, 'the orders service (POST /orders)');
+}
+
+/** The order as GraphQL returns it now: undefined until the read model has it (or while the service answers another status); a 200 of another shape is the service's fault. */
+export async function fetchGraphOrder(clients: Pick<ServiceClients, 'ordersGraph'>, orderId: string): Promise<GraphOrder | undefined> {
+  const res = await clients.ordersGraph.send('POST', '/graphql', { body: { query: ORDER_QUERY, variables: { id: orderId } } });
+  if (res.status !== 200) return undefined;
+  return parseAnswer(orderQueryAnswer, res.body, 'the orders-graph service (POST /graphql)').data?.order ?? undefined;
+}
+
+/** Polls GraphQL every `pollMs` until it returns the order (null at the deadline). */
+async function awaitGraph(ctx: OpsContext, clients: ServiceClients, orderId: string, deadline: number, pollMs: number): Promise<GraphOrder | null> {
   return pollUntil(
-    async () => {
-      const res = await clients.ordersGraph.send('POST', '/graphql', { body: { query: ORDER_QUERY, variables: { id: orderId } } });
-      if (res.status !== 200) return undefined;
-      return parseAnswer(orderQueryAnswer, res.body, 'the orders-graph service (POST /graphql)').data?.order ?? undefined;
-    },
+    () => fetchGraphOrder(clients, orderId),
     { timeoutMs: Math.max(0, deadline - Date.now()), minDelayMs: pollMs, signal: ctx.signal, onAbort: () => new CheckFailedError('interrupted'), onTimeout: () => new NotVisible() },
   ).catch((err: unknown) => {
     if (err instanceof NotVisible) return null;
@@ -191,15 +207,14 @@ function commitTime(createdAt: string | undefined, start: number): number {
 export async function runSmoke(ctx: OpsContext, timeoutMs: number, pollMs: number): Promise<SmokeResult> {
   const endpoints = endpointsFor(ctx.loaded.config);
   const clients = serviceClients(endpoints);
-  const { customer, email, addressId, lines } = await prepare(clients);
+  const plan = await prepareDemoOrder(clients);
+  const { customer, email, addressId, lines } = plan;
   let orderId: string | undefined;
   const watch = await TopicWatch.start(endpoints, ['order', 'orders-graph'], () => orderId);
   const times: Partial<Record<HopName, number>> = {};
   const start = Date.now();
   try {
-    const res = await clients.orders.send('POST', '/orders', { body: { customerId: customer.id, items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, addressId })) } });
-    if (res.status !== 201) throw new CheckFailedError(`POST /orders answered ${res.status}`, { details: [JSON.stringify(res.body).slice(0, 500)] });
-    const placed = parseAnswer(placedOrderSchema, res.body, 'the orders service (POST /orders)');
+    const placed = await submitDemoOrder(clients, plan);
     orderId = placed.id;
     const restResponseMs = Date.now() - start;
     times['REST commit'] = commitTime(placed.createdAt, start);
