@@ -117,8 +117,15 @@ export class ConnectClient {
 
   /** Restarts only the failed instances of a connector and its tasks. */
   async restartFailed(name: string): Promise<void> {
-    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`);
+    await this.restart(name, { onlyFailed: true });
+  }
+
+  /** Restarts a connector and its tasks (only the failed ones with `onlyFailed`); false when Connect has no such connector. */
+  async restart(name: string, opts: { onlyFailed: boolean }): Promise<boolean> {
+    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=${opts.onlyFailed}`);
+    if (res.status === 404) return false;
     if (res.status !== 200 && res.status !== 202 && res.status !== 204) this.fail(`restart ${name}`, res);
+    return true;
   }
 
   async delete(name: string): Promise<void> {

@@ -4,11 +4,13 @@ import { endpointsFor } from '../lib/endpoints.js';
 import { withAdmin } from '../lib/kafka.js';
 import { groupLag } from '../lib/lag.js';
 import { connectClient, connectorStates, desiredConnectors, type ConnectorState } from './connectors.js';
-import { stackFor } from './stack.js';
+import { consoleStatus } from './console.js';
+import { ORDERS_STREAM_GROUP } from './groups.js';
+import { stackFor, type Stack } from './stack.js';
 
 export interface StatusReport {
   runtime: 'local' | 'docker';
-  components: Array<{ id: string; kind: string; state: 'ready' | 'running' | 'stopped' | 'external'; pid: number | null; url: string; detail: string | null }>;
+  components: Array<{ id: string; kind: string; state: 'ready' | 'running' | 'stopped' | 'external'; pid: number | null; url: string; detail: string | null; startedAt: string | null }>;
   connectors: ConnectorState[] | null;
   lag: { group: string; total: number; partitions: Array<{ topic: string; partition: number; lag: number }> } | null;
   healthy: boolean;
@@ -21,11 +23,15 @@ function stateOf(s: { ready: boolean; running: boolean }): ComponentState {
   return s.running ? 'running' : 'stopped';
 }
 
-/** Collects the report; a part that cannot be read (Connect or Kafka down) is null, never an error. */
-export async function collectStatus(ctx: OpsContext): Promise<StatusReport> {
-  const runtime = await stackFor(ctx);
-  const statuses = await runtime.status();
-  const components = statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null }));
+/**
+ * Collects the report; a part that cannot be read (Connect or Kafka down) is null, never an
+ * error. The console is listed last and does not count for `healthy` (`oms up --no-console`
+ * is a healthy stack too). Pass `stack` when the caller has it already.
+ */
+export async function collectStatus(ctx: OpsContext, stack?: Stack): Promise<StatusReport> {
+  const runtime = stack ?? (await stackFor(ctx));
+  const [statuses, console] = await Promise.all([runtime.status(), consoleStatus(ctx)]);
+  const components = statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null, startedAt: s.startedAt ?? null }));
   const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
   const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
   let connectors: ConnectorState[] | null = null;
@@ -33,10 +39,10 @@ export async function collectStatus(ctx: OpsContext): Promise<StatusReport> {
   let lag: StatusReport['lag'] = null;
   if (kafkaUp) {
     lag = await withAdmin(endpointsFor(ctx.loaded.config).kafkaBrokers, async (admin) => {
-      const rows = await groupLag(admin, 'orders-stream', ['order', 'order_detail']);
-      return { group: 'orders-stream', total: rows.reduce((n, r) => n + r.lag, 0), partitions: rows.map((r) => ({ topic: r.topic, partition: r.partition, lag: r.lag })) };
+      const rows = await groupLag(admin, ORDERS_STREAM_GROUP, ['order', 'order_detail']);
+      return { group: ORDERS_STREAM_GROUP, total: rows.reduce((n, r) => n + r.lag, 0), partitions: rows.map((r) => ({ topic: r.topic, partition: r.partition, lag: r.lag })) };
     }).catch(() => null);
   }
   const healthy = components.every((c) => c.state === 'ready' || c.state === 'external') && (connectors?.every((c) => c.healthy) ?? false);
-  return { runtime: runtime.kind, components, connectors, lag, healthy };
+  return { runtime: runtime.kind, components: [...components, console], connectors, lag, healthy };
 }
