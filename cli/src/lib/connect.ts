@@ -122,7 +122,8 @@ export class ConnectClient {
 
   /** Restarts a connector and its tasks (only the failed ones with `onlyFailed`); false when Connect has no such connector. */
   async restart(name: string, opts: { onlyFailed: boolean }): Promise<boolean> {
-    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=${opts.onlyFailed}`);
+    // An empty JSON body: Connect answers 415 to a POST without a JSON content type.
+    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=${opts.onlyFailed}`, {});
     if (res.status === 404) return false;
     if (res.status !== 200 && res.status !== 202 && res.status !== 204) this.fail(`restart ${name}`, res);
     return true;

@@ -244,3 +244,19 @@ async function stalled(ctx: OpsContext, endpoints: Endpoints, orderId: string, t
     hint: `look at \`oms logs ${hop === 'seen on orders-graph' ? 'orders-stream' : 'connect'}\` and \`oms connectors status\``,
   });
 }
+
+export interface DemoOrder {
+  orderId: string;
+  customerId: string;
+  email: string;
+  /** ISO time the order service gave it. */
+  createdAt: string | null;
+}
+
+/** Places one demo order (a fresh customer, up to two products) over REST, as smoke does, without waiting for it. */
+export async function placeDemoOrder(ctx: OpsContext): Promise<DemoOrder> {
+  const clients = serviceClients(endpointsFor(ctx.loaded.config));
+  const plan = await prepareDemoOrder(clients);
+  const placed = await submitDemoOrder(clients, plan);
+  return { orderId: placed.id, customerId: plan.customer.id, email: plan.email, createdAt: placed.createdAt ?? null };
+}

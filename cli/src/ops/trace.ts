@@ -63,6 +63,8 @@ export interface TraceHop {
   records: TraceRecordRef[];
   /** One line: what was found (or not), and where it was looked for. */
   detail: string;
+  /** What the hop holds, when it is small: the row's fields, the GraphQL answer; else null. */
+  data: unknown;
 }
 
 export interface TraceResult {
@@ -98,6 +100,9 @@ interface TopicProgress {
 interface Seen {
   at: number;
   detail: string;
+  /** Not there on the trace's first look: `at` is when it appeared (within one look's interval). */
+  appeared: boolean;
+  data: unknown;
 }
 
 const ROW_SCHEMA = z.object({ line_count: z.number().int(), created_at: z.date() });
@@ -119,7 +124,7 @@ class TraceSession {
   constructor(
     private readonly targets: TraceTargets,
     readonly orderId: string,
-    /** Record "first seen" times for PostgreSQL and GraphQL (the trace started before those hops happened). */
+    /** Give PostgreSQL and GraphQL the time a later look first saw them (a watch starts before those hops happen). */
     private readonly watching: boolean,
     private readonly signal: AbortSignal,
   ) {}
@@ -218,7 +223,7 @@ class TraceSession {
       if (row) {
         const r = PG_ROW_SCHEMA.parse(row);
         const items = Array.isArray(r.items) ? r.items.length : 0;
-        this.pgRow = { at: Date.now(), detail: `row in ${p.database}.${p.table}: total ${r.total ?? '-'}, ${items} item(s)` };
+        this.pgRow = { at: Date.now(), detail: `row in ${p.database}.${p.table}: total ${r.total ?? '-'}, ${items} item(s)`, appeared: this.looks > 0, data: { total: r.total === null ? null : Number(r.total), items, updatedAt: r.updated_at?.toISOString() ?? null } };
       }
     } catch (err) {
       this.problems.set('postgres', `PostgreSQL unavailable (${unreachableReason(err)})`);
@@ -232,7 +237,7 @@ class TraceSession {
       const ordersGraph = httpClient({ service: 'the orders-graph service', baseUrl: this.targets.ordersGraphUrl, timeoutMs: 5000 });
       const order: GraphOrder | undefined = await fetchGraphOrder({ ordersGraph }, this.orderId);
       this.problems.delete('graphql');
-      if (order) this.graph = { at: Date.now(), detail: `order(id) answered: total ${order.total}, ${order.items.length} item(s), customer ${order.customer?.email ?? '-'}` };
+      if (order) this.graph = { at: Date.now(), detail: `order(id) answered: total ${order.total}, ${order.items.length} item(s), customer ${order.customer?.email ?? '-'}`, appeared: this.looks > 0, data: order };
     } catch (err) {
       this.problems.set('graphql', err instanceof ExternalError ? err.message : `the orders-graph service failed (${unreachableReason(err)})`);
     }
@@ -260,21 +265,21 @@ class TraceSession {
     const problem = this.problems.get(id);
     const want = id === 'order_detail' && this.row ? ` of ${this.row.lineCount}` : '';
     const detail = problem ?? (records.length > 0 ? `${records.length}${want} record(s): ${records.map((r) => `partition ${r.partition} offset ${r.offset}`).join(', ')}` : `no record of the order: ${looked}`);
-    return { id, title, found: records.length > 0, at: last?.timestamp ?? null, timeSource: last ? 'record timestamp' : null, records, detail };
+    return { id, title, found: records.length > 0, at: last?.timestamp ?? null, timeSource: last ? 'record timestamp' : null, records, detail, data: null };
   }
 
   private seenHop(id: 'postgres' | 'graphql', title: string, seen: Seen | undefined, absent: string): Omit<TraceHop, 'deltaMs'> {
     // A time only when this trace saw the hop appear: the read model keeps no write time.
-    const timed = seen && this.watching;
-    return { id, title, found: Boolean(seen), at: timed ? new Date(seen.at).toISOString() : null, timeSource: timed ? 'first seen' : null, records: [], detail: this.problems.get(id) ?? seen?.detail ?? absent };
+    const timed = seen && this.watching && seen.appeared;
+    return { id, title, found: Boolean(seen), at: timed ? new Date(seen.at).toISOString() : null, timeSource: timed ? 'first seen' : null, records: [], detail: this.problems.get(id) ?? seen?.detail ?? absent, data: seen?.data ?? null };
   }
 
   result(): TraceResult {
     const t = this.targets;
     const m = t.mysql;
     const mariadb: Omit<TraceHop, 'deltaMs'> = this.row
-      ? { id: 'mariadb', title: `MariaDB row ${m.database}.${m.table}`, found: true, at: new Date(this.row.createdAt).toISOString(), timeSource: 'created_at', records: [], detail: `line_count ${this.row.lineCount}` }
-      : { id: 'mariadb', title: `MariaDB row ${m.database}.${m.table}`, found: false, at: null, timeSource: null, records: [], detail: this.problems.get('mariadb') ?? (this.rowChecked ? `no row with id ${this.orderId}` : 'not checked') };
+      ? { id: 'mariadb', title: `MariaDB row ${m.database}.${m.table}`, found: true, at: new Date(this.row.createdAt).toISOString(), timeSource: 'created_at', records: [], detail: `line_count ${this.row.lineCount}`, data: { lineCount: this.row.lineCount } }
+      : { id: 'mariadb', title: `MariaDB row ${m.database}.${m.table}`, found: false, at: null, timeSource: null, records: [], detail: this.problems.get('mariadb') ?? (this.rowChecked ? `no row with id ${this.orderId}` : 'not checked'), data: null };
     const hops = [
       mariadb,
       this.topicHop('order', t.topics.order, `record on ${t.topics.order}`),

@@ -1,0 +1,102 @@
+/**
+ * The console's overview: `oms status` (every component, the connectors, the processor's
+ * lag) plus what a person exploring the stack wants beside each component — its uptime, the
+ * last lines of its log, the command that starts it when it is stopped, and links to the API
+ * docs, GraphiQL and metrics.
+ */
+import type { OpsContext } from '../context.js';
+import { endpointsFor } from '../lib/endpoints.js';
+import { entryOf } from '../lib/stack/catalogue.js';
+import { CONSOLE_ID, consoleLogFile, consoleLogs } from './console.js';
+import { stackFor, type Stack } from './stack.js';
+import { collectStatus, type StatusReport } from './status.js';
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+export type OverviewComponent = StatusReport['components'][number] & {
+  title: string;
+  /** Milliseconds since it started; null when stopped or unknown (containers: see `detail`). */
+  uptimeMs: number | null;
+  logFile: string;
+  /** The last lines of its log (a few hundred characters each at most). */
+  logTail: string[];
+  /** The command that starts it; null while it runs. */
+  start: string | null;
+  links: Link[];
+};
+
+export interface Overview extends Omit<StatusReport, 'components'> {
+  /** ISO time it was collected. */
+  at: string;
+  components: OverviewComponent[];
+  /** Where to explore the APIs: each REST service's docs, GraphiQL. */
+  links: Link[];
+}
+
+/** The browser-facing pages of the services (the docs pages and GraphiQL come with the services). */
+function linksOf(id: string, url: string): Link[] {
+  switch (id) {
+    case 'customers':
+    case 'products':
+    case 'orders':
+      return [{ label: 'API docs', url: `${url}/docs` }];
+    case 'orders-graph':
+      return [{ label: 'GraphiQL', url: `${url}/graphql` }];
+    case 'orders-stream':
+      return [{ label: 'metrics', url: `${url}/metrics` }];
+    case 'connect':
+      return [{ label: 'connectors', url: `${url}/connectors` }];
+    default:
+      return [];
+  }
+}
+
+async function lastLines(lines: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const line of lines) out.push(line.length > 400 ? `${line.slice(0, 400)}…` : line);
+  } catch {
+    // no log (yet), or its container is gone: nothing to show
+  }
+  return out;
+}
+
+/** Everything the overview page shows. Pass `stack` when the caller keeps one. */
+export async function collectOverview(ctx: OpsContext, opts: { stack?: Stack; logLines?: number } = {}): Promise<Overview> {
+  const stack = opts.stack ?? (await stackFor(ctx));
+  const status = await collectStatus(ctx, stack);
+  const lines = opts.logLines ?? 5;
+  const now = Date.now();
+  const runtimeFlag = stack.kind === 'docker' ? ' --runtime docker' : '';
+  const components = await Promise.all(
+    status.components.map(async (c): Promise<OverviewComponent> => {
+      const isConsole = c.id === CONSOLE_ID;
+      const logTail = await lastLines(isConsole ? consoleLogs(ctx, { lines }) : stack.logs(c.id, { lines }));
+      const started = c.startedAt ? Date.parse(c.startedAt) : NaN;
+      return {
+        ...c,
+        title: isConsole ? 'Console' : (entryOf(c.id)?.title ?? c.id),
+        uptimeMs: c.state !== 'stopped' && Number.isFinite(started) ? Math.max(0, now - started) : null,
+        logFile: isConsole ? consoleLogFile(ctx) : stack.logFile(c.id),
+        logTail,
+        start: c.state === 'stopped' ? `oms up --only ${c.id}${runtimeFlag}` : null,
+        links: linksOf(c.id, c.url),
+      };
+    }),
+  );
+  const services = endpointsFor(ctx.loaded.config).services;
+  return {
+    ...status,
+    at: new Date(now).toISOString(),
+    components,
+    links: [
+      { label: 'GraphiQL', url: `${services.ordersGraph}/graphql` },
+      { label: 'customers API docs', url: `${services.customers}/docs` },
+      { label: 'products API docs', url: `${services.products}/docs` },
+      { label: 'orders API docs', url: `${services.orders}/docs` },
+    ],
+  };
+}
