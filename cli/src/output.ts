@@ -57,6 +57,11 @@ export class Output {
     this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** One JSON value on one line of stdout (NDJSON), for commands that stream their results with --json. */
+  printJsonLine(value: unknown): void {
+    this.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
   /** Writes the JSON document; only the edge calls this. */
   printJson(doc: unknown): void {
     this.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
