@@ -7,15 +7,17 @@ import type { OpsContext } from '../context.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { listConnectors, restartConnector, type ConnectorState, type ConnectorView } from '../ops/connectors.js';
 import { describeGroups, type GroupReport } from '../ops/groups.js';
-import { collectOverview, type Overview } from '../ops/overview.js';
+import { collectOverview, overviewCollector, type Overview } from '../ops/overview.js';
 import { followTopic, readRecords, type FollowOptions, type ReadRecordsOptions, type ReadRecordsResult, type TopicRecord } from '../ops/records.js';
 import { placeDemoOrder, type DemoOrder } from '../ops/smoke.js';
 import type { Stack } from '../ops/stack.js';
 import { readAllTopics, type TopicRow } from '../ops/topics.js';
-import { traceOrder, watchTrace, type TraceResult } from '../ops/trace.js';
+import { traceOrder, watchNewOrder, watchTrace, type TraceResult } from '../ops/trace.js';
 
 export interface ConsoleApi {
   overview(): Promise<Overview>;
+  /** The overview again, for the live feed: cheaper, the connectors and lag refreshed less often. */
+  liveOverview(): Promise<Overview>;
   topics(): Promise<TopicRow[]>;
   records(opts: ReadRecordsOptions, signal: AbortSignal): Promise<ReadRecordsResult>;
   /** Checks the topic and partition, then follows until `opts.signal` aborts. */
@@ -27,13 +29,17 @@ export interface ConsoleApi {
   /** Looks until every hop is there; each changed result goes to `onUpdate`. */
   watchTrace(orderId: string, opts: { timeoutMs: number; signal: AbortSignal; onUpdate: (r: TraceResult) => void }): Promise<TraceResult>;
   placeDemoOrder(): Promise<DemoOrder>;
+  /** Places a demo order and watches it from its first moment (so every hop gets its time). */
+  traceDemoOrder(opts: { timeoutMs: number; signal: AbortSignal; onPlaced: (order: DemoOrder) => void; onUpdate: (r: TraceResult) => void }): Promise<TraceResult>;
 }
 
 /** The API over the real operations, for the stack `ctx` describes (`stack` resolved once by the server). */
 export function opsApi(ctx: OpsContext, stack: Stack): ConsoleApi {
   const withSignal = (signal: AbortSignal): OpsContext => ({ ...ctx, signal });
+  const live = overviewCollector(ctx, stack);
   return {
     overview: () => collectOverview(ctx, { stack }),
+    liveOverview: live,
     topics: () => readAllTopics(endpointsFor(ctx.loaded.config).kafkaBrokers),
     records: (opts, signal) => readRecords(withSignal(signal), opts),
     follow: (opts) => followTopic(withSignal(opts.signal), opts),
@@ -43,5 +49,15 @@ export function opsApi(ctx: OpsContext, stack: Stack): ConsoleApi {
     trace: (orderId, signal) => traceOrder(withSignal(signal), orderId),
     watchTrace: (orderId, opts) => watchTrace(withSignal(opts.signal), orderId, { timeoutMs: opts.timeoutMs, onUpdate: opts.onUpdate }),
     placeDemoOrder: () => placeDemoOrder(ctx),
+    traceDemoOrder: (opts) =>
+      watchNewOrder(
+        withSignal(opts.signal),
+        async () => {
+          const order = await placeDemoOrder(ctx);
+          opts.onPlaced(order);
+          return order.orderId;
+        },
+        { timeoutMs: opts.timeoutMs, onUpdate: opts.onUpdate },
+      ),
   };
 }

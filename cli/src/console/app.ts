@@ -11,6 +11,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { z } from 'zod';
 import { CheckFailedError, ExternalError, isOmsError, NotFoundError, PrereqError, UsageError } from '../errors.js';
 import { MAX_READ_LIMIT } from '../ops/records.js';
+import type { TraceResult } from '../ops/trace.js';
 import type { ConsoleApi } from './api.js';
 import { OverviewFeed } from './feed.js';
 import { openEventStream, type EventStream } from './sse.js';
@@ -60,7 +61,7 @@ const param = (req: Request, name: string): string => String(req.params[name] ??
 export function createConsoleApp(deps: ConsoleAppDeps): Express {
   const { api, logger } = deps;
   const app = createBaseApp({ logger, health: [] });
-  const feed = new OverviewFeed(() => api.overview(), describeError, deps.overviewIntervalMs ?? 2000);
+  const feed = new OverviewFeed(() => api.liveOverview(), describeError, deps.overviewIntervalMs ?? 2000);
 
   app.get('/api/overview', async (_req, res) => {
     res.json(await api.overview());
@@ -118,12 +119,11 @@ export function createConsoleApp(deps: ConsoleAppDeps): Express {
     res.on('close', () => controller.abort());
     res.json(await api.trace(param(req, 'orderId'), controller.signal));
   });
-  /** Streams the trace of `orderId` until complete: `trace` events, then `end` (or `problem`). */
-  const streamTrace = async (orderId: (stream: EventStream) => Promise<string>, res: Response) => {
+  /** Streams a watched trace until complete: `trace` events, then `end` (or `problem`). */
+  const streamTrace = async (watch: (stream: EventStream, timeoutMs: number) => Promise<TraceResult>, res: Response) => {
     const stream = openEventStream(res);
     try {
-      const id = await orderId(stream);
-      const last = await api.watchTrace(id, { timeoutMs: deps.traceTimeoutMs ?? 60_000, signal: stream.signal, onUpdate: (r) => stream.send('trace', r) });
+      const last = await watch(stream, deps.traceTimeoutMs ?? 60_000);
       stream.send('end', { complete: last.complete });
     } catch (err) {
       stream.send('problem', describeError(err));
@@ -131,18 +131,14 @@ export function createConsoleApp(deps: ConsoleAppDeps): Express {
       stream.close();
     }
   };
-  app.get('/api/trace/:orderId/events', (req, res) => streamTrace(async () => param(req, 'orderId'), res));
+  app.get('/api/trace/:orderId/events', (req, res) => streamTrace((stream, timeoutMs) => api.watchTrace(param(req, 'orderId'), { timeoutMs, signal: stream.signal, onUpdate: (r) => stream.send('trace', r) }), res));
   app.post('/api/demo-order', async (_req, res) => {
     res.status(201).json(await api.placeDemoOrder());
   });
   // Places a demo order and watches it from the moment it exists, so the read model's hops
   // get the time they appeared (a page opening a watch afterwards could come too late).
   app.post('/api/demo-order/trace', (_req, res) =>
-    streamTrace(async (stream) => {
-      const order = await api.placeDemoOrder();
-      stream.send('order', order);
-      return order.orderId;
-    }, res),
+    streamTrace((stream, timeoutMs) => api.traceDemoOrder({ timeoutMs, signal: stream.signal, onPlaced: (order) => stream.send('order', order), onUpdate: (r) => stream.send('trace', r) }), res),
   );
 
   app.use('/api', (req: Request, _res: Response, next: NextFunction) => next(new HttpError(404, 'not_found', `no API route for ${req.method} ${req.path}`)));

@@ -23,15 +23,24 @@ function stateOf(s: { ready: boolean; running: boolean }): ComponentState {
   return s.running ? 'running' : 'stopped';
 }
 
+/** Every component ready (or served from outside) and every connector healthy; the console does not count (`oms up --no-console` is a healthy stack too). */
+export function isHealthy(components: StatusReport['components'], connectors: ConnectorState[] | null): boolean {
+  return components.every((c) => c.kind === 'console' || c.state === 'ready' || c.state === 'external') && (connectors?.every((c) => c.healthy) ?? false);
+}
+
+export interface CollectOptions {
+  /** The stack, when the caller has it already. */
+  stack?: Stack;
+}
+
 /**
  * Collects the report; a part that cannot be read (Connect or Kafka down) is null, never an
- * error. The console is listed last and does not count for `healthy` (`oms up --no-console`
- * is a healthy stack too). Pass `stack` when the caller has it already.
+ * error. The console is listed last.
  */
-export async function collectStatus(ctx: OpsContext, stack?: Stack): Promise<StatusReport> {
-  const runtime = stack ?? (await stackFor(ctx));
+export async function collectStatus(ctx: OpsContext, opts: CollectOptions = {}): Promise<StatusReport> {
+  const runtime = opts.stack ?? (await stackFor(ctx));
   const [statuses, console] = await Promise.all([runtime.status(), consoleStatus(ctx)]);
-  const components = statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null, startedAt: s.startedAt ?? null }));
+  const components = [...statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null, startedAt: s.startedAt ?? null })), console];
   const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
   const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
   let connectors: ConnectorState[] | null = null;
@@ -43,6 +52,5 @@ export async function collectStatus(ctx: OpsContext, stack?: Stack): Promise<Sta
       return { group: ORDERS_STREAM_GROUP, total: rows.reduce((n, r) => n + r.lag, 0), partitions: rows.map((r) => ({ topic: r.topic, partition: r.partition, lag: r.lag })) };
     }).catch(() => null);
   }
-  const healthy = components.every((c) => c.state === 'ready' || c.state === 'external') && (connectors?.every((c) => c.healthy) ?? false);
-  return { runtime: runtime.kind, components: [...components, console], connectors, lag, healthy };
+  return { runtime: runtime.kind, components, connectors, lag, healthy: isHealthy(components, connectors) };
 }

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { OpsContext } from '../context.js';
 import { ExternalError, NotFoundError, UsageError } from '../errors.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
-import { httpClient, unreachableReason } from '../lib/http.js';
+import { type HttpClient, httpClient, unreachableReason } from '../lib/http.js';
 import { withAdmin } from '../lib/kafka.js';
 import { pollUntil } from '../lib/retry.js';
 import type { GraphOrder } from '../lib/services.js';
@@ -127,7 +127,14 @@ class TraceSession {
     /** Give PostgreSQL and GraphQL the time a later look first saw them (a watch starts before those hops happen). */
     private readonly watching: boolean,
     private readonly signal: AbortSignal,
-  ) {}
+    opts: { fromCreation?: boolean; pg?: pg.Client } = {},
+  ) {
+    this.fromCreation = opts.fromCreation ?? false;
+    this.pg = opts.pg;
+  }
+
+  /** The session existed before the order did: whatever a look finds appeared after the watch began. */
+  private readonly fromCreation: boolean;
 
   private async lookUpRow(): Promise<void> {
     const m = this.targets.mysql;
@@ -211,48 +218,83 @@ class TraceSession {
     }
   }
 
+  /** One client for the session's life: a watch asks every few tens of milliseconds. */
+  private pg: pg.Client | undefined;
+
+  private async readModelClient(): Promise<pg.Client> {
+    this.pg ??= await connectReadModel(this.targets);
+    return this.pg;
+  }
+
+  /** The read model's row; its time is when the query went out (the row was there by then, and not at the previous query). */
   private async lookUpReadModel(): Promise<void> {
+    if (this.pgRow) return;
     const p = this.targets.postgres;
-    const client = new pg.Client({ host: p.host, port: p.port, user: p.user, password: p.password, database: p.database, connectionTimeoutMillis: 3000 });
-    client.on('error', () => undefined);
     try {
-      await client.connect();
+      const client = await this.readModelClient();
+      const asked = Date.now();
       const res = await client.query(`SELECT total, items, updated_at FROM ${client.escapeIdentifier(p.table)} WHERE id = $1`, [this.orderId]);
       this.problems.delete('postgres');
       const row = res.rows[0] as unknown;
       if (row) {
         const r = PG_ROW_SCHEMA.parse(row);
         const items = Array.isArray(r.items) ? r.items.length : 0;
-        this.pgRow = { at: Date.now(), detail: `row in ${p.database}.${p.table}: total ${r.total ?? '-'}, ${items} item(s)`, appeared: this.looks > 0, data: { total: r.total === null ? null : Number(r.total), items, updatedAt: r.updated_at?.toISOString() ?? null } };
+        this.pgRow = { at: asked, detail: `row in ${p.database}.${p.table}: total ${r.total ?? '-'}, ${items} item(s)`, appeared: this.fromCreation || this.looks > 0, data: { total: r.total === null ? null : Number(r.total), items, updatedAt: r.updated_at?.toISOString() ?? null } };
       }
     } catch (err) {
+      const client = this.pg;
+      this.pg = undefined;
+      await client?.end().catch(() => undefined);
       this.problems.set('postgres', `PostgreSQL unavailable (${unreachableReason(err)})`);
-    } finally {
-      await client.end().catch(() => undefined);
     }
   }
 
+  private ordersGraph: HttpClient | undefined;
+
   private async lookUpGraph(): Promise<void> {
+    if (this.graph) return;
     try {
-      const ordersGraph = httpClient({ service: 'the orders-graph service', baseUrl: this.targets.ordersGraphUrl, timeoutMs: 5000 });
-      const order: GraphOrder | undefined = await fetchGraphOrder({ ordersGraph }, this.orderId);
+      const asked = Date.now();
+      this.ordersGraph ??= httpClient({ service: 'the orders-graph service', baseUrl: this.targets.ordersGraphUrl, timeoutMs: 5000 });
+      const order: GraphOrder | undefined = await fetchGraphOrder({ ordersGraph: this.ordersGraph }, this.orderId);
       this.problems.delete('graphql');
-      if (order) this.graph = { at: Date.now(), detail: `order(id) answered: total ${order.total}, ${order.items.length} item(s), customer ${order.customer?.email ?? '-'}`, appeared: this.looks > 0, data: order };
+      // GraphQL reads the read model: it cannot have answered before the row was there.
+      if (order) this.graph = { at: Math.max(asked, this.pgRow?.at ?? 0), detail: `order(id) answered: total ${order.total}, ${order.items.length} item(s), customer ${order.customer?.email ?? '-'}`, appeared: this.fromCreation || this.looks > 0, data: order };
     } catch (err) {
       this.problems.set('graphql', err instanceof ExternalError ? err.message : `the orders-graph service failed (${unreachableReason(err)})`);
     }
   }
 
-  /** Looks once more at every hop not found yet (concurrently: they are independent stores). */
+  /** The row, then the topics (scans take a while) beside the read model and GraphQL. */
   async look(): Promise<TraceResult> {
     if (!this.row) await this.lookUpRow();
-    await Promise.all([this.scanTopics(), this.pgRow ? undefined : this.lookUpReadModel(), this.graph ? undefined : this.lookUpGraph()]);
+    await Promise.all([this.scanTopics(), this.lookUpReadModel().then(() => this.lookUpGraph())]);
     this.looks++;
     return this.result();
   }
 
+  /** Another look at MariaDB and the topics only; true when their hops are all there. */
+  async lookAtPipeline(): Promise<boolean> {
+    if (!this.row) await this.lookUpRow();
+    await this.scanTopics();
+    return Boolean(this.row) && !(['order', 'orderDetail', 'graph'] as const).some((k) => this.wantsMore(k));
+  }
+
+  /** Another look at the read model and GraphQL only (quick: a watch times their appearance by it); true when both are there. */
+  async lookAtReadModel(): Promise<boolean> {
+    await this.lookUpReadModel();
+    await this.lookUpGraph();
+    return Boolean(this.pgRow && this.graph);
+  }
+
   get firstLook(): boolean {
     return this.looks <= 1;
+  }
+
+  async close(): Promise<void> {
+    const client = this.pg;
+    this.pg = undefined;
+    await client?.end().catch(() => undefined);
   }
 
   private topicHop(id: 'order' | 'order_detail' | 'orders-graph', topic: string, title: string): Omit<TraceHop, 'deltaMs'> {
@@ -310,6 +352,15 @@ class TraceSession {
   }
 }
 
+/** A connected client of the read model (errors after connecting are left to the queries). */
+async function connectReadModel(t: TraceTargets): Promise<pg.Client> {
+  const p = t.postgres;
+  const client = new pg.Client({ host: p.host, port: p.port, user: p.user, password: p.password, database: p.database, connectionTimeoutMillis: 3000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
 function hopOfTopic(t: TraceTargets, topic: string): HopId {
   return topic === t.topics.order ? 'order' : topic === t.topics.orderDetail ? 'order_detail' : 'orders-graph';
 }
@@ -330,16 +381,18 @@ export interface TraceOptions {
 export async function traceOrder(ctx: OpsContext, orderId: string, opts: TraceOptions = {}): Promise<TraceResult> {
   const id = parseOrderId(orderId);
   const session = new TraceSession(opts.targets ?? traceTargets(endpointsFor(ctx.loaded.config)), id, false, ctx.signal);
-  const result = await session.look();
-  if (result.hops.every((h) => !h.found)) throw notFound(result);
-  return result;
+  try {
+    const result = await session.look();
+    if (result.hops.every((h) => !h.found)) throw notFound(result);
+    return result;
+  } finally {
+    await session.close();
+  }
 }
 
 export interface WatchOptions extends TraceOptions {
   /** Stop looking after this long (the last result is returned, incomplete). */
   timeoutMs: number;
-  /** Pause between looks (default 200 ms). */
-  intervalMs?: number;
   /** Called with each result that differs from the one before. */
   onUpdate?: (result: TraceResult) => void;
 }
@@ -347,33 +400,76 @@ export interface WatchOptions extends TraceOptions {
 /** The hops found and their times: what an update is about. */
 const fingerprint = (r: TraceResult) => JSON.stringify(r.hops.map((h) => [h.found, h.at, h.records.length, h.detail]));
 
+/** Pauses between looks: the topics are read by a consumer that joins a group each time; the read model answers in a millisecond. */
+const PIPELINE_INTERVAL_MS = 100;
+const READ_MODEL_INTERVAL_MS = 20;
+
 /**
  * Looks until every hop is there, the timeout passes or `ctx.signal` aborts, and returns the
- * last result. The PostgreSQL and GraphQL hops get the time this trace first saw them (the
- * read model keeps no write time), so watch from before those hops happen: right after
+ * last result. The PostgreSQL and GraphQL hops get the time a look first saw them (the read
+ * model keeps no write time), so they are asked every few tens of milliseconds — apart from
+ * the slower topic reads — and a watch should start before those hops happen: right after
  * placing the order. An order with no MariaDB row and nothing else is a NotFoundError at once.
  */
 export async function watchTrace(ctx: OpsContext, orderId: string, opts: WatchOptions): Promise<TraceResult> {
-  const id = parseOrderId(orderId);
-  const session = new TraceSession(opts.targets ?? traceTargets(endpointsFor(ctx.loaded.config)), id, true, ctx.signal);
-  let last: TraceResult | undefined;
+  const session = new TraceSession(opts.targets ?? traceTargets(endpointsFor(ctx.loaded.config)), parseOrderId(orderId), true, ctx.signal);
+  return watch(ctx, session, opts, true);
+}
+
+/**
+ * Places an order with `place` and watches it from its first moment: the read model's
+ * connection is opened before, and the first looks go out as soon as `place` returns, so
+ * every hop gets the time it happened (within a look's interval). What the console's
+ * "place a demo order" runs.
+ */
+export async function watchNewOrder(ctx: OpsContext, place: () => Promise<string>, opts: WatchOptions): Promise<TraceResult> {
+  const targets = opts.targets ?? traceTargets(endpointsFor(ctx.loaded.config));
+  const client = await connectReadModel(targets).catch(() => undefined);
+  let id: string;
+  try {
+    id = parseOrderId(await place());
+  } catch (err) {
+    await client?.end().catch(() => undefined);
+    throw err;
+  }
+  return watch(ctx, new TraceSession(targets, id, true, ctx.signal, { fromCreation: true, ...(client ? { pg: client } : {}) }), opts, false);
+}
+
+async function watch(ctx: OpsContext, session: TraceSession, opts: WatchOptions, lookFirst: boolean): Promise<TraceResult> {
   let shown = '';
-  class Pending extends Error {}
-  const look = async (): Promise<TraceResult | undefined> => {
-    last = await session.look();
-    if (session.firstLook && last.hops.every((h) => !h.found)) throw notFound(last);
-    const print = fingerprint(last);
+  const report = () => {
+    const r = session.result();
+    const print = fingerprint(r);
     if (print !== shown) {
       shown = print;
-      opts.onUpdate?.(last);
+      opts.onUpdate?.(r);
     }
-    return last.complete ? last : undefined;
+  };
+  class Pending extends Error {}
+  const deadline = Date.now() + opts.timeoutMs;
+  const until = async (check: () => Promise<boolean>, intervalMs: number) => {
+    await pollUntil(
+      async () => {
+        const done = await check();
+        report();
+        return done ? true : undefined;
+      },
+      { timeoutMs: Math.max(0, deadline - Date.now()), minDelayMs: intervalMs, signal: ctx.signal, onAbort: () => new Pending(), onTimeout: () => new Pending() },
+    ).catch((err: unknown) => {
+      if (!(err instanceof Pending)) throw err;
+    });
   };
   try {
-    return await pollUntil(look, { timeoutMs: opts.timeoutMs, minDelayMs: opts.intervalMs ?? 200, signal: ctx.signal, onAbort: () => new Pending(), onTimeout: () => new Pending() });
-  } catch (err) {
-    if (err instanceof Pending && last) return last;
-    throw err;
+    if (lookFirst) {
+      const first = await session.look();
+      if (first.hops.every((h) => !h.found)) throw notFound(first);
+      report();
+      if (first.complete) return first;
+    }
+    await Promise.all([until(() => session.lookAtPipeline(), PIPELINE_INTERVAL_MS), until(() => session.lookAtReadModel(), READ_MODEL_INTERVAL_MS)]);
+    return session.result();
+  } finally {
+    await session.close();
   }
 }
 
@@ -382,7 +478,7 @@ export function renderTrace(r: TraceResult): string {
   const lines = [`order ${r.orderId}${r.complete ? '' : '  (incomplete: some hops not found)'}`];
   for (const h of r.hops) {
     const time = h.at ? h.at.slice(11, 23) : '—'.padEnd(12);
-    const delta = h.deltaMs === null ? '' : `+${h.deltaMs} ms`;
+    const delta = h.deltaMs === null ? '' : `${h.deltaMs >= 0 ? '+' : '−'}${Math.abs(h.deltaMs)} ms`;
     lines.push(`${h.found ? '✔' : '✖'} ${time}  ${delta.padStart(10)}  ${h.title.padEnd(34)} ${h.detail}`);
   }
   if (r.totalMs !== null) lines.push(`total ${r.totalMs} ms from the MariaDB row to the last timed hop`);

@@ -53,7 +53,7 @@ export function duration(ms: number | null): string {
 /** A coloured state label: ready/running/stopped/…, RUNNING/FAILED/…, Stable/Empty/… */
 export function badge(state: string): HTMLElement {
   const s = state.toLowerCase();
-  const tone = ['ready', 'running', 'stable', 'ok', 'complete'].includes(s) ? 'good' : ['stopped', 'failed', 'missing', 'dead', 'unassigned'].includes(s) ? 'bad' : 'warn';
+  const tone = ['ready', 'running', 'stable', 'ok', 'complete', 'healthy'].includes(s) ? 'good' : ['stopped', 'failed', 'missing', 'dead', 'unassigned', 'unhealthy'].includes(s) ? 'bad' : 'warn';
   return h('span', { class: `badge ${tone}`, 'data-state': s }, state);
 }
 

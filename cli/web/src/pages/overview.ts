@@ -3,12 +3,13 @@ import type { ApiProblem, Overview, OverviewComponent } from '../../../src/conso
 import { problemView, stream } from '../api.js';
 import { badge, clock, duration, external, h, replace } from '../dom.js';
 
-function componentRow(c: OverviewComponent, open: Set<string>): HTMLElement[] {
+/** `closed`: the components whose log the reader folded (logs show unless folded). */
+function componentRow(c: OverviewComponent, closed: Set<string>): HTMLElement[] {
   const isHttp = c.url.startsWith('http');
   const where = c.pid ? `pid ${c.pid}` : (c.detail ?? '—');
   const log = h(
     'details',
-    { class: 'log', open: open.has(c.id), ontoggle: (e: Event) => ((e.target as HTMLDetailsElement).open ? open.add(c.id) : open.delete(c.id)) },
+    { class: 'log', open: !closed.has(c.id), ontoggle: (e: Event) => ((e.target as HTMLDetailsElement).open ? closed.delete(c.id) : closed.add(c.id)) },
     h('summary', null, `last ${c.logTail.length} log line(s) — ${c.logFile}`),
     h('pre', null, c.logTail.join('\n') || '(empty)'),
   );

@@ -25,10 +25,9 @@ export function recordCard(r: TopicRecord): HTMLElement {
   return h(
     'article',
     { class: 'record', 'data-partition': r.partition, 'data-offset': r.offset },
-    h('header', null, h('strong', null, `${r.topic}[${r.partition}] @ ${r.offset}`), h('span', { class: 'muted' }, ` ${clock(r.timestamp)} · ${r.timestamp}`)),
-    h('div', { class: 'kv' }, h('span', { class: 'label' }, 'key'), h('pre', { class: 'key' }, pretty(r.key))),
-    headers.length > 0 ? h('details', null, h('summary', null, `${headers.length} header(s)`), h('pre', null, headers.map(([k, v]) => `${k}: ${v}`).join('\n'))) : null,
-    h('div', { class: 'kv' }, h('span', { class: 'label' }, `value (${r.value.format})`), h('pre', { class: 'value' }, pretty(r.value))),
+    h('header', null, h('strong', null, `${r.topic}[${r.partition}] @ ${r.offset}`), h('span', { class: 'muted', title: r.timestamp }, clock(r.timestamp)), h('span', { class: 'muted' }, 'key'), h('code', { class: 'key' }, r.key.format === 'json' ? JSON.stringify(r.key.data) : pretty(r.key))),
+    headers.length > 0 ? h('details', null, h('summary', { class: 'muted' }, `${headers.length} header(s)`), h('pre', null, headers.map(([k, v]) => `${k}: ${v}`).join('\n'))) : null,
+    h('pre', { class: 'value', title: `value (${r.value.format})` }, pretty(r.value)),
   );
 }
 
@@ -61,14 +60,14 @@ function browser(topic: TopicRow, onStop: (stop: () => void) => void): HTMLEleme
   const partition = h('select', { name: 'partition' }, h('option', { value: '' }, 'all'), ...partitions.map((p) => h('option', { value: String(p) }, String(p))));
   const mode = h('select', { name: 'mode' }, h('option', { value: 'latest' }, 'latest'), h('option', { value: 'offset' }, 'from offset'));
   const offset = h('input', { name: 'offset', type: 'number', min: 0, placeholder: 'offset', value: '0' });
-  const limit = h('input', { name: 'limit', type: 'number', min: 1, max: 1000, value: '10' });
+  const limit = h('input', { name: 'limit', type: 'number', min: 1, max: 1000, value: '5' });
   const results = h('div', { class: 'records', 'data-role': 'browser-results' });
   const tailOut = h('div', { class: 'records', 'data-role': 'tail-results' });
   const tailState = h('span', { class: 'muted' }, 'not following');
   let stopTail: (() => void) | undefined;
 
   const read = async () => {
-    const q = new URLSearchParams({ limit: limit.value || '10', from: mode.value === 'latest' ? 'latest' : offset.value || '0' });
+    const q = new URLSearchParams({ limit: limit.value || '5', from: mode.value === 'latest' ? 'latest' : offset.value || '0' });
     if (partition.value !== '') q.set('partition', partition.value);
     replace(results, h('p', { class: 'muted' }, 'reading…'));
     try {
@@ -124,9 +123,7 @@ function browser(topic: TopicRow, onStop: (stop: () => void) => void): HTMLEleme
       h('label', null, 'per partition ', limit),
       h('button', { type: 'submit', 'data-role': 'read' }, 'Read'),
     ),
-    results,
-    h('h3', null, 'Live tail ', tailButton, ' ', tailState),
-    tailOut,
+    h('div', { class: 'split' }, h('div', null, h('h3', null, 'Records'), results), h('div', null, h('h3', null, 'Live tail ', tailButton), h('p', null, tailState), tailOut)),
   );
 }
 
@@ -138,7 +135,8 @@ export function renderTopics(root: HTMLElement, args: string[]): () => void {
       const topic = topics.find((t) => t.topic === selected);
       replace(
         root,
-        h('div', { class: 'split' }, h('div', null, topicList(topics, selected)), h('div', null, topic ? browser(topic, (s) => stops.push(s)) : selected ? h('p', { class: 'problem' }, `no topic named "${selected}"`) : h('p', { class: 'muted' }, 'Pick a topic to browse its records.'))),
+        topicList(topics, selected),
+        topic ? browser(topic, (s) => stops.push(s)) : selected ? h('p', { class: 'problem' }, `no topic named "${selected}"`) : h('p', { class: 'muted' }, 'Pick a topic to browse its records and follow it live.'),
       );
     })
     .catch((err: unknown) => replace(root, problemBox(err)));

@@ -14,7 +14,7 @@ function hopView(hop: TraceHop): HTMLElement {
     { class: `hop ${hop.found ? 'found' : 'missing'}`, 'data-hop': hop.id, 'data-found': String(hop.found) },
     h('span', { class: 'mark' }, hop.found ? '✔' : '…'),
     h('span', { class: 'time' }, time),
-    h('span', { class: 'delta' }, hop.deltaMs === null ? '' : `+${hop.deltaMs} ms`),
+    h('span', { class: 'delta' }, hop.deltaMs === null ? '' : `${hop.deltaMs >= 0 ? '+' : '−'}${Math.abs(hop.deltaMs)} ms`),
     h('div', { class: 'what' }, h('strong', null, hop.title), h('div', { class: 'muted' }, hop.detail), hop.timeSource === 'first seen' ? h('div', { class: 'muted' }, 'time: when this trace first saw it (the read model keeps no write time)') : null),
     hop.id === 'graphql' && hop.data ? h('details', null, h('summary', null, 'the answer'), h('pre', null, JSON.stringify(hop.data, null, 2))) : null,
   );
