@@ -117,16 +117,20 @@ export class ConnectClient {
 
   /** Restarts only the failed instances of a connector and its tasks. */
   async restartFailed(name: string): Promise<void> {
-    await this.restart(name, { onlyFailed: true });
+    if (!(await this.restart(name, { onlyFailed: true }))) throw new ExternalError(`Kafka Connect has no connector ${name} to restart (HTTP 404)`);
   }
 
-  /** Restarts a connector and its tasks (only the failed ones with `onlyFailed`); false when Connect has no such connector. */
-  async restart(name: string, opts: { onlyFailed: boolean }): Promise<boolean> {
+  /**
+   * Restarts a connector and its tasks (only the failed ones with `onlyFailed`). Resolves to
+   * Connect's answer — the instances it restarts show RESTARTING — or undefined when Connect
+   * has no such connector.
+   */
+  async restart(name: string, opts: { onlyFailed: boolean }): Promise<ConnectorStatus | undefined> {
     // An empty JSON body: Connect answers 415 to a POST without a JSON content type.
     const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=${opts.onlyFailed}`, {});
-    if (res.status === 404) return false;
-    if (res.status !== 200 && res.status !== 202 && res.status !== 204) this.fail(`restart ${name}`, res);
-    return true;
+    if (res.status === 404) return undefined;
+    if (res.status !== 202) this.fail(`restart ${name}`, res);
+    return this.parse(connectorStatusSchema, res, `restart of ${name}`);
   }
 
   async delete(name: string): Promise<void> {

@@ -89,14 +89,19 @@ export async function listConnectors(ctx: OpsContext): Promise<ConnectorView[]> 
   });
 }
 
-/** Restarts a connector and its tasks (running ones too, unless `onlyFailed`); a name Connect does not know is a NotFoundError. */
+/**
+ * Restarts a connector and its tasks (running ones too, unless `onlyFailed`); resolves to
+ * Connect's answer, where what it restarts shows RESTARTING. A name Connect does not know is
+ * a NotFoundError.
+ */
 export async function restartConnector(ctx: OpsContext, name: string, onlyFailed: boolean): Promise<ConnectorState> {
   const client = connectClient(ctx, 15_000);
-  if (!(await client.restart(name, { onlyFailed }))) {
+  const answer = await client.restart(name, { onlyFailed });
+  if (!answer) {
     const known = Object.keys(await client.expanded()).sort();
     throw new NotFoundError(`Kafka Connect has no connector named "${name}"`, { hint: `connectors: ${known.join(', ') || '(none)'}` });
   }
-  return summarise(name, await client.status(name));
+  return summarise(name, answer);
 }
 
 const isFailed = (s: ConnectorState) => s.state === 'FAILED' || s.tasks.some((t) => t.state === 'FAILED');
