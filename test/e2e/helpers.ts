@@ -16,6 +16,7 @@ export const PRODUCTS = endpoints.services.products;
 export const ORDERS = endpoints.services.orders;
 export const GRAPH = endpoints.services.ordersGraph;
 export const BROKERS = endpoints.kafkaBrokers;
+export const CONSOLE = endpoints.console;
 
 export interface OmsRun {
   exitCode: number | undefined;

@@ -7,7 +7,7 @@ import type { OpsContext } from '../context.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { listConnectors, restartConnector, type ConnectorState, type ConnectorView } from '../ops/connectors.js';
 import { describeGroups, type GroupReport } from '../ops/groups.js';
-import { collectOverview, overviewCollector, type Overview } from '../ops/overview.js';
+import { overviewCollector, type Overview } from '../ops/overview.js';
 import { followTopic, readRecords, type FollowOptions, type ReadRecordsOptions, type ReadRecordsResult, type TopicRecord } from '../ops/records.js';
 import { placeDemoOrder, type DemoOrder } from '../ops/smoke.js';
 import type { Stack } from '../ops/stack.js';
@@ -15,9 +15,11 @@ import { readAllTopics, type TopicRow } from '../ops/topics.js';
 import { traceOrder, watchNewOrder, watchTrace, type TraceResult } from '../ops/trace.js';
 
 export interface ConsoleApi {
+  /**
+   * The overview, for the page's first look and its live feed alike: processes checked on
+   * every call, the probes, connectors and lag at most a few seconds old (see overviewCollector).
+   */
   overview(): Promise<Overview>;
-  /** The overview again, for the live feed: cheaper, the connectors and lag refreshed less often. */
-  liveOverview(): Promise<Overview>;
   topics(): Promise<TopicRow[]>;
   records(opts: ReadRecordsOptions, signal: AbortSignal): Promise<ReadRecordsResult>;
   /** Checks the topic and partition, then follows until `opts.signal` aborts. */
@@ -36,10 +38,8 @@ export interface ConsoleApi {
 /** The API over the real operations, for the stack `ctx` describes (`stack` resolved once by the server). */
 export function opsApi(ctx: OpsContext, stack: Stack): ConsoleApi {
   const withSignal = (signal: AbortSignal): OpsContext => ({ ...ctx, signal });
-  const live = overviewCollector(ctx, stack);
   return {
-    overview: () => collectOverview(ctx, { stack }),
-    liveOverview: live,
+    overview: overviewCollector(ctx, stack),
     topics: () => readAllTopics(endpointsFor(ctx.loaded.config).kafkaBrokers),
     records: (opts, signal) => readRecords(withSignal(signal), opts),
     follow: (opts) => followTopic(withSignal(opts.signal), opts),

@@ -30,7 +30,6 @@ const unused = () => Promise.reject(new Error('not used by this test'));
 const behave: Partial<ConsoleApi> = {};
 const api: ConsoleApi = {
   overview: () => (behave.overview ?? unused)(),
-  liveOverview: () => (behave.liveOverview ?? unused)(),
   topics: () => (behave.topics ?? unused)(),
   records: (o, s) => (behave.records ?? unused)(o, s),
   follow: (o) => (behave.follow ?? unused)(o),
@@ -136,10 +135,10 @@ describe('errors as JSON', () => {
 
 describe('live streams', () => {
   it('when a page listens to the overview, then overviews arrive as events, and a failure arrives as a readable problem', async () => {
-    behave.liveOverview = async () => overview;
+    behave.overview = async () => overview;
     const ok = await events('/api/overview/events', (s) => s.length >= 2);
     expect(ok.map((e) => e.event)).toEqual(['overview', 'overview']);
-    behave.liveOverview = () => Promise.reject(new ExternalError('cannot reach the Docker daemon'));
+    behave.overview = () => Promise.reject(new ExternalError('cannot reach the Docker daemon'));
     const bad = await events('/api/overview/events', (s) => s.some((e) => e.event === 'problem'));
     expect(bad.find((e) => e.event === 'problem')!.data).toMatchObject({ error: 'unavailable', message: 'cannot reach the Docker daemon' });
   });

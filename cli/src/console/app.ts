@@ -61,7 +61,7 @@ const param = (req: Request, name: string): string => String(req.params[name] ??
 export function createConsoleApp(deps: ConsoleAppDeps): Express {
   const { api, logger } = deps;
   const app = createBaseApp({ logger, health: [] });
-  const feed = new OverviewFeed(() => api.liveOverview(), describeError, deps.overviewIntervalMs ?? 2000);
+  const feed = new OverviewFeed(() => api.overview(), describeError, deps.overviewIntervalMs ?? 2000);
 
   app.get('/api/overview', async (_req, res) => {
     res.json(await api.overview());

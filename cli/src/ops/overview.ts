@@ -10,7 +10,7 @@ import { isAlive, readPidFile } from '../lib/process/supervisor.js';
 import { statePaths } from '../lib/runtime/context.js';
 import { entryOf } from '../lib/stack/catalogue.js';
 import { CONSOLE_ID, consoleLogFile, consoleLogs } from './console.js';
-import { stackFor, type Stack } from './stack.js';
+import type { Stack } from './stack.js';
 import { collectStatus, type StatusReport } from './status.js';
 
 export interface Link {
@@ -66,12 +66,6 @@ async function lastLines(lines: AsyncIterable<string>): Promise<string[]> {
   return out;
 }
 
-/** Everything the overview page shows. Pass `stack` when the caller keeps one. */
-export async function collectOverview(ctx: OpsContext, opts: { stack?: Stack; logLines?: number } = {}): Promise<Overview> {
-  const stack = opts.stack ?? (await stackFor(ctx));
-  return withDetails(ctx, stack, await collectStatus(ctx, { stack }), opts.logLines ?? 5);
-}
-
 /**
  * Which components' processes are alive, cheaply: the local runtime's pid files (no probe
  * touches a server), the docker runtime's container list (one call).
@@ -94,32 +88,36 @@ export function overviewCollector(ctx: OpsContext, stack: Stack, opts: { fullMs?
   let full: { at: number; status: StatusReport; alive: string } | undefined;
   return async () => {
     const now = Date.now();
-    const alive = await liveness(ctx, stack);
+    const [alive, logs] = await Promise.all([liveness(ctx, stack), logTails(ctx, stack, opts.logLines ?? 5)]);
     if (!full || now - full.at >= (opts.fullMs ?? 6000) || alive !== full.alive) full = { at: now, status: await collectStatus(ctx, { stack }), alive };
-    return withDetails(ctx, stack, full.status, opts.logLines ?? 5);
+    return withDetails(ctx, stack, full.status, logs);
   };
 }
 
+/** The last lines of every component's log (the console's included), by id. */
+async function logTails(ctx: OpsContext, stack: Stack, lines: number): Promise<Map<string, string[]>> {
+  const ids = [...stack.componentIds(), CONSOLE_ID];
+  const tails = await Promise.all(ids.map((id) => lastLines(id === CONSOLE_ID ? consoleLogs(ctx, { lines }) : stack.logs(id, { lines }))));
+  return new Map(ids.map((id, i) => [id, tails[i]!]));
+}
+
 /** The status joined with each component's title, uptime, log tail, start command and links. */
-async function withDetails(ctx: OpsContext, stack: Stack, status: StatusReport, lines: number): Promise<Overview> {
+function withDetails(ctx: OpsContext, stack: Stack, status: StatusReport, logs: Map<string, string[]>): Overview {
   const now = Date.now();
   const runtimeFlag = stack.kind === 'docker' ? ' --runtime docker' : '';
-  const components = await Promise.all(
-    status.components.map(async (c): Promise<OverviewComponent> => {
-      const isConsole = c.id === CONSOLE_ID;
-      const logTail = await lastLines(isConsole ? consoleLogs(ctx, { lines }) : stack.logs(c.id, { lines }));
-      const started = c.startedAt ? Date.parse(c.startedAt) : NaN;
-      return {
-        ...c,
-        title: isConsole ? 'Console' : (entryOf(c.id)?.title ?? c.id),
-        uptimeMs: c.state !== 'stopped' && Number.isFinite(started) ? Math.max(0, now - started) : null,
-        logFile: isConsole ? consoleLogFile(ctx) : stack.logFile(c.id),
-        logTail,
-        start: c.state === 'stopped' ? `oms up --only ${c.id}${runtimeFlag}` : null,
-        links: linksOf(c.id, c.url),
-      };
-    }),
-  );
+  const components = status.components.map((c): OverviewComponent => {
+    const isConsole = c.id === CONSOLE_ID;
+    const started = c.startedAt ? Date.parse(c.startedAt) : NaN;
+    return {
+      ...c,
+      title: isConsole ? 'Console' : (entryOf(c.id)?.title ?? c.id),
+      uptimeMs: c.state !== 'stopped' && Number.isFinite(started) ? Math.max(0, now - started) : null,
+      logFile: isConsole ? consoleLogFile(ctx) : stack.logFile(c.id),
+      logTail: logs.get(c.id) ?? [],
+      start: c.state === 'stopped' ? `oms up --only ${c.id}${runtimeFlag}` : null,
+      links: linksOf(c.id, c.url),
+    };
+  });
   const services = endpointsFor(ctx.loaded.config).services;
   return {
     ...status,

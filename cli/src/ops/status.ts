@@ -43,14 +43,14 @@ export async function collectStatus(ctx: OpsContext, opts: CollectOptions = {}):
   const components = [...statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null, startedAt: s.startedAt ?? null })), console];
   const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
   const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
-  let connectors: ConnectorState[] | null = null;
-  if (connectUp) connectors = await connectorStates(connectClient(ctx), desiredConnectors(ctx).map((c) => c.name)).catch(() => null);
-  let lag: StatusReport['lag'] = null;
-  if (kafkaUp) {
-    lag = await withAdmin(endpointsFor(ctx.loaded.config).kafkaBrokers, async (admin) => {
-      const rows = await groupLag(admin, ORDERS_STREAM_GROUP, ['order', 'order_detail']);
-      return { group: ORDERS_STREAM_GROUP, total: rows.reduce((n, r) => n + r.lag, 0), partitions: rows.map((r) => ({ topic: r.topic, partition: r.partition, lag: r.lag })) };
-    }).catch(() => null);
-  }
+  const [connectors, lag] = await Promise.all([
+    connectUp ? connectorStates(connectClient(ctx), desiredConnectors(ctx).map((c) => c.name)).catch(() => null) : null,
+    kafkaUp
+      ? withAdmin(endpointsFor(ctx.loaded.config).kafkaBrokers, async (admin): Promise<StatusReport['lag']> => {
+          const rows = await groupLag(admin, ORDERS_STREAM_GROUP, ['order', 'order_detail']);
+          return { group: ORDERS_STREAM_GROUP, total: rows.reduce((n, r) => n + r.lag, 0), partitions: rows.map((r) => ({ topic: r.topic, partition: r.partition, lag: r.lag })) };
+        }).catch(() => null)
+      : null,
+  ]);
   return { runtime: runtime.kind, components, connectors, lag, healthy: isHealthy(components, connectors) };
 }
