@@ -8,6 +8,7 @@ import type { OpsContext } from '../context.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { isAlive, readPidFile } from '../lib/process/supervisor.js';
 import { statePaths } from '../lib/runtime/context.js';
+import { fileSize } from '../lib/runtime/log-file.js';
 import { entryOf } from '../lib/stack/catalogue.js';
 import { CONSOLE_ID, consoleLogFile, consoleLogs } from './console.js';
 import type { Stack } from './stack.js';
@@ -78,6 +79,9 @@ async function liveness(ctx: OpsContext, stack: Stack): Promise<string> {
   return ids.map((id, i) => `${id}:${isAlive(records[i]) ? records[i]!.pid : '-'}`).join(' ');
 }
 
+/** How old the probes, connectors and lag of a live overview may get (processes are checked every time). */
+export const FULL_EVERY_MS = 8000;
+
 /**
  * Overviews for a page that stays open, every couple of seconds: which processes are alive
  * is checked every time (cheap); the readiness probes, the connectors and the processor's
@@ -86,19 +90,36 @@ async function liveness(ctx: OpsContext, stack: Stack): Promise<string> {
  */
 export function overviewCollector(ctx: OpsContext, stack: Stack, opts: { fullMs?: number; logLines?: number } = {}): () => Promise<Overview> {
   let full: { at: number; status: StatusReport; alive: string } | undefined;
+  const tails = logTails(ctx, stack, opts.logLines ?? 5);
   return async () => {
     const now = Date.now();
-    const [alive, logs] = await Promise.all([liveness(ctx, stack), logTails(ctx, stack, opts.logLines ?? 5)]);
-    if (!full || now - full.at >= (opts.fullMs ?? 6000) || alive !== full.alive) full = { at: now, status: await collectStatus(ctx, { stack }), alive };
+    const [alive, logs] = await Promise.all([liveness(ctx, stack), tails()]);
+    if (!full || now - full.at >= (opts.fullMs ?? FULL_EVERY_MS) || alive !== full.alive) full = { at: now, status: await collectStatus(ctx, { stack }), alive };
     return withDetails(ctx, stack, full.status, logs);
   };
 }
 
-/** The last lines of every component's log (the console's included), by id. */
-async function logTails(ctx: OpsContext, stack: Stack, lines: number): Promise<Map<string, string[]>> {
+/**
+ * The last lines of every component's log (the console's included), by id. A log file whose
+ * size did not change since the last call is not read again (most do not, most of the time).
+ */
+function logTails(ctx: OpsContext, stack: Stack, lines: number): () => Promise<Map<string, string[]>> {
   const ids = [...stack.componentIds(), CONSOLE_ID];
-  const tails = await Promise.all(ids.map((id) => lastLines(id === CONSOLE_ID ? consoleLogs(ctx, { lines }) : stack.logs(id, { lines }))));
-  return new Map(ids.map((id, i) => [id, tails[i]!]));
+  const known = new Map<string, { size: number; lines: string[] }>();
+  const tail = async (id: string): Promise<string[]> => {
+    const isConsole = id === CONSOLE_ID;
+    if (!isConsole && stack.kind === 'docker') return lastLines(stack.logs(id, { lines }));
+    const size = await fileSize(isConsole ? consoleLogFile(ctx) : stack.logFile(id));
+    const seen = known.get(id);
+    if (seen && seen.size === size) return seen.lines;
+    const read = await lastLines(isConsole ? consoleLogs(ctx, { lines }) : stack.logs(id, { lines }));
+    known.set(id, { size, lines: read });
+    return read;
+  };
+  return async () => {
+    const all = await Promise.all(ids.map(tail));
+    return new Map(ids.map((id, i) => [id, all[i]!]));
+  };
 }
 
 /** The status joined with each component's title, uptime, log tail, start command and links. */
