@@ -9,16 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testOpsContext } from '../../../test/ops-context.js';
+import { freePort } from '../test-support/net.js';
 import { PrereqError } from '../errors.js';
 import { checkConsolePort, consoleEnv, consoleStatus, startConsole, stopConsole } from './console.js';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const stateDir = mkdtempSync(join(tmpdir(), 'oms-console-'));
 let port: number;

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test-support/net.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import type { OpsContext } from '../context.js';
@@ -37,10 +37,7 @@ describe('oms open', () => {
     expect(hasDisplay({})).toBe(false);
     expect(hasDisplay({ WAYLAND_DISPLAY: 'wayland-0' })).toBe(true);
     // A port nothing listens on: the console "does not answer".
-    const server = net.createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as net.AddressInfo).port;
-    await new Promise((r) => server.close(r));
+    const port = await freePort();
     const result = await open(context({ OMS_PORT_CONSOLE: String(port) }), 'console');
     expect(result).toEqual({ target: 'console', url: `http://127.0.0.1:${port}`, opened: false, answering: false });
   });

@@ -16,6 +16,7 @@ import { groupLag } from '../lib/lag.js';
 import { pollUntil } from '../lib/retry.js';
 import { customerSchema, type GraphOrder, orderQueryAnswer, placedOrderSchema, productPageSchema, type ServiceClients, serviceClients } from '../lib/services.js';
 import { connectClient, connectorStates, renderStates } from './connectors.js';
+import { ORDERS_STREAM_GROUP } from './groups.js';
 import { mentions } from './records.js';
 
 export const HOPS = ['REST commit', 'seen on order', 'seen on orders-graph', 'visible in GraphQL'] as const;
@@ -128,7 +129,7 @@ async function diagnose(ctx: OpsContext, endpoints: Endpoints): Promise<string[]
     lines.push(`connectors: unavailable (${(err as Error).message})`);
   }
   try {
-    const lag = await withAdmin(endpoints.kafkaBrokers, (admin) => groupLag(admin, 'orders-stream', ['order', 'order_detail']));
+    const lag = await withAdmin(endpoints.kafkaBrokers, (admin) => groupLag(admin, ORDERS_STREAM_GROUP, ['order', 'order_detail']));
     lines.push('orders-stream consumer lag:', ...lag.map((l) => `  ${l.topic}[${l.partition}] committed ${l.committed ?? '-'} end ${l.end} lag ${l.lag}`));
   } catch (err) {
     lines.push(`orders-stream lag: unavailable (${(err as Error).message})`);
