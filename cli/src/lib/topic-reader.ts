@@ -43,13 +43,16 @@ export interface PartitionStart {
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
-/** A consumer of a throwaway group on `topics`, connected and subscribed. */
-async function readerConsumer(brokers: string[], topics: string[]): Promise<Consumer> {
+/**
+ * A consumer of a throwaway group on `topics`, connected and subscribed. `maxWaitMs` is how
+ * long the broker holds a fetch at the end of a partition when nothing new comes (a record
+ * that does come is handed over at once): short for a read that must notice its end, long
+ * for a tail, which would otherwise ask the broker twenty times a second while idle.
+ */
+async function readerConsumer(brokers: string[], topics: string[], maxWaitMs: number): Promise<Consumer> {
   const consumer = kafkaClient(brokers, 'oms-reader').consumer({
     groupId: `${READER_GROUP_PREFIX}${randomUUID()}`,
-    // A fetch at the end of a partition waits this long for new records; short, so a read that
-    // has reached its end offsets returns at once.
-    maxWaitTimeInMs: 50,
+    maxWaitTimeInMs: maxWaitMs,
     sessionTimeout: 10_000,
     allowAutoTopicCreation: false,
   });
@@ -87,7 +90,7 @@ export interface ScanOptions {
 export async function scanRanges(brokers: string[], ranges: PartitionRange[], onRecord: (record: RawRecord) => void, opts: ScanOptions = {}): Promise<{ complete: boolean }> {
   const wanted = new Map(ranges.filter((r) => BigInt(r.from) < BigInt(r.to)).map((r) => [key(r.topic, r.partition), r]));
   if (wanted.size === 0) return { complete: true };
-  const consumer = await readerConsumer(brokers, [...new Set(ranges.map((r) => r.topic))]);
+  const consumer = await readerConsumer(brokers, [...new Set(ranges.map((r) => r.topic))], 50);
   const done = new Set<string>();
   let finish!: (complete: boolean) => void;
   let fail!: (err: unknown) => void;
@@ -137,7 +140,7 @@ export async function scanRanges(brokers: string[], ranges: PartitionRange[], on
  */
 export async function* followPartitions(brokers: string[], starts: PartitionStart[], signal: AbortSignal): AsyncGenerator<RawRecord> {
   if (signal.aborted) return;
-  const consumer = await readerConsumer(brokers, [...new Set(starts.map((s) => s.topic))]);
+  const consumer = await readerConsumer(brokers, [...new Set(starts.map((s) => s.topic))], 1000);
   const events = new EventEmitter();
   // Subscribed before the consumer runs, so no record is emitted before someone listens.
   const records = on(events, 'record', { signal });
