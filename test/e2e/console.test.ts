@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { artifactsDir } from '../../cli/src/ops/report.js';
-import { CONSOLE, REPO_ROOT, createCustomer, json, ORDERS, someProducts } from './helpers.js';
+import { CONSOLE, REPO_ROOT, createCustomer, json, oms, ORDERS, someProducts } from './helpers.js';
 
 const CHROMIUM = process.env.OMS_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(artifactsDir(REPO_ROOT), 'screenshots');
@@ -73,6 +73,22 @@ describe('the console in a browser', () => {
     expect(await page.locator('[data-connector]').count()).toBe(3);
     expect(await page.locator('details.log pre').first().textContent()).not.toBe('');
     await shot('overview');
+  });
+
+  it('when a component is stopped, then the overview shows it stopped with the command that starts it', async () => {
+    const stop = await oms(['down', '--only', 'orders-stream']);
+    expect(stop.exitCode, stop.all).toBe(0);
+    try {
+      await open('#/overview');
+      const row = page.locator('tr[data-component="orders-stream"][data-state="stopped"]');
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.locator('.start code').textContent()).toBe('oms up --only orders-stream');
+      expect(await page.locator('[data-healthy="false"]').count()).toBe(1);
+      await shot('overview-stopped');
+    } finally {
+      const start = await oms(['up', '--only', 'orders-stream', '--no-seed']);
+      expect(start.exitCode, start.all).toBe(0);
+    }
   });
 
   it('when an order is placed, then its record appears in the topic browser, and the live tail shows the next one', async () => {

@@ -93,31 +93,38 @@ export function overviewCollector(ctx: OpsContext, stack: Stack, opts: { fullMs?
   const tails = logTails(ctx, stack, opts.logLines ?? 5);
   return async () => {
     const now = Date.now();
-    const [alive, logs] = await Promise.all([liveness(ctx, stack), tails()]);
-    if (!full || now - full.at >= (opts.fullMs ?? FULL_EVERY_MS) || alive !== full.alive) full = { at: now, status: await collectStatus(ctx, { stack }), alive };
-    return withDetails(ctx, stack, full.status, logs);
+    const alive = await liveness(ctx, stack);
+    const refresh = !full || now - full.at >= (opts.fullMs ?? FULL_EVERY_MS) || alive !== full.alive;
+    const [status, logs] = await Promise.all([refresh ? collectStatus(ctx, { stack }) : full!.status, tails(refresh)]);
+    if (refresh) full = { at: now, status, alive };
+    return withDetails(ctx, stack, status, logs);
   };
 }
 
 /**
  * The last lines of every component's log (the console's included), by id. A log file whose
- * size did not change since the last call is not read again (most do not, most of the time).
+ * size did not change since the last call is not read again (most do not, most of the time);
+ * containers' logs (a call to the Docker daemon each) only on a `refresh`.
  */
-function logTails(ctx: OpsContext, stack: Stack, lines: number): () => Promise<Map<string, string[]>> {
+function logTails(ctx: OpsContext, stack: Stack, lines: number): (refresh: boolean) => Promise<Map<string, string[]>> {
   const ids = [...stack.componentIds(), CONSOLE_ID];
   const known = new Map<string, { size: number; lines: string[] }>();
-  const tail = async (id: string): Promise<string[]> => {
+  const tail = async (id: string, refresh: boolean): Promise<string[]> => {
     const isConsole = id === CONSOLE_ID;
-    if (!isConsole && stack.kind === 'docker') return lastLines(stack.logs(id, { lines }));
-    const size = await fileSize(isConsole ? consoleLogFile(ctx) : stack.logFile(id));
     const seen = known.get(id);
-    if (seen && seen.size === size) return seen.lines;
+    let size = -1;
+    if (!isConsole && stack.kind === 'docker') {
+      if (seen && !refresh) return seen.lines;
+    } else {
+      size = await fileSize(isConsole ? consoleLogFile(ctx) : stack.logFile(id));
+      if (seen && seen.size === size) return seen.lines;
+    }
     const read = await lastLines(isConsole ? consoleLogs(ctx, { lines }) : stack.logs(id, { lines }));
     known.set(id, { size, lines: read });
     return read;
   };
-  return async () => {
-    const all = await Promise.all(ids.map(tail));
+  return async (refresh) => {
+    const all = await Promise.all(ids.map((id) => tail(id, refresh)));
     return new Map(ids.map((id, i) => [id, all[i]!]));
   };
 }

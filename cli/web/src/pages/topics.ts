@@ -16,7 +16,8 @@ function pretty(d: Decoded): string {
 function retention(t: TopicRow): string {
   const ms = Number(t.config['retention.ms'] ?? NaN);
   if (!Number.isFinite(ms)) return '—';
-  if (ms < 0) return 'forever';
+  // -1, or Long.MAX_VALUE (what Debezium sets on its schema history topics): kept forever.
+  if (ms < 0 || ms >= 2 ** 53) return 'forever';
   return ms % 86_400_000 === 0 ? `${ms / 86_400_000} d` : `${Math.round(ms / 3_600_000)} h`;
 }
 
