@@ -239,7 +239,8 @@ class TraceSession {
       if (row) {
         const r = PG_ROW_SCHEMA.parse(row);
         const items = Array.isArray(r.items) ? r.items.length : 0;
-        this.pgRow = { at: asked, detail: `row in ${p.database}.${p.table}: total ${r.total ?? '-'}, ${items} item(s)`, appeared: this.fromCreation || this.looks > 0, data: { total: r.total === null ? null : Number(r.total), items, updatedAt: r.updated_at?.toISOString() ?? null } };
+        // GraphQL reads this row: if it answered first, the row was there by then.
+        this.pgRow = { at: Math.min(asked, this.graph?.at ?? asked), detail: `row in ${p.database}.${p.table}: total ${r.total ?? '-'}, ${items} item(s)`, appeared: this.fromCreation || this.looks > 0, data: { total: r.total === null ? null : Number(r.total), items, updatedAt: r.updated_at?.toISOString() ?? null } };
       }
     } catch (err) {
       const client = this.pg;
