@@ -8,12 +8,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../../cli/src/lib/stack/catalogue.js';
 import { artifactsDir } from '../../cli/src/ops/report.js';
 import { CONSOLE, REPO_ROOT, createCustomer, json, oms, ORDERS, someProducts } from './helpers.js';
 
 const CHROMIUM = process.env.OMS_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(artifactsDir(REPO_ROOT), 'screenshots');
-const COMPONENTS = ['mariadb', 'postgres', 'elasticsearch', 'kafka', 'connect', 'customers', 'products', 'orders', 'orders-stream', 'orders-graph', 'console'];
+/** Every component of the catalogue, and the console. */
+const COMPONENTS = [...CATALOGUE.map((c) => c.id), 'console'];
 
 let browser: Browser;
 let page: Page;
