@@ -86,6 +86,8 @@ describe('the console in a browser', () => {
       await row.waitFor({ timeout: 30_000 });
       expect(await row.locator('.start code').textContent()).toBe('oms up --only orders-stream');
       expect(await page.locator('[data-healthy="false"]').count()).toBe(1);
+      expect(await page.locator('[data-role=not-ready]').textContent()).toContain('orders-stream (stopped)');
+      await row.scrollIntoViewIfNeeded();
       await shot('overview-stopped');
     } finally {
       const start = await oms(['up', '--only', 'orders-stream', '--no-seed']);

@@ -30,12 +30,14 @@ function componentRow(c: OverviewComponent, closed: Set<string>): HTMLElement[] 
 
 function view(o: Overview, open: Set<string>): HTMLElement[] {
   const lag = o.lag;
+  const notReady = o.components.filter((c) => c.state !== 'ready' && c.state !== 'external');
   return [
     h(
       'section',
       { class: 'summary' },
       h('span', null, 'runtime ', h('strong', null, o.runtime)),
       h('span', { 'data-healthy': String(o.healthy) }, o.healthy ? badge('healthy') : badge('unhealthy')),
+      notReady.length > 0 ? h('span', { class: 'not-ready', 'data-role': 'not-ready' }, 'not ready: ', ...notReady.map((c, i) => [i > 0 ? ', ' : '', h('a', { href: `#/overview`, onclick: (e: Event) => (e.preventDefault(), document.querySelector(`tr[data-component="${c.id}"]`)?.scrollIntoView()) }, c.id), ` (${c.state})`])) : null,
       h('span', { class: 'muted' }, `updated ${clock(o.at)}`),
       h('span', { class: 'links' }, ...o.links.map((l) => external(l.label, l.url))),
     ),
