@@ -80,7 +80,7 @@ async function liveness(ctx: OpsContext, stack: Stack): Promise<string> {
 }
 
 /** How old the probes, connectors and lag of a live overview may get (processes are checked every time). */
-export const FULL_EVERY_MS = 8000;
+export const FULL_EVERY_MS = 10_000;
 
 /**
  * Overviews for a page that stays open, every couple of seconds: which processes are alive
