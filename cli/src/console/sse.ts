@@ -20,18 +20,21 @@ export function openEventStream(res: Response): EventStream {
   res.flushHeaders();
   // Tell EventSource to wait 2 s before reconnecting after a dropped stream.
   res.write('retry: 2000\n\n');
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => res.destroyed || res.write(': heartbeat\n\n'), HEARTBEAT_MS);
   const close = () => {
     if (controller.signal.aborted) return;
     clearInterval(heartbeat);
     controller.abort();
-    res.end();
+    if (!res.destroyed) res.end();
   };
   res.on('close', close);
+  // A client gone mid-write is a closed stream, not a crash.
+  res.on('error', close);
+  if (res.destroyed) close();
   return {
     signal: controller.signal,
     send(event, data) {
-      if (!controller.signal.aborted) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      if (!controller.signal.aborted && !res.destroyed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
     close,
   };

@@ -14,8 +14,8 @@ export interface DownResult {
 export async function down(ctx: OpsContext, opts: { volumes: boolean; only?: string[] }, hooks: ProgressHooks = {}): Promise<DownResult> {
   const stack = await stackFor(ctx);
   const only = opts.only?.filter((id) => id !== CONSOLE_ID);
-  const console: Step[] = !opts.only || opts.only.includes(CONSOLE_ID) ? [{ id: `stop:${CONSOLE_ID}`, title: 'Stop the console', run: () => stopConsole(ctx) }] : [];
+  const consoleSteps: Step[] = !opts.only || opts.only.includes(CONSOLE_ID) ? [{ id: `stop:${CONSOLE_ID}`, title: 'Stop the console', run: () => stopConsole(ctx) }] : [];
   const runtime = only?.length === 0 ? [] : stack.downSteps({ volumes: opts.volumes, ...(only ? { only } : {}) });
-  const steps = await runSteps([...console, ...runtime], { signal: ctx.signal, onEvent: hooks.onEvent });
+  const steps = await runSteps([...consoleSteps, ...runtime], { signal: ctx.signal, onEvent: hooks.onEvent });
   return { runtime: stack.kind, volumes: opts.volumes, steps };
 }

@@ -39,8 +39,8 @@ export interface CollectOptions {
  */
 export async function collectStatus(ctx: OpsContext, opts: CollectOptions = {}): Promise<StatusReport> {
   const runtime = opts.stack ?? (await stackFor(ctx));
-  const [statuses, console] = await Promise.all([runtime.status(), consoleStatus(ctx)]);
-  const components = [...statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null, startedAt: s.startedAt ?? null })), console];
+  const [statuses, consoleRow] = await Promise.all([runtime.status(), consoleStatus(ctx)]);
+  const components = [...statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null, startedAt: s.startedAt ?? null })), consoleRow];
   const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
   const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
   const [connectors, lag] = await Promise.all([

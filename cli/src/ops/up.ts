@@ -101,14 +101,14 @@ function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Se
  */
 export function upSteps(ctx: OpsContext, plan: UpPlan, stack: Stack): Step[] {
   const only = runtimeOnly(plan.only);
-  const console = plansConsole(plan) ? [consoleStep(ctx, stack.kind)] : [];
+  const consoleSteps = plansConsole(plan) ? [consoleStep(ctx, stack.kind)] : [];
   // `--only console`: nothing of the runtime, not even its build or images.
-  if (only?.length === 0) return console;
+  if (only?.length === 0) return consoleSteps;
   const runtimeSteps = stack.steps(only ? { only } : {});
   const ids = new Set(runtimeSteps.map((s) => s.id));
   const isService = (id: string) => SERVICE_IDS.includes(id);
   const components = runtimeSteps.map((s) => (isService(s.id) ? { ...s, needs: [...(s.needs ?? []), ...(ids.has('kafka') ? ['topics'] : []), 'build'] } : s));
-  return [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids), ...console];
+  return [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids), ...consoleSteps];
 }
 
 /** Keeps the last `up`'s step timings in the state dir, for `oms report` (CI artifacts); never fails `up`. */
