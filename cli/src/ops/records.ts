@@ -174,6 +174,7 @@ export async function readRecords(ctx: OpsContext, opts: ReadRecordsOptions): Pr
       return [{ ...r, from: String(back > low ? back : low), to: r.from }];
     });
     if (round.length === 0) break;
+    // What the result says was read of a partition starts where its last round began.
     const first = new Map(round.map((r) => [r.partition, r.from]));
     for (const r of ranges) if (first.has(r.partition)) r.from = first.get(r.partition)!;
   }
