@@ -127,7 +127,7 @@ export class ConnectClient {
    */
   async restart(name: string, opts: { onlyFailed: boolean }): Promise<ConnectorStatus | undefined> {
     // An empty JSON body: Connect answers 415 to a POST without a JSON content type.
-    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=${opts.onlyFailed}`, {});
+    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=${String(opts.onlyFailed)}`, {});
     if (res.status === 404) return undefined;
     if (res.status !== 202) this.fail(`restart ${name}`, res);
     return this.parse(connectorStatusSchema, res, `restart of ${name}`);

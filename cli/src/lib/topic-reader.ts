@@ -110,7 +110,7 @@ export async function scanRanges(brokers: string[], ranges: PartitionRange[], on
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     // Emitted for every fetched batch, also one holding only transaction markers, which never reaches eachBatch.
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => reached(e.payload.topic, e.payload.partition, String(e.payload.lastOffset)));
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => reached(e.payload.topic, e.payload.partition, e.payload.lastOffset));
     consumer.on(consumer.events.CRASH, (e) => fail(new ExternalError(`reading from Kafka failed: ${e.payload.error.message}`, { cause: e.payload.error })));
     await consumer.run({
       autoCommit: false,
@@ -139,7 +139,9 @@ export async function scanRanges(brokers: string[], ranges: PartitionRange[], on
  * The iterable ends (without error) on abort; a consumer crash is thrown.
  */
 export async function* followPartitions(brokers: string[], starts: PartitionStart[], signal: AbortSignal): AsyncGenerator<RawRecord> {
-  if (signal.aborted) return;
+  // Read through a call: the signal aborts while this awaits, which a narrowed `signal.aborted` would not see.
+  const aborted = (): boolean => signal.aborted;
+  if (aborted()) return;
   const consumer = await readerConsumer(brokers, [...new Set(starts.map((s) => s.topic))], 1000);
   const events = new EventEmitter();
   // Subscribed before the consumer runs, so no record is emitted before someone listens.
@@ -156,7 +158,7 @@ export async function* followPartitions(brokers: string[], starts: PartitionStar
     position(consumer, starts);
     for await (const [record] of records) yield record as RawRecord;
   } catch (err) {
-    if (!signal.aborted) throw err;
+    if (!aborted()) throw err;
   } finally {
     await consumer.disconnect().catch(() => undefined);
   }

@@ -20,6 +20,7 @@ import { startComponent } from '../lib/runtime/start.js';
 import { stopComponent } from '../lib/runtime/stop.js';
 import type { LogsOptions } from '../lib/stack/types.js';
 import { localSettingsFor, type RuntimeKind } from './stack.js';
+import { valueAt } from './config.js';
 import type { StatusReport } from './status.js';
 
 export const CONSOLE_ID = 'console';
@@ -31,11 +32,6 @@ export function consoleUrl(config: Pick<OmsConfig, 'ports'>): string {
   return `http://127.0.0.1:${config.ports.console}`;
 }
 
-/** The value of a dotted setting key (`ports.kafka`) in the config. */
-function valueAt(config: OmsConfig, key: string): unknown {
-  return key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], config);
-}
-
 /**
  * The console's environment: every setting of this invocation as its OMS_* variable (so the
  * console sees the same stack as the `oms up` that started it, whatever flags or file said),
@@ -45,7 +41,8 @@ export function consoleEnv(ctx: OpsContext, kind: RuntimeKind): Record<string, s
   const env: Record<string, string> = {};
   for (const spec of SETTINGS) {
     const value = valueAt(ctx.loaded.config, spec.key);
-    if (value !== undefined) env[spec.env] = String(value);
+    // Every setting's schema yields a string, number or boolean.
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[spec.env] = String(value);
   }
   env.OMS_RUNTIME = kind;
   for (const [name, value] of Object.entries(ctx.env)) {
@@ -68,7 +65,7 @@ export async function checkConsolePort(ctx: OpsContext): Promise<void> {
   const { parts, component } = consoleProcess(ctx);
   const held = (await portConflicts(parts, component, await ourProcessGroups(parts))).filter((h) => h.ownedBy !== CONSOLE_ID);
   if (held.length > 0) {
-    throw new PrereqError(`port ${component.ports[0]} (the console) is in use by ${held.map((h) => h.holder).join(', ')}`, {
+    throw new PrereqError(`port ${ctx.loaded.config.ports.console} (the console) is in use by ${held.map((h) => h.holder).join(', ')}`, {
       hint: 'stop that process, give the console another port (OMS_PORT_CONSOLE), or skip it: `oms up --no-console`',
     });
   }

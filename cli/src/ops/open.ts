@@ -49,7 +49,7 @@ export async function open(ctx: OpsContext, target: string, service?: string): P
   if (hasDisplay(ctx.env)) {
     const res = await execa('xdg-open', [url], { env: ctx.env, reject: false, stdio: 'ignore', detached: true, timeout: 10_000 });
     opened = res.exitCode === 0;
-    if (!opened) ctx.debug(`xdg-open ${url}: ${res.failed ? (res.shortMessage ?? 'failed') : `exit ${res.exitCode}`}`);
+    if (!opened) ctx.debug(`xdg-open ${url}: ${res.failed ? (res.shortMessage ?? 'failed') : `exit ${String(res.exitCode)}`}`);
   }
   return { target: service ? `${target} ${service}` : target, url, opened, answering };
 }

@@ -72,7 +72,7 @@ async function lastLines(lines: AsyncIterable<string>): Promise<string[]> {
  * touches a server), the docker runtime's container list (one call).
  */
 async function liveness(ctx: OpsContext, stack: Stack): Promise<string> {
-  if (stack.kind === 'docker') return (await stack.status()).map((s) => `${s.id}:${s.running}`).join(' ');
+  if (stack.kind === 'docker') return (await stack.status()).map((s) => `${s.id}:${String(s.running)}`).join(' ');
   const paths = statePaths(ctx.loaded.config.stateDir);
   const ids = [...stack.componentIds(), CONSOLE_ID];
   const records = await Promise.all(ids.map((id) => readPidFile(paths.pidFile(id))));
@@ -117,7 +117,7 @@ function logTails(ctx: OpsContext, stack: Stack, lines: number): (refresh: boole
       if (seen && !refresh) return seen.lines;
     } else {
       size = await fileSize(isConsole ? consoleLogFile(ctx) : stack.logFile(id));
-      if (seen && seen.size === size) return seen.lines;
+      if (seen?.size === size) return seen.lines;
     }
     const read = await lastLines(isConsole ? consoleLogs(ctx, { lines }) : stack.logs(id, { lines }));
     known.set(id, { size, lines: read });

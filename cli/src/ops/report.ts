@@ -197,8 +197,7 @@ async function artifactParts(dir: string): Promise<Array<{ entry: ArchiveEntry; 
   const files = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   const parts: Array<{ entry: ArchiveEntry; file: ReportFile }> = [];
   let total = 0;
-  // Dirent.parentPath is Node 20.12+; `path` is its older name.
-  const where = (f: (typeof files)[number]) => path.join(f.parentPath ?? (f as unknown as { path: string }).path, f.name);
+  const where = (f: (typeof files)[number]) => path.join(f.parentPath, f.name);
   for (const full of files.filter((x) => x.isFile()).map(where).sort()) {
     const name = `artifacts/${path.relative(dir, full).split(path.sep).join('/')}`;
     const data = await readFile(full).catch(() => undefined);

@@ -26,7 +26,7 @@ describe('renderTrace', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('order o-1  (incomplete: some hops not found)');
     expect(lines[1]).toMatch(/^✔ 10:00:00\.000 {14}mariadb +mariadb detail$/);
-    expect(lines[2]).toMatch(/^✔ 10:00:00\.012 +\+12 ms  order /);
+    expect(lines[2]).toMatch(/^✔ 10:00:00\.012 +\+12 ms {2}order /);
     expect(lines[4]).toMatch(/^✖ —/);
     expect(text).toContain('total 12 ms');
     expect(text).toContain('(postgres: found, but the store keeps no write time');

@@ -173,7 +173,7 @@ class TraceSession {
     const wanted = (['order', 'orderDetail', 'graph'] as const).filter((k) => this.wantsMore(k)).map((k) => this.targets.topics[k]);
     if (wanted.length === 0) return;
     const brokers = this.targets.kafkaBrokers;
-    let ranges: PartitionRange[] = [];
+    let ranges: PartitionRange[];
     try {
       ranges = await withAdmin(brokers, async (admin) => {
         const existing = new Set(await admin.listTopics());

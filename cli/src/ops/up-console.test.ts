@@ -26,7 +26,8 @@ function fakeStack(kind: 'local' | 'docker', asked: Array<string[] | undefined>)
     },
     downSteps: () => [],
     status: async () => [],
-    logs: () => (async function* () {})(),
+    // No component logs anything in this fake.
+    logs: () => ({ [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined }) }) }),
     logFile: () => '',
   };
 }

@@ -12,7 +12,7 @@ function card(c: ConnectorView, refresh: () => void, notes: Map<string, HTMLElem
     notes.set(c.name, h('p', { class: 'muted' }, 'restarting…'));
     refresh();
     try {
-      const after = await postJson<{ connector: ConnectorState }>(`/api/connectors/${encodeURIComponent(c.name)}/restart?onlyFailed=${onlyFailed}`);
+      const after = await postJson<{ connector: ConnectorState }>(`/api/connectors/${encodeURIComponent(c.name)}/restart?onlyFailed=${String(onlyFailed)}`);
       notes.set(c.name, h('p', { class: 'note' }, `restart requested; now ${after.connector.state}`));
     } catch (err) {
       notes.set(c.name, problemBox(err));

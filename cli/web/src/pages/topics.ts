@@ -108,7 +108,7 @@ function browser(topic: TopicRow, onStop: (stop: () => void) => void): HTMLEleme
     'section',
     { class: 'browser' },
     h('h2', null, topic.topic),
-    h('p', { class: 'muted' }, `${topic.partitions} partitions · ${topic.records} records retained · cleanup.policy ${topic.cleanupPolicy ?? 'delete'} · retention ${retention(topic)}`),
+    h('p', { class: 'muted' }, `${topic.partitions ?? 0} partitions · ${topic.records} records retained · cleanup.policy ${topic.cleanupPolicy ?? 'delete'} · retention ${retention(topic)}`),
     h(
       'form',
       {
