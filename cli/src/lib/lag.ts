@@ -46,9 +46,14 @@ export async function groupProgress(admin: Admin, group: string, topics: string[
   return { group, members, state: g?.state ?? 'Dead', partitions, total: members === 0 ? null : partitions.reduce((n, p) => n + p.lag, 0) };
 }
 
-/** How far behind, in words: "caught up", "12 behind", or "unknown — no member in the group". */
-export function describeProgress(p: Pick<GroupProgress, 'total'>): string {
-  if (p.total === null) return 'unknown — no member in the group';
+/**
+ * How far behind, in words: "caught up", "12 behind", or unknown with why: no member in the
+ * group, or (`processorRunning` false) the consumer is known to be stopped while the group
+ * still lists its member until the session times out.
+ */
+export function describeProgress(p: Pick<GroupProgress, 'total' | 'members'> & { processorRunning?: boolean }): string {
+  if (p.members === 0) return 'unknown — no member in the group';
+  if (p.total === null || p.processorRunning === false) return `unknown — the consumer is stopped (the group lists ${p.members} member(s) until their session times out)`;
   return p.total === 0 ? 'caught up' : `${p.total} behind`;
 }
 

@@ -44,13 +44,21 @@ const ORDER_QUERY = `query Smoke($id: ID!) { order(id: $id) { id total createdAt
   customer { id name lastName email }
   items { sku description unitPrice quantity lineTotal deliveryAddress { id } } } }`;
 
-/** Watches topics from their current end for records whose key mentions an id; resolves timestamps. */
+/**
+ * Watches topics from their current end and finds, per topic, the first record whose key or
+ * value mentions the order id. Records are kept from the start: CDC often publishes the row
+ * before the POST's answer has told us the id.
+ */
 class TopicWatch {
-  private readonly seen = new Map<string, number>();
+  private readonly records: Array<{ topic: string; text: string; at: number }> = [];
+  private readonly found = new Map<string, number>();
   private constructor(
     private readonly consumer: Consumer,
     private readonly wanted: () => string | undefined,
   ) {}
+
+  /** More records than a smoke run's window ever sees; past it the oldest are dropped. */
+  private static readonly LIMIT = 50_000;
 
   static async start(endpoints: Endpoints, topics: string[], wanted: () => string | undefined): Promise<TopicWatch> {
     const ends = await withAdmin(endpoints.kafkaBrokers, async (admin) => Object.fromEntries(await Promise.all(topics.map(async (t) => [t, await admin.fetchTopicOffsets(t)] as const))));
@@ -61,9 +69,9 @@ class TopicWatch {
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
-        const id = watch.wanted();
-        if (!id || watch.seen.has(topic)) return;
-        if (message.key?.toString().includes(id) || message.value?.toString().includes(id)) watch.seen.set(topic, Number(message.timestamp));
+        if (watch.found.has(topic)) return;
+        watch.records.push({ topic, text: `${message.key?.toString() ?? ''}\n${message.value?.toString() ?? ''}`, at: Number(message.timestamp) });
+        if (watch.records.length > TopicWatch.LIMIT) watch.records.shift();
       },
     });
     await joined;
@@ -72,8 +80,15 @@ class TopicWatch {
     return watch;
   }
 
+  /** When the first record of `topic` mentioning the wanted id was written, once seen. */
   at(topic: string): number | undefined {
-    return this.seen.get(topic);
+    const known = this.found.get(topic);
+    if (known !== undefined) return known;
+    const id = this.wanted();
+    if (!id) return undefined;
+    const hit = this.records.find((r) => r.topic === topic && r.text.includes(id));
+    if (hit) this.found.set(topic, hit.at);
+    return hit?.at;
   }
 
   async stop(): Promise<void> {

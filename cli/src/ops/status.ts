@@ -17,12 +17,15 @@ export interface StatusReport {
   connectors: ConnectorState[] | null;
   /**
    * The processor's consumer group: `total` is null (unknown) when the group has no member,
-   * since nothing reads then; the committed offsets show where it stopped.
+   * or when this stack's orders-stream is not running, since nothing reads then; the committed
+   * offsets show where it stopped.
    */
   lag: {
     group: string;
     members: number;
     state: string;
+    /** Whether this stack's orders-stream is up; a killed one stays a member until its session times out. */
+    processorRunning: boolean;
     total: number | null;
     partitions: Array<{ topic: string; partition: number; committed: string | null; end: string; lag: number }>;
   } | null;
@@ -47,9 +50,11 @@ export async function collectStatus(ctx: OpsContext): Promise<StatusReport> {
   if (connectUp) connectors = await connectorStates(connectClient(ctx), desiredConnectors(ctx).map((c) => c.name)).catch(() => null);
   let lag: StatusReport['lag'] = null;
   if (kafkaUp) {
+    const processorRunning = components.find((c) => c.id === PROCESSOR_GROUP.group)?.state !== 'stopped';
     lag = await withAdmin(endpointsFor(ctx.loaded.config).kafkaBrokers, async (admin) => {
       const p = await groupProgress(admin, PROCESSOR_GROUP.group, [...PROCESSOR_GROUP.topics]);
-      return { group: p.group, members: p.members, state: p.state, total: p.total, partitions: p.partitions.map((r) => ({ topic: r.topic, partition: r.partition, committed: r.committed, end: r.end, lag: r.lag })) };
+      const partitions = p.partitions.map((r) => ({ topic: r.topic, partition: r.partition, committed: r.committed, end: r.end, lag: r.lag }));
+      return { group: p.group, members: p.members, state: p.state, processorRunning, total: processorRunning ? p.total : null, partitions };
     }).catch(() => null);
   }
   const healthy = components.every((c) => c.state === 'ready' || c.state === 'external') && (connectors?.every((c) => c.healthy) ?? false);

@@ -54,7 +54,7 @@ function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Se
   if (!SERVICE_IDS.every((id) => ids.has(id)) || !ids.has('connect')) return steps;
   steps.push({
     id: 'connectors',
-    title: 'Submit Debezium connectors',
+    title: 'Submit Debezium connectors, restart failed ones',
     // The source connectors read tables the services create, and the sink writes the read model's table.
     needs: ['connect', 'topics', 'customers', 'orders', 'orders-graph'],
     run: (progress) =>
