@@ -81,9 +81,14 @@ export async function resolveRuntime(ctx: OpsContext, f: DockerFacts = dockerFac
  * runtime with its compose CLI and image mode resolved (`offline` from --offline,
  * OMS_DOCKER_OFFLINE, the running stack's images, or no registry + offline images built).
  */
-export async function chooseStack(ctx: OpsContext, opts: { offline?: boolean } = {}): Promise<{ stack: LocalRuntime | DockerRuntime; choice: RuntimeChoice }> {
+export async function chooseStack(
+  ctx: OpsContext,
+  opts: { offline?: boolean; onChoice?: (choice: RuntimeChoice) => Promise<void> } = {},
+): Promise<{ stack: LocalRuntime | DockerRuntime; choice: RuntimeChoice }> {
   const f = dockerFacts(ctx);
   const choice = await runtimeChoice(ctx, f);
+  // Before the runtime is checked for what it needs: `up` says what a switch changes even when it then cannot run.
+  await opts.onChoice?.(choice);
   const stack = choice.kind === 'local' ? localRuntimeFor(ctx) : await dockerStack(ctx, f, opts.offline ?? false);
   return { stack, choice };
 }

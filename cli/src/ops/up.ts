@@ -126,23 +126,19 @@ export interface UpResult {
   endpoints: Endpoints;
 }
 
-/**
- * What `up` and `reset` do before anything starts: say what changes when the runtime differs
- * from the one the state dir remembers, then (local runtime) the checks that must pass.
- * Returns the switch notice, if any. The caller then remembers the runtime.
- */
-export async function prepareRuntime(ctx: OpsContext, stack: Stack, only: string[] | undefined, hooks: ProgressHooks, command: string): Promise<string | undefined> {
-  const switched = await runtimeSwitchNotice(ctx, stack.kind);
+/** Says what changes when `kind` is not the runtime the state dir remembers; returns that notice, if any. `up` and `reset`. */
+export async function announceSwitch(ctx: OpsContext, kind: RuntimeKind, hooks: ProgressHooks): Promise<string | undefined> {
+  const switched = await runtimeSwitchNotice(ctx, kind);
   if (switched) hooks.onNotice?.(switched);
-  if (stack.kind === 'local') await checkLocalRuntime(ctx, only, hooks, command);
   return switched;
 }
 
 /** `oms up`: everything (or `only` and what it needs), idempotently; failed connectors and tasks are restarted. */
 export async function up(ctx: OpsContext, opts: UpPlan & { offline: boolean }, hooks: ProgressHooks = {}): Promise<UpResult> {
   const started = Date.now();
-  const { stack, choice } = await chooseStack(ctx, { offline: opts.offline });
-  const switched = await prepareRuntime(ctx, stack, opts.only, hooks, 'oms up');
+  let switched: string | undefined;
+  const { stack, choice } = await chooseStack(ctx, { offline: opts.offline, onChoice: async (c) => void (switched = await announceSwitch(ctx, c.kind, hooks)) });
+  if (stack.kind === 'local') await checkLocalRuntime(ctx, opts.only, hooks);
   // From here on something may start: it belongs to this runtime, also if a step fails.
   await rememberStackRuntime(ctx, stack.kind);
   const restarted: RestartedConnector[] = [];
