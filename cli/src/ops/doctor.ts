@@ -7,6 +7,7 @@ import type { OpsContext } from '../context.js';
 import { PrereqError } from '../errors.js';
 import { CATALOGUE } from '../lib/stack/catalogue.js';
 import { selectUp } from '../lib/stack/graph.js';
+import { readRememberedRuntime } from '../lib/stack/runtime-memory.js';
 import { localSettingsFor } from './stack.js';
 import {
   type CheckResult,
@@ -33,13 +34,15 @@ async function stackRunning(ctx: OpsContext): Promise<boolean> {
 }
 
 /**
- * Every check, for `oms doctor`. For the local runtime (and `auto`): Docker as a warning only,
+ * Every check, for `oms doctor`, for the runtime asked for or else the one the state dir
+ * remembers. For the local runtime (and `auto` with nothing remembered): Docker as a warning only,
  * then Java, Maven, the database and Redis binaries, ports, memory, disk, vm.max_map_count. For
  * `--runtime docker`: Docker must answer, and the binaries the containers bring are skipped.
  */
 export async function doctor(ctx: OpsContext): Promise<CheckResult[]> {
   const { config } = ctx.loaded;
-  const docker = config.runtime === 'docker';
+  const remembered = config.runtime === 'auto' ? (await readRememberedRuntime(config.stateDir))?.runtime : undefined;
+  const docker = (remembered ?? config.runtime) === 'docker';
   const javaHome = localSettingsFor(ctx).javaHome;
   const [dockerF, java, os, ports, running, stateDisk, cacheDisk, mmc] = await Promise.all([
     dockerFacts(),
@@ -54,7 +57,7 @@ export async function doctor(ctx: OpsContext): Promise<CheckResult[]> {
   const install = installFacts();
   const maven = docker ? undefined : mavenFacts(config.cacheDir);
   return [
-    checkRuntime(config.runtime),
+    checkRuntime(config.runtime, remembered),
     ...checkDocker(dockerF, docker),
     ...(java && maven ? [checkJava(java, install), checkMaven(maven)] : []),
     ...(os ? [checkMariaDb(os), checkPostgres(os), checkRedis(os)] : []),

@@ -204,6 +204,12 @@ describe('checkRuntime', () => {
     expect(checkRuntime('auto').detail).toContain('--runtime docker');
     expect(checkRuntime('docker').detail).toContain('docker runtime');
   });
+
+  it('when the runtime is auto and the state dir remembers one, then the checks are for that one and say so', () => {
+    expect(checkRuntime('auto', 'docker').detail).toMatch(/^checking for the docker runtime .*last brought up with; `oms doctor --runtime local` checks the other/);
+    expect(checkRuntime('auto', 'local').detail).toMatch(/^checking for the local runtime \(the runtime this state dir's stack was last brought up with/);
+    expect(checkRuntime('local', 'docker').detail).toBe('checking for the local runtime');
+  });
 });
 
 describe('rendering', () => {

@@ -32,12 +32,17 @@ export function gib(bytes: number): string {
   return `${(bytes / GIB).toFixed(1)} GB`;
 }
 
-/** Which runtime the checks are for: `auto` is checked as local, with Docker reported too. */
-export function checkRuntime(asked: 'auto' | 'local' | 'docker'): CheckResult {
+/**
+ * Which runtime the checks are for: the one asked for, else the one the state dir remembers
+ * (`remembered`), else local with Docker reported too.
+ */
+export function checkRuntime(asked: 'auto' | 'local' | 'docker', remembered?: 'local' | 'docker'): CheckResult {
+  const kind = asked === 'auto' ? (remembered ?? 'auto') : asked;
+  const why = asked === 'auto' && remembered ? ` (the runtime this state dir's stack was last brought up with; \`oms doctor --runtime ${remembered === 'local' ? 'docker' : 'local'}\` checks the other)` : '';
   const detail =
-    asked === 'docker'
-      ? 'checking for the docker runtime (containers bring their own Java, databases and Elasticsearch)'
-      : `checking for the local runtime${asked === 'auto' ? ' (runtime auto; `oms doctor --runtime docker` checks the docker runtime)' : ''}`;
+    kind === 'docker'
+      ? `checking for the docker runtime (containers bring their own Java, databases and Elasticsearch)${why}`
+      : `checking for the local runtime${kind === 'auto' ? ' (runtime auto; `oms doctor --runtime docker` checks the docker runtime)' : why}`;
   return ok('runtime', 'runtime', detail);
 }
 
