@@ -11,21 +11,16 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { pollUntil } from '../../cli/src/lib/retry.js';
 import { createCustomer, json, ORDERS, someProducts, waitForGraph } from '../e2e/helpers.js';
 import { connectorState, okEnvelope, oms, parseJson, schemas } from './helpers.js';
 
 const reports = mkdtempSync(join(tmpdir(), 'oms-cli-converge-'));
 afterAll(() => rmSync(reports, { recursive: true, force: true }));
 
-/** Waits (polling every `everyMs`) until `check` returns something, or fails naming `what`. */
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, everyMs = 1000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** Waits until `check` returns something, with the CLI's one polling helper, or fails naming `what`. */
+function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  return pollUntil(check, { timeoutMs, minDelayMs: 1000, onTimeout: () => new Error(`timed out after ${timeoutMs / 1000} s waiting until ${what}`) });
 }
 
 const statusData = okEnvelope('status', schemas.status).shape.data;

@@ -1,10 +1,9 @@
 /**
  * Healing connectors against the real Kafka Connect of the test infrastructure, with a
  * connector of this test's own (its own name and topic): a JDBC sink pointed at a port
- * nothing listens on fails, is restarted once, fails again, and that is reported with the
+ * nothing listens on (1) fails, is restarted once, fails again, and that is reported with the
  * trace and the fix; one pointed at the real PostgreSQL runs and is left alone.
  */
-import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
 import { loadConfig } from '../config.js';
@@ -13,7 +12,7 @@ import { CheckFailedError } from '../errors.js';
 import { ConnectClient } from '../lib/connect.js';
 import { withAdmin, withProducer } from '../lib/kafka.js';
 import { pollUntil } from '../lib/retry.js';
-import { connectorStates, healConnectors, type RestartedConnector } from './connectors.js';
+import { connectorStates, healConnectors, isFailed, type RestartedConnector } from './connectors.js';
 
 const infra = testInfra();
 const name = `oms-heal-test-${process.pid}`;
@@ -47,14 +46,6 @@ function context(): OpsContext {
   return { loaded, cwd: process.cwd(), repoRoot: process.cwd(), env, signal: new AbortController().signal, debug: () => undefined };
 }
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 afterAll(async () => {
   await connect.delete(name);
   await connect.delete(okName);
@@ -64,10 +55,10 @@ afterAll(async () => {
 describe('healConnectors', () => {
   it('when a task fails and fails again after its restart, then it was restarted once, saying why, and the error carries the trace and the fix', async () => {
     await withAdmin(infra.kafkaBrokers, (admin) => admin.createTopics({ topics: [{ topic, numPartitions: 1 }] }));
-    await connect.putConfig(name, sinkConfig(topic, `jdbc:postgresql://127.0.0.1:${await closedPort()}/nothing`));
+    // Port 1: privileged, so nothing of ours or anyone's test listens there.
+    await connect.putConfig(name, sinkConfig(topic, 'jdbc:postgresql://127.0.0.1:1/nothing'));
     const record = { schema: { type: 'struct', fields: [{ field: 'id', type: 'string' }] }, payload: { id: 'x' } };
     await withProducer(infra.kafkaBrokers, (p) => p.send({ topic, messages: [{ key: null, value: JSON.stringify(record) }] }));
-    const isFailed = (s: { state: string; tasks: Array<{ state: string }> }) => s.state === 'FAILED' || s.tasks.some((t) => t.state === 'FAILED');
     await pollUntil(async () => ((await connectorStates(connect, [name])).some(isFailed) ? true : undefined), {
       timeoutMs: 90_000,
       minDelayMs: 500,

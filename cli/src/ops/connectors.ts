@@ -71,7 +71,8 @@ export async function connectorStates(client: ConnectClient, names: string[]): P
   return Promise.all(names.map(async (n) => summarise(n, await client.status(n))));
 }
 
-const isFailed = (s: ConnectorState) => s.state === 'FAILED' || s.tasks.some((t) => t.state === 'FAILED');
+/** A connector or one of its tasks is FAILED. */
+export const isFailed = (s: Pick<ConnectorState, 'state' | 'tasks'>) => s.state === 'FAILED' || s.tasks.some((t) => t.state === 'FAILED');
 
 /** A connector `oms` restarted because it (or a task of it) had failed, and why it had. */
 export interface RestartedConnector {
