@@ -8,11 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineImages } from '../../cli/src/lib/docker/images.js';
 import { connectDocker, inspectImage, pingDaemon } from '../../cli/src/lib/docker/client.js';
 import { ARTIFACT_VERSIONS } from '../../cli/src/lib/runtime/index.js';
-import { okEnvelope, oms, parseJson, schemas, shiftedStack } from './helpers.js';
+import { okEnvelope, oms, parseJson, schemas, shiftedStack, type ShiftedStack } from './helpers.js';
 
 const docker = connectDocker(process.env);
 const daemon = await pingDaemon(docker, 3000);
@@ -20,17 +20,23 @@ const imagesBuilt = daemon.ok && (await inspectImage(docker, offlineImages(ARTIF
 const WAITS_FOR = 'waits for a Docker daemon with the offline images built (`oms build --offline`): .ci/run runs it in its Docker phase';
 if (!imagesBuilt) console.warn(`runtime-docker.test.ts skipped: ${WAITS_FOR} (${daemon.ok ? 'no offline images' : daemon.reason})`);
 
-const stack = shiftedStack('runtime-docker', { OMS_PORT_MYSQL: String(3306 + 14_600), OMS_COMPOSE_PROJECT: 'oms-runtime-test' });
-const plain = { ...stack.env, OMS_RUNTIME: '' };
-const remembered = () => (JSON.parse(readFileSync(join(stack.stateDir, 'runtime.json'), 'utf8')) as { runtime: string }).runtime;
-
-afterAll(async () => {
-  if (!imagesBuilt) return;
-  await oms(['down', '--runtime', 'docker', '--volumes'], { env: plain, timeoutMs: 300_000 });
-  await stack.cleanup();
-});
-
 describe.skipIf(!imagesBuilt)(`the runtime sticks with a Docker daemon answering (${WAITS_FOR})`, () => {
+  // Made here, not at the top: a skipped file must leave nothing behind.
+  let stack: ShiftedStack;
+  let plain: NodeJS.ProcessEnv;
+  const remembered = () => (JSON.parse(readFileSync(join(stack.stateDir, 'runtime.json'), 'utf8')) as { runtime: string }).runtime;
+
+  beforeAll(() => {
+    // Its own MariaDB port (between the +1000-step offsets of whole test stacks) and compose project.
+    stack = shiftedStack('runtime-docker', { OMS_PORT_MYSQL: String(3306 + 14_600), OMS_COMPOSE_PROJECT: 'oms-runtime-test' });
+    plain = { ...stack.env, OMS_RUNTIME: '' };
+  });
+
+  afterAll(async () => {
+    await oms(['down', '--runtime', 'docker', '--volumes'], { env: plain, timeoutMs: 300_000 });
+    await stack.cleanup();
+  });
+
   it('when a fresh state dir asks nothing, then detection alone would pick docker here', async () => {
     const fresh = shiftedStack('runtime-detect');
     try {
