@@ -104,7 +104,7 @@ describe('OS package checks', () => {
 
   it('when redis-server is found, then it is ok; missing, it fails with the apt command, or warns when oms up installs it', () => {
     expect(checkRedis({ ...none, redis: { server: '/usr/bin/redis-server' } })).toMatchObject({ status: 'ok', detail: '/usr/bin/redis-server', fix: null });
-    expect(checkRedis(none)).toMatchObject({ status: 'fail', fix: 'apt-get update && apt-get install -y redis-server' });
+    expect(checkRedis(none)).toMatchObject({ status: 'fail', fix: 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server' });
     expect(checkRedis({ ...none, autoInstall: true }).status).toBe('warn');
   });
 });
@@ -113,23 +113,23 @@ describe('the one package plan (what oms up installs, what doctor names)', () =>
   const noJava: JavaFacts = { found: null, error: 'No Java 17-23 found (found: /usr/lib/jvm/temurin-25 (Java 25)).', hint: null };
   const java17: JavaFacts = { found: { major: 17, home: '/usr/lib/jvm/java-17-openjdk-amd64' } };
   const maven = (over: Partial<MavenFacts> = {}): MavenFacts => ({ mvn: null, tar: true, unzip: false, artifactsCached: false, artifactsDir: '/c/local-runtime-abc', root: true, ...over });
-  const os = (over: Partial<OsPackageFacts> = {}): OsPackageFacts => ({ mariadb: null, postgres: null, autoInstall: false, root: true, ...over });
-  const all = { java: true, mariadb: true, postgres: true };
+  const os = (over: Partial<OsPackageFacts> = {}): OsPackageFacts => ({ mariadb: null, postgres: null, redis: null, autoInstall: false, root: true, ...over });
+  const all = { java: true, mariadb: true, postgres: true, redis: true };
 
-  it('when a machine has only Node, then one plan lists Java 17, Maven, unzip, MariaDB and PostgreSQL', () => {
-    expect(packagePlan(all, { java: noJava, maven: maven(), os: os() }).map((p) => p.pkg)).toEqual(['openjdk-17-jre-headless', 'maven', 'unzip', 'mariadb-server', 'postgresql']);
+  it('when a machine has only Node, then one plan lists Java 17, Maven, unzip, MariaDB, PostgreSQL and Redis', () => {
+    expect(packagePlan(all, { java: noJava, maven: maven(), os: os() }).map((p) => p.pkg)).toEqual(['openjdk-17-jre-headless', 'maven', 'unzip', 'mariadb-server', 'postgresql', 'redis-server']);
   });
 
   it('when the artifacts are cached, then Maven and unzip are not needed even if missing', () => {
-    expect(packagePlan(all, { java: java17, maven: maven({ artifactsCached: true }), os: os({ mariadb: { mariadbd: '/usr/sbin/mariadbd' }, postgres: { bin: '/usr/lib/postgresql/15/bin', version: 15 } }) })).toEqual([]);
+    expect(packagePlan(all, { java: java17, maven: maven({ artifactsCached: true }), os: os({ mariadb: { mariadbd: '/usr/sbin/mariadbd' }, postgres: { bin: '/usr/lib/postgresql/15/bin', version: 15 }, redis: { server: '/usr/bin/redis-server' } }) })).toEqual([]);
   });
 
   it('when only a Java outside 17-23 is installed, then Java 17 is planned', () => {
-    expect(packagePlan({ java: true, mariadb: false, postgres: false }, { java: noJava, maven: maven({ mvn: '/usr/bin/mvn', unzip: true }) }).map((p) => p.pkg)).toEqual(['openjdk-17-jre-headless']);
+    expect(packagePlan({ java: true, mariadb: false, postgres: false, redis: false }, { java: noJava, maven: maven({ mvn: '/usr/bin/mvn', unzip: true }) }).map((p) => p.pkg)).toEqual(['openjdk-17-jre-headless']);
   });
 
   it('when oms up can install (root on Debian), then the check warns and names every package; else it fails with the exact command', () => {
-    const plan = packagePlan(all, { java: noJava, maven: maven({ unzip: true }), os: os({ mariadb: { mariadbd: '/usr/sbin/mariadbd' } }) });
+    const plan = packagePlan(all, { java: noJava, maven: maven({ unzip: true }), os: os({ mariadb: { mariadbd: '/usr/sbin/mariadbd' }, redis: { server: '/usr/bin/redis-server' } }) });
     const auto = checkOsPackages(plan, { autoInstall: true, root: true });
     expect(auto.status).toBe('warn');
     expect(auto.detail).toContain('installs them itself in one apt run');

@@ -64,8 +64,8 @@ describe('aptCommand', () => {
 
 describe('planOsPackages', () => {
   it('when several binaries are missing, then one list names a package for each, Java and Maven first', () => {
-    const plan = planOsPackages({ mariadb: true, postgres: true, java: true, maven: true, unzip: true }, { mariadb: false, postgres: false, java: false, maven: false, unzip: false });
-    expect(plan.map((p) => p.pkg)).toEqual(['openjdk-17-jre-headless', 'maven', 'unzip', 'mariadb-server', 'postgresql']);
+    const plan = planOsPackages({ mariadb: true, postgres: true, redis: true, java: true, maven: true, unzip: true }, { mariadb: false, postgres: false, redis: false, java: false, maven: false, unzip: false });
+    expect(plan.map((p) => p.pkg)).toEqual(['openjdk-17-jre-headless', 'maven', 'unzip', 'mariadb-server', 'postgresql', 'redis-server']);
   });
 
   it('when a binary is present or not needed, then it is not planned', () => {
