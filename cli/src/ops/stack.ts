@@ -13,7 +13,7 @@ import { createDockerRuntime, NETWORK_ENDPOINTS, type DockerRuntime } from '../l
 import { chooseOffline, chooseRuntime, dockerHubReachable, localDataExists, localStackAlive, once, type RuntimeChoice } from '../lib/docker/select.js';
 import { ARTIFACT_VERSIONS, createLocalRuntime, defaultLocalSettings, type LocalRuntime, type LocalSettings } from '../lib/runtime/index.js';
 import { entryOf } from '../lib/stack/catalogue.js';
-import { describeRuntimeSwitch, readRememberedRuntime, rememberRuntime } from '../lib/stack/runtime-memory.js';
+import { describeRuntimeSwitch, readRememberedRuntime, rememberRuntime, runtimeFile } from '../lib/stack/runtime-memory.js';
 import type { RuntimeKind, Stack } from '../lib/stack/types.js';
 
 export type { RuntimeChoice, RuntimeKind, Stack };
@@ -109,9 +109,18 @@ export async function runtimeSwitchNotice(ctx: OpsContext, kind: RuntimeKind): P
   return describeRuntimeSwitch(await readRememberedRuntime(config.stateDir), kind, { stateDir: config.stateDir, project: config.docker.project, askedBy: askedBy(ctx) });
 }
 
-/** Records `kind` as this state dir's runtime, once `up` or `reset` is about to start it. */
+/**
+ * Records `kind` as this state dir's runtime, once `up` or `reset` is about to start it. An
+ * unwritable state dir is the user's to fix (exit 3 with the fix), not a bug's stack trace.
+ */
 export async function rememberStackRuntime(ctx: OpsContext, kind: RuntimeKind): Promise<void> {
-  await rememberRuntime(ctx.loaded.config.stateDir, kind);
+  const { stateDir } = ctx.loaded.config;
+  await rememberRuntime(stateDir, kind).catch((err: unknown) => {
+    throw new PrereqError(`cannot write ${runtimeFile(stateDir)} (${err instanceof Error ? err.message : String(err)})`, {
+      cause: err,
+      hint: 'the state dir must be writable: fix its permissions, or choose another with OMS_STATE_DIR / --state-dir',
+    });
+  });
 }
 
 /** The docker runtime, whatever `--runtime` says (`oms build --images` needs it directly). */
