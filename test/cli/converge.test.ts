@@ -59,7 +59,7 @@ describe('oms up converges', () => {
     // The killed member leaves the group when its session times out.
     const down = await until('the orders-stream group has no member', 90_000, async () => {
       const s = await status();
-      return s.lag && s.lag.members === 0 ? s : undefined;
+      return s.lag?.members === 0 ? s : undefined;
     });
     expect(down.lag!.total).toBeNull();
     expect(down.healthy).toBe(false);

@@ -27,7 +27,9 @@ export async function reset(ctx: OpsContext, yes: boolean, confirmation: Confirm
       hint: 'pass --yes to confirm: `oms reset --yes`',
     });
   }
-  const { stack } = await chooseStack(ctx, { onChoice: async (c) => void (await announceSwitch(ctx, c.kind, hooks)) });
+  const { stack } = await chooseStack(ctx, { onChoice: async (c) => {
+    await announceSwitch(ctx, c.kind, hooks);
+  } });
   const question = `This stops the stack and deletes all its data under ${stateDir} (the download cache stays), then starts and seeds it again. Continue? [y/N] `;
   if (stack.kind === 'local') await checkLocalRuntime(ctx, undefined, hooks, 'oms reset');
   if (!yes && !(await confirmation.confirm(question, ctx.signal))) return { confirmed: false, steps: [] };

@@ -122,7 +122,7 @@ export interface AptStatus {
 }
 
 export function parseAptStatus(line: string): AptStatus | undefined {
-  const m = line.match(/^(dlstatus|pmstatus):[^:]*:([\d.]+):(.*)$/);
+  const m = /^(dlstatus|pmstatus):[^:]*:([\d.]+):(.*)$/.exec(line);
   if (!m) return undefined;
   const percent = Number(m[2]);
   if (!Number.isFinite(percent)) return undefined;
@@ -145,23 +145,24 @@ function aptProgress(onProgress: (message: string) => void): (line: string) => v
 /** `apt-get update` and one `apt-get install -y packages`, with progress; the packages' own services kept stopped. */
 export async function aptInstall(packages: string[], onProgress: (message: string) => void): Promise<void> {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = async (args: string[], timeout: number) => {
-    const child = execa('apt-get', args, { env, timeout, reject: false, all: true, stdin: 'ignore', maxBuffer: 64 * 1024 * 1024 });
+  const apt = async (verb: 'update' | 'install', args: string[], timeout: number) => {
+    const child = execa('apt-get', [verb, ...args], { env, timeout, reject: false, all: true, stdin: 'ignore', maxBuffer: 64 * 1024 * 1024 });
     const report = aptProgress(onProgress);
-    for await (const line of child.iterable({ from: 'stdout' })) report(String(line));
+    for await (const line of child.iterable({ from: 'stdout' })) report(line);
     const res = await child;
     if (res.exitCode !== 0) {
-      throw new ExternalError(`Installing ${packages.join(', ')} with apt-get failed (apt-get ${args[0]} exited ${res.exitCode ?? res.signal ?? 'abnormally'}).`, {
+      throw new ExternalError(`Installing ${packages.join(', ')} with apt-get failed (apt-get ${verb} exited ${res.exitCode ?? res.signal ?? 'abnormally'}).`, {
         hint: `Run it by hand to see why: ${aptCommand(packages)}`,
-        details: String(res.all ?? res.message).trim().split('\n').slice(-30),
+        // apt's own last lines; execa's reason when apt-get printed nothing (it could not start).
+        details: ((res.all || res.message) ?? '').trim().split('\n').slice(-30),
       });
     }
   };
   await withServiceStartsDisabled(async () => {
     onProgress('apt-get update');
-    await apt(['update'], 600_000);
+    await apt('update', [], 600_000);
     onProgress(`apt-get install -y ${packages.join(' ')}`);
-    await apt(['install', '-y', '--no-install-recommends', '-o', 'APT::Status-Fd=1', ...packages], 1_200_000);
+    await apt('install', ['-y', '--no-install-recommends', '-o', 'APT::Status-Fd=1', ...packages], 1_200_000);
   });
 }
 
