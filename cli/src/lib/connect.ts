@@ -117,7 +117,8 @@ export class ConnectClient {
 
   /** Restarts only the failed instances of a connector and its tasks. */
   async restartFailed(name: string): Promise<void> {
-    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`);
+    // An empty JSON body: without one the request carries a form content type, which Connect refuses (415).
+    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`, {});
     if (res.status !== 200 && res.status !== 202 && res.status !== 204) this.fail(`restart ${name}`, res);
   }
 

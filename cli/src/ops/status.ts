@@ -1,16 +1,34 @@
-/** `oms status`'s operation: every component, our connectors and the stream processor's lag, in one report. */
+/** `oms status`'s operation: which runtime and why, every component, our connectors and the stream processor's progress, in one report. */
 import type { OpsContext } from '../context.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { withAdmin } from '../lib/kafka.js';
-import { groupLag } from '../lib/lag.js';
+import { groupProgress } from '../lib/lag.js';
 import { connectClient, connectorStates, desiredConnectors, type ConnectorState } from './connectors.js';
-import { stackFor } from './stack.js';
+import { chooseStack } from './stack.js';
+
+/** The group and topics whose progress `status` reports: the stream processor's input. */
+export const PROCESSOR_GROUP = { group: 'orders-stream', topics: ['order', 'order_detail'] } as const;
 
 export interface StatusReport {
   runtime: 'local' | 'docker';
+  /** Why this runtime: asked for, remembered by the state dir (and since when), or detected. */
+  runtimeReason: string;
   components: Array<{ id: string; kind: string; state: 'ready' | 'running' | 'stopped' | 'external'; pid: number | null; url: string; detail: string | null }>;
   connectors: ConnectorState[] | null;
-  lag: { group: string; total: number; partitions: Array<{ topic: string; partition: number; lag: number }> } | null;
+  /**
+   * The processor's consumer group: `total` is null (unknown) when the group has no member,
+   * or when this stack's orders-stream is not running, since nothing reads then; the committed
+   * offsets show where it stopped.
+   */
+  lag: {
+    group: string;
+    members: number;
+    state: string;
+    /** Whether this stack's orders-stream is up; a killed one stays a member until its session times out. */
+    processorRunning: boolean;
+    total: number | null;
+    partitions: Array<{ topic: string; partition: number; committed: string | null; end: string; lag: number }>;
+  } | null;
   healthy: boolean;
 }
 
@@ -23,8 +41,8 @@ function stateOf(s: { ready: boolean; running: boolean }): ComponentState {
 
 /** Collects the report; a part that cannot be read (Connect or Kafka down) is null, never an error. */
 export async function collectStatus(ctx: OpsContext): Promise<StatusReport> {
-  const runtime = await stackFor(ctx);
-  const statuses = await runtime.status();
+  const { stack, choice } = await chooseStack(ctx);
+  const statuses = await stack.status();
   const components = statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null }));
   const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
   const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
@@ -32,11 +50,13 @@ export async function collectStatus(ctx: OpsContext): Promise<StatusReport> {
   if (connectUp) connectors = await connectorStates(connectClient(ctx), desiredConnectors(ctx).map((c) => c.name)).catch(() => null);
   let lag: StatusReport['lag'] = null;
   if (kafkaUp) {
+    const processorRunning = components.find((c) => c.id === PROCESSOR_GROUP.group)?.state !== 'stopped';
     lag = await withAdmin(endpointsFor(ctx.loaded.config).kafkaBrokers, async (admin) => {
-      const rows = await groupLag(admin, 'orders-stream', ['order', 'order_detail']);
-      return { group: 'orders-stream', total: rows.reduce((n, r) => n + r.lag, 0), partitions: rows.map((r) => ({ topic: r.topic, partition: r.partition, lag: r.lag })) };
+      const p = await groupProgress(admin, PROCESSOR_GROUP.group, [...PROCESSOR_GROUP.topics]);
+      const partitions = p.partitions.map((r) => ({ topic: r.topic, partition: r.partition, committed: r.committed, end: r.end, lag: r.lag }));
+      return { group: p.group, members: p.members, state: p.state, processorRunning, total: processorRunning ? p.total : null, partitions };
     }).catch(() => null);
   }
   const healthy = components.every((c) => c.state === 'ready' || c.state === 'external') && (connectors?.every((c) => c.healthy) ?? false);
-  return { runtime: runtime.kind, components, connectors, lag, healthy };
+  return { runtime: stack.kind, runtimeReason: choice.reason, components, connectors, lag, healthy };
 }
