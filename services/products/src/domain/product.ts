@@ -51,9 +51,10 @@ export type ProductSearch = z.infer<typeof productSearchSchema>;
 export const skuParamSchema = z.object({ sku: z.string().min(1).max(128) });
 
 /** One page of search results. */
-export interface ProductPage {
-  items: Product[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+export const productPageSchema = z.object({
+  items: z.array(productSchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+export type ProductPage = z.infer<typeof productPageSchema>;
