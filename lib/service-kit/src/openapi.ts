@@ -70,6 +70,8 @@ export interface ApiDefinition {
   title: string;
   version: string;
   description: string;
+  /** The dependency the service waits for first (`mariadb`, `redis`, …): the 503 and health examples name it. */
+  dependency: string;
   /** Named schemas shown as components (`Customer`, …); an operation using one refers to it. */
   schemas?: Record<string, ZodType>;
   operations: ApiOperation[];
@@ -92,23 +94,24 @@ export function invalidInput(what: string, field: string, problem: string): ApiR
 
 const MALFORMED_JSON = { summary: 'a body that is not JSON', value: { error: 'malformed_json', message: 'request body is not valid JSON', details: null } };
 
-const SHARED_RESPONSES = {
-  413: errorResponse('The body is over the 1 MB limit.', {
-    tooLarge: { summary: 'a body over 1 MB', value: { error: 'payload_too_large', message: 'request body is too large', details: { limitBytes: 1_048_576 } } },
-  }),
-  503: {
+const TOO_LARGE = errorResponse('The body is over the 1 MB limit.', {
+  tooLarge: { summary: 'a body over 1 MB', value: { error: 'payload_too_large', message: 'request body is too large', details: { limitBytes: 1_048_576 } } },
+});
+
+function unavailable(dependency: string): ApiResponse {
+  return {
     ...errorResponse('A dependency (a database, another service) is down or still awaited; retry after `Retry-After` seconds.', {
       starting: {
         summary: 'the service is waiting for a dependency',
-        value: { error: 'dependency_unavailable', message: 'the service is waiting for mariadb', details: { waitingFor: ['mariadb'] } },
+        value: { error: 'dependency_unavailable', message: `the service is waiting for ${dependency}`, details: { waitingFor: [dependency] } },
       },
     }),
     headers: { 'Retry-After': 'Seconds to wait before retrying.' },
-  },
-} satisfies Record<number, ApiResponse>;
+  };
+}
 
 /** Routes every service serves besides its own: health and these docs. */
-function commonOperations(): ApiOperation[] {
+function commonOperations(dependency: string): ApiOperation[] {
   const checks = { ok: true as const };
   return [
     {
@@ -118,13 +121,13 @@ function commonOperations(): ApiOperation[] {
       summary: 'Is the service ready?',
       description: '200 only when every dependency answers; 503 while starting (naming what it waits for) or when one fails.',
       responses: {
-        200: { description: 'Ready.', schema: healthBodySchema, example: { status: 'ok', checks: { mariadb: checks } } },
+        200: { description: 'Ready.', schema: healthBodySchema, example: { status: 'ok', checks: { [dependency]: checks } } },
         503: {
           description: 'Starting, or a dependency fails.',
           schema: healthBodySchema,
           examples: {
-            starting: { summary: 'waiting for a dependency', value: { status: 'starting', waitingFor: ['mariadb'], checks: { mariadb: { ok: false, waiting: true, attempts: 3, error: 'connect ECONNREFUSED 127.0.0.1:3306' } } } },
-            unavailable: { summary: 'a dependency fails', value: { status: 'unavailable', checks: { mariadb: { ok: false, error: 'connect ECONNREFUSED 127.0.0.1:3306' } } } },
+            starting: { summary: 'waiting for a dependency', value: { status: 'starting', waitingFor: [dependency], checks: { [dependency]: { ok: false, waiting: true, attempts: 3, error: 'connect ECONNREFUSED' } } } },
+            unavailable: { summary: 'a dependency fails', value: { status: 'unavailable', checks: { [dependency]: { ok: false, error: 'connect ECONNREFUSED' } } } },
           },
         },
       },
@@ -163,8 +166,8 @@ export function defineApi(definition: ApiDefinition): OpenApiDocument {
   for (const [name, schema] of Object.entries(schemas)) named.set(schema, registry.register(name, schema));
   const ref = (schema: ZodType): ZodType => named.get(schema) ?? schema;
 
-  for (const operation of definition.operations) registry.registerPath(routeConfig(withSharedResponses(operation), ref));
-  for (const operation of commonOperations()) registry.registerPath(routeConfig(operation, ref));
+  for (const operation of definition.operations) registry.registerPath(routeConfig(withSharedResponses(operation, definition.dependency), ref));
+  for (const operation of commonOperations(definition.dependency)) registry.registerPath(routeConfig(operation, ref));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -174,16 +177,16 @@ export function defineApi(definition: ApiDefinition): OpenApiDocument {
   return withoutNullParameters(document);
 }
 
-function withSharedResponses(operation: ApiOperation): ApiOperation {
+function withSharedResponses(operation: ApiOperation, dependency: string): ApiOperation {
   const responses = { ...operation.responses };
   const request = operation.request;
   if (request?.body) {
     const own = responses[400];
     responses[400] = own ? { ...own, examples: { ...own.examples, malformed: MALFORMED_JSON } } : errorResponse('The body is not JSON.', { malformed: MALFORMED_JSON });
-    responses[413] ??= SHARED_RESPONSES[413];
+    responses[413] ??= TOO_LARGE;
   }
   if (request && !responses[400]) throw new Error(`${operation.method.toUpperCase()} ${operation.path} validates its input but documents no 400`);
-  responses[503] ??= SHARED_RESPONSES[503];
+  responses[503] ??= unavailable(dependency);
   return { ...operation, responses };
 }
 

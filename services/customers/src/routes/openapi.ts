@@ -49,6 +49,7 @@ const badPath = invalidInput('path', 'id', 'Invalid UUID');
 export function customersApi(): OpenApiDocument {
   return defineApi({
     title: 'customers',
+    dependency: 'mariadb',
     version: '0.1.0',
     description: 'Customers and their delivery addresses (MariaDB `customers`). Every change reaches Kafka through Debezium (topics `customer`, `address`).',
     schemas: { Customer: customerSchema, Address: addressSchema, CustomerPage: customerPageSchema, NewCustomer: createCustomerSchema, CustomerFields: customerFieldsSchema, AddressInput: addressInputSchema },

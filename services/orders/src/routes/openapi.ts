@@ -17,6 +17,7 @@ const order = { id: ORDER_ID, ...newOrder, createdAt: AT, updatedAt: AT };
 export function ordersApi(): OpenApiDocument {
   return defineApi({
     title: 'orders',
+    dependency: 'mariadb',
     version: '0.1.0',
     description:
       'Orders (MariaDB `orders`). Debezium publishes each order and its lines to topics `order` and `order_detail`; orders-stream joins them with customers, addresses and products into the GraphQL read model (orders-graph).',

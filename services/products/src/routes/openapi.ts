@@ -62,6 +62,7 @@ const indexerOperation: ApiOperation = {
 export function productsApi({ indexer }: { indexer: boolean }): OpenApiDocument {
   return defineApi({
     title: 'products',
+    dependency: 'elasticsearch',
     version: '0.1.0',
     description: 'The product catalogue, searched in Elasticsearch. Written only by its indexer from topic `products` (`oms seed` publishes there): there is no write API.',
     schemas: { Product: productSchema, ProductPage: productPageSchema },
