@@ -25,8 +25,8 @@ function key(method: string, path: string): string {
 }
 
 /** Every documented operation as `METHOD /path/{param}`. */
-export function documentedOperations(document: Document): string[] {
-  return Object.entries(document.paths ?? {}).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => key(m, path)));
+export function documentedOperations(document: object): string[] {
+  return Object.entries((document as Document).paths ?? {}).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => key(m, path)));
 }
 
 /** The router internals the walk reads (express 5's router 2.x). */
@@ -64,7 +64,7 @@ export function servedRoutes(app: Express): string[] {
 }
 
 /** Routes served but not documented, and documented operations no route serves. */
-export function routeCoverage(app: Express, document: Document): { undocumented: string[]; unserved: string[] } {
+export function routeCoverage(app: Express, document: object): { undocumented: string[]; unserved: string[] } {
   const served = servedRoutes(app);
   const documented = documentedOperations(document);
   return { undocumented: served.filter((r) => !documented.includes(r)).sort(), unserved: documented.filter((d) => !served.includes(d)).sort() };
@@ -86,9 +86,9 @@ class SchemaValidator {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
   private readonly cache = new Map<string, ValidateFunction>();
 
-  constructor(document: Document) {
+  constructor(document: object) {
     addFormats.default(this.ajv);
-    this.ajv.addSchema({ ...document, $id: 'openapi.json' } as object);
+    this.ajv.addSchema({ ...document, $id: 'openapi.json' });
   }
 
   /** ajv's complaints about `value` against the schema at `pointer` (a JSON pointer into the document). */
@@ -169,21 +169,9 @@ export class ResponseLog {
   }
 
   /** Every problem of every recorded answer against `document`; `[]` when all match. */
-  problems(document: Document): string[] {
+  problems(document: object): string[] {
     const validator = new SchemaValidator(document);
-    return this.seen.flatMap((seen) => responseProblems(document, validator, seen));
-  }
-
-  /** `status` codes seen per documented operation, e.g. `{"POST /customers": [201, 400, 409]}`. */
-  statusesByOperation(document: Document): Record<string, number[]> {
-    const out: Record<string, number[]> = {};
-    for (const seen of this.seen) {
-      const template = matchTemplate(document, seen.path);
-      if (!template) continue;
-      const k = key(seen.method, template);
-      out[k] = [...new Set([...(out[k] ?? []), seen.status])].sort();
-    }
-    return out;
+    return this.seen.flatMap((seen) => responseProblems(document as Document, validator, seen));
   }
 }
 
@@ -191,10 +179,10 @@ export class ResponseLog {
  * Every example in the document (request bodies and answers) checked against the schema beside
  * it: an example that the API would reject, or never give, is a lie in the docs.
  */
-export function exampleProblems(document: Document): string[] {
+export function exampleProblems(document: object): string[] {
   const validator = new SchemaValidator(document);
   const problems: string[] = [];
-  for (const [path, item] of Object.entries(document.paths ?? {})) {
+  for (const [path, item] of Object.entries((document as Document).paths ?? {})) {
     for (const [method, operation] of Object.entries(item)) {
       const op = operation as { requestBody?: { content?: Record<string, { example?: unknown }> } } & typeof operation;
       const body = op.requestBody?.content?.['application/json'];
@@ -231,12 +219,12 @@ export interface ContractTarget {
  */
 export function describeOpenApiContract(target: ContractTarget): void {
   describe('GET /openapi.json: the document against the service', () => {
-    let document: Document;
+    let document: object;
 
     beforeAll(async () => {
       const res = await fetch(`${target.baseUrl()}/openapi.json`);
       expect(res.status).toBe(200);
-      document = (await res.json()) as Document;
+      document = (await res.json()) as object;
     });
 
     it('when the routes the router serves are compared with the document, then every route is documented and every documented operation is served', () => {

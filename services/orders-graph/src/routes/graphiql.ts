@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 
 /**
  * GraphiQL at `GET /graphql` for browsers. A GET whose Accept prefers text/html (what a browser

@@ -189,7 +189,7 @@ describe('GET /health/indexer', () => {
         groupId: 'products-indexer',
         partitions: [0, 1, 2],
         lag: ready ? 0 : null,
-        lagByPartition: ready ? { '0': 0, '1': 0, '2': 0 } : {},
+        lagByPartition: Object.fromEntries(ready ? [0, 1, 2].map((p) => [String(p), 0]) : []),
         retrying: ready ? null : { partitions: [1], attempt: 2, since: new Date().toISOString(), error: 'Elasticsearch is down' },
         totals: { batches: 1, records: 4, upserted: 4, deleted: 0, rejected: 0, skippedByElasticsearch: 0 },
         lastError: ready ? null : 'Elasticsearch is down',
@@ -200,7 +200,7 @@ describe('GET /health/indexer', () => {
     const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
     try {
       const log = new ResponseLog();
-      const document = await (await fetch(`${url}/openapi.json`)).json();
+      const document = (await (await fetch(`${url}/openapi.json`)).json()) as object;
       expect(routeCoverage(withIndexer, document)).toEqual({ undocumented: [], unserved: [] });
       for (const state of [true, false]) {
         ready = state;
