@@ -116,7 +116,7 @@ query CustomerOrders($email: String!, $fromDate: String, $toDate: String) {
 }
 `;
 
-// Browser code. `?query=…&variables=…` (a link, a test) opens a tab with that request.
+// Browser code. `?query=…&variables=…` (a link, a test) puts that request in the first tab.
 // Dates of the example are the last 30 days, computed where the page runs.
 const INIT = `(function () {
   var day = function (d) { return d.toISOString().slice(0, 10); };
