@@ -33,8 +33,8 @@ function cacheHome(): string {
 }
 
 export const SETTINGS: SettingSpec[] = [
-  { key: 'runtime', env: 'OMS_RUNTIME', doc: 'where the stack runs: local (processes), docker (compose), or auto (docker when a daemon answers and has images or a registry to pull from, unless a local stack is running; else local)', schema: z.enum(['auto', 'local', 'docker']), default: () => 'auto' },
-  { key: 'stateDir', env: 'OMS_STATE_DIR', doc: 'data, logs and pid files of the local runtime', schema: z.string().min(1), default: (root) => join(root, '.oms', 'local') },
+  { key: 'runtime', env: 'OMS_RUNTIME', doc: 'where the stack runs: local (processes), docker (compose), or auto (the runtime the state dir remembers from the last `oms up`; for a new state dir: local when a local stack or its data is there, else docker when a daemon answers and has images or a registry to pull from, else local)', schema: z.enum(['auto', 'local', 'docker']), default: () => 'auto' },
+  { key: 'stateDir', env: 'OMS_STATE_DIR', doc: 'data, logs and pid files of the local runtime, and which runtime the stack uses (runtime.json)', schema: z.string().min(1), default: (root) => join(root, '.oms', 'local') },
   { key: 'cacheDir', env: 'OMS_CACHE_DIR', doc: 'downloaded Kafka, Connect, Debezium and Elasticsearch artifacts', schema: z.string().min(1), default: () => join(cacheHome(), 'oms') },
   { key: 'mysqlFlavor', env: 'OMS_MYSQL_FLAVOR', doc: 'the MySQL-protocol database: mariadb or mysql', schema: z.enum(['mariadb', 'mysql']), default: () => 'mariadb' },
   { key: 'ports.customers', env: 'OMS_PORT_CUSTOMERS', doc: 'customers REST service', schema: port, default: () => 3001 },

@@ -62,6 +62,16 @@ export class Output {
     this.stdout.write(`${JSON.stringify(value)}\n`);
   }
 
+  /**
+   * CI workflow commands (GitHub Actions' `::error::`/`::notice::` lines), printed whatever
+   * --quiet says: on stdout, where the runner reads them; on stderr with --json, which keeps
+   * stdout one document.
+   */
+  annotate(lines: string[]): void {
+    const stream = this.mode === 'json' ? this.stderr : this.stdout;
+    for (const line of lines) stream.write(`${line}\n`);
+  }
+
   /** Writes the JSON document; only the edge calls this. */
   printJson(doc: unknown): void {
     this.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -180,11 +180,22 @@ export const schemas = {
   }),
   status: z.object({
     runtime: z.enum(['local', 'docker']),
+    runtimeReason: z.string().min(1),
     components: z.array(
       z.object({ id: z.string(), kind: z.string(), state: z.enum(['ready', 'running', 'stopped', 'external']), pid: z.number().int().nullable(), url: z.string(), detail: z.string().nullable() }),
     ),
     connectors: z.array(connectorState).nullable(),
-    lag: z.object({ group: z.string(), total: z.number().int(), partitions: z.array(z.object({ topic: z.string(), partition: z.number().int(), lag: z.number().int() })) }).nullable(),
+    lag: z
+      .object({
+        group: z.string(),
+        members: z.number().int().min(0),
+        state: z.string(),
+        processorRunning: z.boolean(),
+        // null: unknown, no member in the group (or the processor is stopped)
+        total: z.number().int().nullable(),
+        partitions: z.array(z.object({ topic: z.string(), partition: z.number().int(), committed: z.string().nullable(), end: z.string(), lag: z.number().int() })),
+      })
+      .nullable(),
     healthy: z.boolean(),
   }),
   doctor: z.object({
@@ -196,5 +207,13 @@ export const schemas = {
   report: z.object({ path: z.string(), bytes: z.number().int().positive(), files: z.array(z.object({ name: z.string(), bytes: z.number().int().min(0), error: z.string().nullable() })) }),
   trace: z.object({ orderId: z.uuid(), complete: z.boolean(), hops: z.array(traceHop).length(6), totalMs: z.number().int().nullable(), checkedAt: z.iso.datetime() }).strict(),
   open: z.object({ target: z.string(), url: z.url(), opened: z.boolean(), answering: z.boolean() }).strict(),
-  up: z.object({ runtime: z.enum(['local', 'docker']), totalMs: z.number().int(), steps: z.array(stepResult), endpoints: z.record(z.string(), z.unknown()) }),
+  up: z.object({
+    runtime: z.enum(['local', 'docker']),
+    runtimeReason: z.string().min(1),
+    runtimeSwitch: z.string().nullable(),
+    connectorsRestarted: z.array(z.object({ name: z.string(), parts: z.array(z.string()).min(1), why: z.string().min(1) })),
+    totalMs: z.number().int(),
+    steps: z.array(stepResult),
+    endpoints: z.record(z.string(), z.unknown()),
+  }),
 };

@@ -14,6 +14,7 @@ const endpoints = endpointsFor(loadConfig({ repoRoot: REPO_ROOT, cwd: REPO_ROOT,
 export const CUSTOMERS = endpoints.services.customers;
 export const PRODUCTS = endpoints.services.products;
 export const ORDERS = endpoints.services.orders;
+export const INVENTORY = endpoints.services.inventory;
 export const GRAPH = endpoints.services.ordersGraph;
 export const BROKERS = endpoints.kafkaBrokers;
 export const CONSOLE = endpoints.console;

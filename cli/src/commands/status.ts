@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
+import { describeProgress, progressDetail } from '../lib/lag.js';
 import { collectStatus, type StatusReport } from '../ops/status.js';
 
+/** The status table, under a first line naming the runtime and why it is the one. */
 export function renderStatus(r: StatusReport): string {
   const rows = r.components.map((c) => [c.id, c.kind, c.state, c.pid ? String(c.pid) : '-', c.url, c.detail ?? '']);
   for (const c of r.connectors ?? []) rows.push([c.name, 'connector', c.state.toLowerCase(), '-', `tasks ${c.tasks.map((t) => t.state.toLowerCase()).join(',') || '-'}`, '']);
-  if (r.lag) rows.push(['orders-stream', 'lag', r.lag.total === 0 ? 'caught up' : `${r.lag.total} behind`, '-', r.lag.partitions.map((p) => `${p.topic}[${p.partition}]=${p.lag}`).join(' '), '']);
+  if (r.lag) rows.push([r.lag.group, 'lag', describeProgress(r.lag), '-', progressDetail(r.lag), '']);
   const header = ['COMPONENT', 'KIND', 'STATE', 'PID', 'URL', 'DETAIL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const lines = [header, ...rows].map((cols) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  const lines = [`runtime: ${r.runtime} (${r.runtimeReason})`, ...[header, ...rows].map((cols) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd())];
   if (!r.connectors) lines.push('', 'connectors: Kafka Connect is not up');
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import { renderEndpoints } from '../render.js';
 /** `oms up`: everything, idempotently; a second run on a running stack changes nothing. */
 export const upCommand = defineCommand({
   path: 'up',
-  summary: 'start the whole stack (infra, services, topics, connectors, seed) — idempotent',
+  summary: 'bring the stack to its desired state from any state (infra, services, topics, connectors with failed ones restarted, seed) — idempotent',
   examples: [
     'oms up                              # everything, local processes (first run downloads Kafka, Debezium, Elasticsearch)',
     'oms up --only orders,orders-graph   # those and what they depend on',
@@ -16,6 +16,7 @@ export const upCommand = defineCommand({
     'OMS_PORT_KAFKA=19092 oms up         # move a port that is taken',
     'oms up --runtime docker             # compose: builds the images, then the same wiring',
     'oms up --runtime docker --offline   # no registry: every image from a local Debian base',
+    'oms up --runtime local              # switch back (says what changes); the state dir remembers the runtime',
   ],
   configure: (cmd) =>
     cmd
@@ -27,6 +28,6 @@ export const upCommand = defineCommand({
   schema: z.object({ only: z.array(z.string().min(1)).min(1).optional(), seed: z.boolean(), console: z.boolean(), offline: z.boolean() }),
   run: async (opts, ctx) => {
     const result = await ctx.out.withSteps((onEvent) => up(ctx, opts, { onEvent, onNotice: (m) => ctx.out.info(m) }));
-    return { data: result, text: `\nUp in ${(result.totalMs / 1000).toFixed(1)}s.\n${renderEndpoints(result.endpoints, { console: plansConsole(opts) })}` };
+    return { data: result, text: `\nUp in ${(result.totalMs / 1000).toFixed(1)}s, ${result.runtime} runtime (${result.runtimeReason}).\n${renderEndpoints(result.endpoints, { console: plansConsole(opts) })}` };
   },
 });

@@ -10,7 +10,7 @@ import { describeGroups, type GroupReport } from '../ops/groups.js';
 import { overviewCollector, type Overview } from '../ops/overview.js';
 import { followTopic, readRecords, type FollowOptions, type ReadRecordsOptions, type ReadRecordsResult, type TopicRecord } from '../ops/records.js';
 import { placeDemoOrder, type DemoOrder } from '../ops/smoke.js';
-import type { Stack } from '../ops/stack.js';
+import type { ChosenStack } from '../ops/stack.js';
 import { readAllTopics, type TopicRow } from '../ops/topics.js';
 import { traceOrder, watchNewOrder, watchTrace, type TraceResult } from '../ops/trace.js';
 
@@ -35,11 +35,11 @@ export interface ConsoleApi {
   traceDemoOrder(opts: { timeoutMs: number; signal: AbortSignal; onPlaced: (order: DemoOrder) => void; onUpdate: (r: TraceResult) => void }): Promise<TraceResult>;
 }
 
-/** The API over the real operations, for the stack `ctx` describes (`stack` resolved once by the server). */
-export function opsApi(ctx: OpsContext, stack: Stack): ConsoleApi {
+/** The API over the real operations, for the stack `ctx` describes (`chosen` resolved once by the server). */
+export function opsApi(ctx: OpsContext, chosen: ChosenStack): ConsoleApi {
   const withSignal = (signal: AbortSignal): OpsContext => ({ ...ctx, signal });
   return {
-    overview: overviewCollector(ctx, stack),
+    overview: overviewCollector(ctx, chosen),
     topics: () => readAllTopics(endpointsFor(ctx.loaded.config).kafkaBrokers),
     records: (opts, signal) => readRecords(withSignal(signal), opts),
     follow: (opts) => followTopic(withSignal(opts.signal), opts),

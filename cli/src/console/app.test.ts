@@ -22,7 +22,7 @@ mkdirSync(join(webRoot, 'dist'));
 writeFileSync(join(webRoot, 'static', 'index.html'), '<!doctype html><title>OMS console</title>');
 writeFileSync(join(webRoot, 'dist', 'main.js'), 'export {};');
 
-const overview = { runtime: 'local', at: new Date(0).toISOString(), components: [], connectors: null, lag: null, healthy: false, links: [] } as Overview;
+const overview = { runtime: 'local', runtimeReason: 'asked for with --runtime', at: new Date(0).toISOString(), components: [], connectors: null, lag: null, progress: null, healthy: false, links: [] } as Overview;
 const trace = (complete: boolean): TraceResult => ({ orderId: '3f2b8c1e-5d7a-4c0e-9a41-1b2c3d4e5f60', complete, hops: [], totalMs: null, checkedAt: new Date(0).toISOString() });
 const unused = () => Promise.reject(new Error('not used by this test'));
 

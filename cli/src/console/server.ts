@@ -9,7 +9,7 @@ import { loadConfig, type LoadedConfig } from '../config.js';
 import type { OpsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { findRepoRoot } from '../lib/runtime/settings.js';
-import { stackFor } from '../ops/stack.js';
+import { chooseStack } from '../ops/stack.js';
 import { opsApi } from './api.js';
 import { createConsoleApp, defaultWebRoot } from './app.js';
 
@@ -37,10 +37,10 @@ const exitCode = await runService({
   create: async ({ config, logger }) => {
     const ctx: OpsContext = { loaded: config.loaded, cwd: config.repoRoot, repoRoot: config.repoRoot, env: process.env, signal: new AbortController().signal, debug: (m) => logger.debug(m) };
     // Resolved once: `oms up` passes the runtime it chose, so this contacts nothing.
-    const stack = await stackFor(ctx);
-    logger.info({ runtime: stack.kind, stateDir: config.loaded.config.stateDir }, 'console for this stack');
+    const chosen = await chooseStack(ctx);
+    logger.info({ runtime: chosen.stack.kind, why: chosen.choice.reason, stateDir: config.loaded.config.stateDir }, 'console for this stack');
     // Nothing to wait for: the console shows a stack that is down as down.
-    return { app: createConsoleApp({ api: opsApi(ctx, stack), logger, webRoot: defaultWebRoot(fileURLToPath(import.meta.url)) }), waitFor: [], close: async () => undefined };
+    return { app: createConsoleApp({ api: opsApi(ctx, chosen), logger, webRoot: defaultWebRoot(fileURLToPath(import.meta.url)) }), waitFor: [], close: async () => undefined };
   },
 });
 process.exit(exitCode);

@@ -126,10 +126,12 @@ export class ConnectClient {
    * has no such connector.
    */
   async restart(name: string, opts: { onlyFailed: boolean }): Promise<ConnectorStatus | undefined> {
-    // An empty JSON body: Connect answers 415 to a POST without a JSON content type.
+    // An empty JSON body: without one the request carries a form content type, which Connect refuses (415).
     const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=${String(opts.onlyFailed)}`, {});
     if (res.status === 404) return undefined;
-    if (res.status !== 202) this.fail(`restart ${name}`, res);
+    if (res.status !== 200 && res.status !== 202 && res.status !== 204) this.fail(`restart ${name}`, res);
+    // 204 carries no body (Connect's legacy answer): read the status the restart left instead.
+    if (res.status === 204) return this.status(name);
     return this.parse(connectorStatusSchema, res, `restart of ${name}`);
   }
 

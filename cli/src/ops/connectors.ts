@@ -104,15 +104,127 @@ export async function restartConnector(ctx: OpsContext, name: string, onlyFailed
   return summarise(name, answer);
 }
 
-const isFailed = (s: ConnectorState) => s.state === 'FAILED' || s.tasks.some((t) => t.state === 'FAILED');
+/** A connector or one of its tasks is FAILED. */
+export const isFailed = (s: Pick<ConnectorState, 'state' | 'tasks'>) => s.state === 'FAILED' || s.tasks.some((t) => t.state === 'FAILED');
 
-/** Restarts only failed connectors and tasks; returns the states before and which were restarted. */
-export async function restartFailedConnectors(ctx: OpsContext, names: string[]): Promise<{ restarted: string[]; before: ConnectorState[] }> {
+/** A connector `oms` restarted because it (or a task of it) had failed, and why it had. */
+export interface RestartedConnector {
+  name: string;
+  /** What had failed: `connector`, `task 0`, … */
+  parts: string[];
+  /** The first line of each failed part's trace (plus its root cause): why it had failed. */
+  why: string;
+}
+
+/**
+ * Why a connector or task failed, in one line: the trace's first line (the exception and its
+ * message) and, when the trace has causes, the last one (a sink's "unrecoverable exception"
+ * is only explained by its cause).
+ */
+export function failureReason(trace: string | undefined): string {
+  const lines = (trace ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length === 0) return 'Connect reported no trace';
+  const cause = lines.filter((l) => l.startsWith('Caused by:')).at(-1)?.replace(/^Caused by:\s*/, '');
+  const clip = (text: string) => (text.length > 240 ? `${text.slice(0, 239)}…` : text);
+  return cause && cause !== lines[0] ? `${clip(lines[0]!)} (caused by ${clip(cause)})` : clip(lines[0]!);
+}
+
+/** The failed parts of a connector and why each failed. */
+export function describeFailure(s: ConnectorState): RestartedConnector {
+  const failed = [...(s.state === 'FAILED' ? [{ part: 'connector', trace: s.trace }] : []), ...s.tasks.filter((t) => t.state === 'FAILED').map((t) => ({ part: `task ${t.id}`, trace: t.trace }))];
+  const reasons = [...new Set(failed.map((f) => failureReason(f.trace)))];
+  return { name: s.name, parts: failed.map((f) => f.part), why: reasons.join('; ') };
+}
+
+/** Known causes in a trace and what to do about each; the first that matches is the fix. */
+const KNOWN_CAUSES: Array<{ pattern: RegExp; fix: string }> = [
+  {
+    pattern: /Connection to \S+ refused|Connection refused|Communications link failure|could not connect|The connection attempt failed|Socket is closed|This connection has been closed/i,
+    fix: 'the database the connector talks to does not answer: `oms status` shows which (PostgreSQL for oms-graph, MariaDB for the sources); `oms up` starts it and then restarts the connector',
+  },
+  { pattern: /password authentication failed|Access denied for user/i, fix: 'the database refused the connector\'s user: `oms reset` recreates the users (it wipes the data), or check the credentials in connectors/*.json' },
+  { pattern: /binlog|binary log/i, fix: 'MariaDB must write a row-based binlog (log_bin, binlog_format=ROW): the local runtime configures it; a MariaDB started outside oms needs those settings' },
+];
+
+/** What to do about a connector that failed again after a restart. */
+export function connectorFix(s: ConnectorState): string {
+  const traces = [s.trace, ...s.tasks.map((t) => t.trace)].filter(Boolean).join('\n');
+  const known = KNOWN_CAUSES.find((k) => k.pattern.test(traces));
+  const then = 'then rerun `oms up` (it restarts failed connectors and tasks)';
+  return known ? `${known.fix}; ${then}` : `read the trace above and \`oms logs connect\`, fix the cause, ${then}`;
+}
+
+/** Connect may report the old FAILED state for a moment after a restart request: only later is FAILED a new failure. */
+const RESTART_SETTLE_MS = 5000;
+
+export interface ConvergeOptions {
+  timeoutMs: number;
+  /** Called as each failed connector is restarted (before it runs again). */
+  onRestart?: (restarted: RestartedConnector) => void;
+}
+
+/**
+ * Brings the named connectors to RUNNING with every task RUNNING: waits while they start, and
+ * restarts (Connect's restart API, only the failed instances) each connector or task found
+ * FAILED, saying which and why. One that fails again after its restart ends the wait with a
+ * CheckFailedError carrying its trace and the fix. What `oms up` runs after submitting, what
+ * `oms connectors restart` runs, and what a watchdog can call. Returns what was restarted.
+ */
+export async function healConnectors(ctx: OpsContext, names: string[], opts: ConvergeOptions): Promise<RestartedConnector[]> {
   const client = connectClient(ctx);
-  const before = await connectorStates(client, desiredConnectors(ctx, names).map((c) => c.name));
-  const failed = before.filter(isFailed);
-  for (const s of failed) await client.restartFailed(s.name);
-  return { restarted: failed.map((s) => s.name), before };
+  const restarted = new Map<string, { record: RestartedConnector; at: number; recovered: boolean }>();
+  let last: ConnectorState[] = [];
+  await pollUntil(
+    async () => {
+      last = await connectorStates(client, names);
+      if (last.every((s) => s.healthy)) return true;
+      for (const s of last) {
+        const earlier = restarted.get(s.name);
+        if (!isFailed(s)) {
+          if (earlier) earlier.recovered = true;
+          continue;
+        }
+        if (earlier) {
+          if (earlier.recovered || Date.now() - earlier.at > RESTART_SETTLE_MS) {
+            throw new CheckFailedError(`connector ${s.name} failed again after oms restarted it: ${describeFailure(s).why}`, { details: renderStates([s]).split('\n'), hint: connectorFix(s) });
+          }
+          continue;
+        }
+        const record = describeFailure(s);
+        await client.restartFailed(s.name);
+        restarted.set(s.name, { record, at: Date.now(), recovered: false });
+        opts.onRestart?.(record);
+      }
+      return undefined;
+    },
+    {
+      timeoutMs: opts.timeoutMs,
+      minDelayMs: 500,
+      signal: ctx.signal,
+      onTimeout: () =>
+        new CheckFailedError(`connectors not RUNNING within ${opts.timeoutMs / 1000} s: ${last.filter((s) => !s.healthy).map((s) => `${s.name} ${s.state}`).join(', ')}`, {
+          details: renderStates(last).split('\n'),
+          hint: 'see `oms logs connect` and `oms connectors status`; rerun `oms up` once the cause is fixed',
+        }),
+    },
+  );
+  return [...restarted.values()].map((r) => r.record);
+}
+
+/**
+ * `oms connectors restart`: restarts the failed connectors and tasks among `names` (default
+ * all) and waits until they run again; connectors Connect does not know are reported, not waited for.
+ */
+export async function restartFailedConnectors(ctx: OpsContext, names: string[]): Promise<{ restarted: RestartedConnector[]; connectors: ConnectorState[] }> {
+  const all = desiredConnectors(ctx, names).map((c) => c.name);
+  const known = (await connectorStates(connectClient(ctx), all)).filter((s) => s.state !== 'MISSING').map((s) => s.name);
+  const restarted = await healConnectors(ctx, known, { timeoutMs: 60_000 });
+  return { restarted, connectors: await connectorStates(connectClient(ctx), all) };
+}
+
+/** One line per restart: which parts of which connector, and why they had failed. */
+export function describeRestart(r: RestartedConnector): string {
+  return `restarted ${r.name} ${r.parts.join(', ')} (had failed: ${r.why})`;
 }
 
 /** The first lines of a Java trace: the exception and its cause are what matter. */
@@ -133,31 +245,11 @@ export function renderStates(states: ConnectorState[]): string {
     .join('\n');
 }
 
-/**
- * Waits until every connector and task is RUNNING (a fresh connector takes a few seconds to
- * start its task); a FAILED one ends the wait at once, with its trace.
- */
-export async function waitConnectorsRunning(ctx: OpsContext, names: string[], timeoutMs: number): Promise<void> {
-  const client = connectClient(ctx);
-  let last: ConnectorState[] = [];
-  const fail = (message: string) => new CheckFailedError(message, { details: renderStates(last).split('\n'), hint: 'see `oms logs connect`; after fixing, `oms connectors restart`' });
-  await pollUntil(
-    async () => {
-      last = await connectorStates(client, names);
-      if (last.every((s) => s.healthy)) return true;
-      const failed = last.filter(isFailed);
-      if (failed.length > 0) throw fail(`connector(s) failed: ${failed.map((s) => s.name).join(', ')}`);
-      return undefined;
-    },
-    { timeoutMs, minDelayMs: 500, signal: ctx.signal, onTimeout: () => fail(`connectors not RUNNING within ${timeoutMs / 1000} s`) },
-  );
-}
-
-/** The `up` step: submit what differs, then wait until everything runs. */
-export async function connectorsStepOutcome(ctx: OpsContext, runtime: RuntimeKind): Promise<string> {
+/** The `up` step: submit what differs, then every connector and task RUNNING (failed ones restarted, each reported through `onRestart`). */
+export async function connectorsStepOutcome(ctx: OpsContext, runtime: RuntimeKind, onRestart?: (r: RestartedConnector) => void): Promise<string> {
   const desired = desiredConnectors(ctx, [], runtime);
   const outcomes = await submitConnectors(connectClient(ctx), desired, false);
-  await waitConnectorsRunning(ctx, desired.map((c) => c.name), 60_000);
-  const changed = outcomes.filter((o) => o.action !== 'unchanged').map((o) => `${o.name} ${o.action}`);
-  return changed.length > 0 ? changed.join(', ') : 'unchanged, all RUNNING';
+  const restarted = await healConnectors(ctx, desired.map((c) => c.name), { timeoutMs: 60_000, ...(onRestart ? { onRestart } : {}) });
+  const changed = [...outcomes.filter((o) => o.action !== 'unchanged').map((o) => `${o.name} ${o.action}`), ...restarted.map(describeRestart)];
+  return changed.length > 0 ? `${changed.join('; ')}; all RUNNING` : 'unchanged, all RUNNING';
 }

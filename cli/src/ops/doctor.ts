@@ -7,6 +7,7 @@ import type { OpsContext } from '../context.js';
 import { PrereqError } from '../errors.js';
 import { CATALOGUE } from '../lib/stack/catalogue.js';
 import { selectUp } from '../lib/stack/graph.js';
+import { readRememberedRuntime } from '../lib/stack/runtime-memory.js';
 import { localSettingsFor } from './stack.js';
 import {
   type CheckResult,
@@ -17,12 +18,14 @@ import {
   checkMaven,
   checkMaxMapCount,
   checkMemory,
+  checkOsPackages,
+  packagePlan,
   checkPort,
   checkPostgres,
   checkRedis,
   checkRuntime,
 } from '../lib/doctor/checks.js';
-import { PORT_COMPONENTS, diskFacts, dockerFacts, javaFacts, mavenFacts, maxMapCount, memoryFacts, osPackageFacts, portFacts, stackProcessGroups } from '../lib/doctor/facts.js';
+import { PORT_COMPONENTS, diskFacts, dockerFacts, installFacts, javaFacts, mavenFacts, maxMapCount, memoryFacts, osPackageFacts, portFacts, stackProcessGroups } from '../lib/doctor/facts.js';
 
 export { anyFailed, renderChecks, type CheckResult, type CheckStatus } from '../lib/doctor/checks.js';
 
@@ -31,13 +34,15 @@ async function stackRunning(ctx: OpsContext): Promise<boolean> {
 }
 
 /**
- * Every check, for `oms doctor`. For the local runtime (and `auto`): Docker as a warning only,
+ * Every check, for `oms doctor`, for the runtime asked for or else the one the state dir
+ * remembers. For the local runtime (and `auto` with nothing remembered): Docker as a warning only,
  * then Java, Maven, the database and Redis binaries, ports, memory, disk, vm.max_map_count. For
  * `--runtime docker`: Docker must answer, and the binaries the containers bring are skipped.
  */
 export async function doctor(ctx: OpsContext): Promise<CheckResult[]> {
   const { config } = ctx.loaded;
-  const docker = config.runtime === 'docker';
+  const remembered = config.runtime === 'auto' ? (await readRememberedRuntime(config.stateDir))?.runtime : undefined;
+  const docker = (remembered ?? config.runtime) === 'docker';
   const javaHome = localSettingsFor(ctx).javaHome;
   const [dockerF, java, os, ports, running, stateDisk, cacheDisk, mmc] = await Promise.all([
     dockerFacts(),
@@ -49,11 +54,14 @@ export async function doctor(ctx: OpsContext): Promise<CheckResult[]> {
     diskFacts('disk:cache', 'cache dir', config.cacheDir, 'OMS_CACHE_DIR'),
     maxMapCount(),
   ]);
+  const install = installFacts();
+  const maven = docker ? undefined : mavenFacts(config.cacheDir);
   return [
-    checkRuntime(config.runtime),
+    checkRuntime(config.runtime, remembered),
     ...checkDocker(dockerF, docker),
-    ...(java ? [checkJava(java), checkMaven(mavenFacts(config.cacheDir))] : []),
+    ...(java && maven ? [checkJava(java, install), checkMaven(maven)] : []),
     ...(os ? [checkMariaDb(os), checkPostgres(os), checkRedis(os)] : []),
+    ...(docker ? [] : [checkOsPackages(packagePlan({ java: true, mariadb: true, postgres: true, redis: true }, { ...(java ? { java } : {}), ...(maven ? { maven } : {}), ...(os ? { os } : {}) }), install)]),
     ...ports.map(checkPort),
     checkMemory(await memoryFacts(running)),
     checkDisk(stateDisk),
@@ -89,24 +97,40 @@ export async function preflight(ctx: OpsContext, opts: PreflightOptions = {}): P
     ids.has('elasticsearch') ? maxMapCount() : undefined,
   ]);
   const results: CheckResult[] = [];
-  if (java) results.push(checkJava(java), checkMaven(mavenFacts(config.cacheDir)));
+  const install = installFacts();
+  const maven = jvm ? mavenFacts(config.cacheDir) : undefined;
+  if (java && maven) results.push(checkJava(java, install), checkMaven(maven));
   if (os && ids.has('mariadb')) results.push(checkMariaDb(os));
   if (os && ids.has('postgres')) results.push(checkPostgres(os));
   if (os && ids.has('redis')) results.push(checkRedis(os));
+  if (jvm || needsOs) {
+    const plan = packagePlan({ java: jvm, mariadb: ids.has('mariadb'), postgres: ids.has('postgres'), redis: ids.has('redis') }, { ...(java ? { java } : {}), ...(maven ? { maven } : {}), ...(os ? { os } : {}) });
+    results.push(checkOsPackages(plan, install));
+  }
   results.push(...ports.map(checkPort), checkMemory(await memoryFacts(running)), checkDisk(stateDisk));
   if (cacheDisk) results.push(checkDisk(cacheDisk));
   if (mmc !== undefined) results.push(checkMaxMapCount(mmc));
   return results;
 }
 
+/** Checks that fail only because an OS package is missing (the `os-packages` check names them all). */
+const PACKAGE_CHECKS = new Set(['java', 'maven', 'mariadb', 'postgres', 'redis']);
+
 /** The PrereqError (exit 3) for failed preflight checks, naming each with its fix; undefined when none failed. */
 export function preflightError(results: CheckResult[], command = 'oms up'): PrereqError | undefined {
   const failed = results.filter((r) => r.status === 'fail');
   if (failed.length === 0) return undefined;
   const summary = failed.length === 1 ? `${failed[0]!.title} ${failed[0]!.detail}` : `${failed.length} checks failed`;
+  // Every missing OS package in one command, whichever checks it made fail.
+  const packages = failed.find((r) => r.id === 'os-packages');
+  const onlyPackages = failed.every((r) => r.id === 'os-packages' || PACKAGE_CHECKS.has(r.id));
+  let hint = `fix the above, then rerun \`${command}\` (\`oms doctor\` lists every check)`;
+  if (failed.length === 1 && failed[0]!.fix) hint = failed[0]!.fix;
+  else if (packages?.fix && onlyPackages) hint = `${packages.fix}   then rerun \`${command}\``;
+  else if (packages?.fix) hint = `${packages.fix}   and fix the rest above, then rerun \`${command}\``;
   return new PrereqError(`${command} stopped before starting anything: ${summary}`, {
     details: failed.flatMap((r) => [`${r.title}: ${r.detail}`, ...(r.fix ? [`  fix: ${r.fix}`] : [])]),
-    hint: failed.length === 1 && failed[0]!.fix ? failed[0]!.fix : `fix the above, then rerun \`${command}\` (\`oms doctor\` lists every check)`,
+    hint,
   });
 }
 

@@ -9,22 +9,20 @@ import { endpointsFor } from '../lib/endpoints.js';
 import { withAdmin } from '../lib/kafka.js';
 import { groupLag } from '../lib/lag.js';
 import { READER_GROUP_PREFIX } from '../lib/topic-reader.js';
-
-/** The stream processor's group (orders-stream's KAFKA_GROUP_ID default; the CLI does not override it). */
-export const ORDERS_STREAM_GROUP = 'orders-stream';
+import { PROCESSOR_GROUP } from './status.js';
 
 /**
  * Groups of the pipeline and what each is. Kafka Connect names a sink connector's group
  * `connect-<connector>`; the products service's indexer uses its KAFKA_GROUP_ID default.
  */
 export const PIPELINE_GROUPS: ReadonlyArray<{ id: string; role: string }> = [
-  { id: ORDERS_STREAM_GROUP, role: 'orders-stream: joins order + order_detail with the lookups into orders-graph' },
+  { id: PROCESSOR_GROUP.group, role: 'orders-stream: joins order + order_detail with the lookups into orders-graph' },
   { id: 'connect-oms-graph', role: 'the oms-graph JDBC sink: orders-graph → PostgreSQL' },
   { id: 'products-indexer', role: 'the products service indexer: products → Elasticsearch' },
 ];
 
 /** Groups the CLI itself creates for a moment (readers, smoke's watch, orders-stream's lookup loaders): not worth showing. */
-const TRANSIENT = [READER_GROUP_PREFIX, 'oms-smoke-', `${ORDERS_STREAM_GROUP}.lookups.`];
+const TRANSIENT = [READER_GROUP_PREFIX, 'oms-smoke-', `${PROCESSOR_GROUP.group}.lookups.`];
 
 export interface GroupMember {
   memberId: string;

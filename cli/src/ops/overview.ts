@@ -8,10 +8,11 @@ import type { OpsContext } from '../context.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { isAlive, readPidFile } from '../lib/process/supervisor.js';
 import { statePaths } from '../lib/runtime/context.js';
+import { describeProgress, progressDetail } from '../lib/lag.js';
 import { fileSize } from '../lib/runtime/log-file.js';
 import { entryOf } from '../lib/stack/catalogue.js';
 import { CONSOLE_ID, consoleLogFile, consoleLogs } from './console.js';
-import type { Stack } from './stack.js';
+import type { ChosenStack, Stack } from './stack.js';
 import { collectStatus, type StatusReport } from './status.js';
 
 export interface Link {
@@ -35,6 +36,8 @@ export interface Overview extends Omit<StatusReport, 'components'> {
   /** ISO time it was collected. */
   at: string;
   components: OverviewComponent[];
+  /** The processor's lag in words, as `oms status` says it (`caught up`, `12 behind`, unknown and why), and where it is; null when Kafka is not up. */
+  progress: { summary: string; detail: string } | null;
   /** Where to explore the APIs: each REST service's docs, GraphiQL. */
   links: Link[];
 }
@@ -88,14 +91,15 @@ export const FULL_EVERY_MS = 10_000;
  * lag (a dozen connections, most of the cost) only every `fullMs`, or at once when a process
  * started or stopped. Keeps an idle console well under 2% of a core.
  */
-export function overviewCollector(ctx: OpsContext, stack: Stack, opts: { fullMs?: number; logLines?: number } = {}): () => Promise<Overview> {
+export function overviewCollector(ctx: OpsContext, chosen: ChosenStack, opts: { fullMs?: number; logLines?: number } = {}): () => Promise<Overview> {
+  const { stack } = chosen;
   let full: { at: number; status: StatusReport; alive: string } | undefined;
   const tails = logTails(ctx, stack, opts.logLines ?? 5);
   return async () => {
     const now = Date.now();
     const alive = await liveness(ctx, stack);
     const refresh = !full || now - full.at >= (opts.fullMs ?? FULL_EVERY_MS) || alive !== full.alive;
-    const [status, logs] = await Promise.all([refresh ? collectStatus(ctx, { stack }) : full!.status, tails(refresh)]);
+    const [status, logs] = await Promise.all([refresh ? collectStatus(ctx, { chosen }) : full!.status, tails(refresh)]);
     if (refresh) full = { at: now, status, alive };
     return withDetails(ctx, stack, status, logs);
   };
@@ -151,6 +155,7 @@ function withDetails(ctx: OpsContext, stack: Stack, status: StatusReport, logs: 
     ...status,
     at: new Date(now).toISOString(),
     components,
+    progress: status.lag ? { summary: describeProgress(status.lag), detail: progressDetail(status.lag) } : null,
     links: [
       { label: 'GraphiQL', url: `${services.ordersGraph}/graphql` },
       { label: 'customers API docs', url: `${services.customers}/docs` },

@@ -79,6 +79,19 @@ describe('preflight', () => {
     expect(readdirSync(resolve(stateDir, '..'))).toEqual([]);
   });
 
+  it('when OS packages are missing, then the error names each check and the hint is the one apt command for all of them', () => {
+    const fix = 'sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless maven postgresql';
+    const err = preflightError([
+      { id: 'java', title: 'Java 17-23', status: 'fail', detail: 'none found', fix: 'sudo apt-get install -y openjdk-17-jre-headless' },
+      { id: 'maven', title: 'Maven', status: 'fail', detail: 'mvn missing', fix: 'sudo apt-get install -y maven' },
+      { id: 'postgres', title: 'PostgreSQL 15 binaries', status: 'fail', detail: 'initdb missing', fix: 'sudo apt-get install -y postgresql' },
+      { id: 'os-packages', title: 'OS packages', status: 'fail', detail: 'missing …', fix },
+    ]);
+    expect(err?.exitCode).toBe(3);
+    expect(err?.hint).toBe(`${fix}   then rerun \`oms up\``);
+    expect(err?.details.join('\n')).toContain('Java 17-23: none found');
+  });
+
   it('when nothing failed, then there is no preflight error', () => {
     expect(preflightError([{ id: 'x', title: 'x', status: 'warn', detail: 'd', fix: 'f' }])).toBeUndefined();
   });

@@ -70,9 +70,12 @@ export function renderDecoded(d: Decoded): string {
   }
 }
 
-/** True when the record's key or value mentions `id` (how smoke and trace recognise an order's records). */
+/**
+ * True when the record's key or value mentions `id` (how smoke and trace recognise an order's
+ * records). Searched in the bytes, never decoded: smoke asks again of every record it keeps at each poll.
+ */
 export function mentions(r: Pick<RawRecord, 'key' | 'value'>, id: string): boolean {
-  return Boolean(r.key?.toString().includes(id)) || Boolean(r.value?.toString().includes(id));
+  return Boolean(r.key?.includes(id)) || Boolean(r.value?.includes(id));
 }
 
 /** The partitions and offsets of `topic`; an unknown topic is a NotFoundError naming the ones that exist. */

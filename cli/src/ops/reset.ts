@@ -2,8 +2,8 @@
 import type { OpsContext, ProgressHooks } from '../context.js';
 import { UsageError } from '../errors.js';
 import { runSteps, type StepResult } from '../lib/steps.js';
-import { stackFor, type RuntimeKind } from './stack.js';
-import { checkLocalRuntime, upSteps } from './up.js';
+import { chooseStack, rememberStackRuntime, type RuntimeKind } from './stack.js';
+import { announceSwitch, checkLocalRuntime, upSteps } from './up.js';
 
 /** Where the confirmation comes from: the terminal for the CLI, a fake in tests. */
 export interface Confirmation {
@@ -27,10 +27,13 @@ export async function reset(ctx: OpsContext, yes: boolean, confirmation: Confirm
       hint: 'pass --yes to confirm: `oms reset --yes`',
     });
   }
-  const stack = await stackFor(ctx);
-  if (stack.kind === 'local') await checkLocalRuntime(ctx, undefined, hooks, 'oms reset');
+  const { stack } = await chooseStack(ctx, { onChoice: async (c) => {
+    await announceSwitch(ctx, c.kind, hooks);
+  } });
   const question = `This stops the stack and deletes all its data under ${stateDir} (the download cache stays), then starts and seeds it again. Continue? [y/N] `;
+  if (stack.kind === 'local') await checkLocalRuntime(ctx, undefined, hooks, 'oms reset');
   if (!yes && !(await confirmation.confirm(question, ctx.signal))) return { confirmed: false, steps: [] };
+  await rememberStackRuntime(ctx, stack.kind);
   const run = { signal: ctx.signal, onEvent: hooks.onEvent };
   const wiped = await runSteps(stack.downSteps({ volumes: true }), run);
   const upped = await runSteps(upSteps(ctx, { seed: true }, stack), run);

@@ -5,19 +5,23 @@
  * error names the hop that stalled, with connector states and the processor's lag.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
 import type { Consumer } from 'kafkajs';
 import type { z } from 'zod';
 import type { OpsContext } from '../context.js';
-import { CheckFailedError } from '../errors.js';
+import { CheckFailedError, ExternalError, isOmsError } from '../errors.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
 import { parseAnswer } from '../lib/http.js';
+import { type JUnitCase, type JUnitSuite, toJUnitXml } from '../lib/junit.js';
 import { kafkaClient, withAdmin } from '../lib/kafka.js';
-import { groupLag } from '../lib/lag.js';
+import { describeProgress, groupProgress } from '../lib/lag.js';
 import { pollUntil } from '../lib/retry.js';
 import { customerSchema, type GraphOrder, orderQueryAnswer, placedOrderSchema, productPageSchema, type ServiceClients, serviceClients } from '../lib/services.js';
 import { connectClient, connectorStates, renderStates } from './connectors.js';
-import { ORDERS_STREAM_GROUP } from './groups.js';
 import { mentions } from './records.js';
+import { PROCESSOR_GROUP } from './status.js';
 
 export const HOPS = ['REST commit', 'seen on order', 'seen on orders-graph', 'visible in GraphQL'] as const;
 export type HopName = (typeof HOPS)[number];
@@ -42,13 +46,21 @@ const ORDER_QUERY = `query Smoke($id: ID!) { order(id: $id) { id total createdAt
   customer { id name lastName email }
   items { sku description unitPrice quantity lineTotal deliveryAddress { id } } } }`;
 
-/** Watches topics from their current end for records whose key mentions an id; resolves timestamps. */
+/**
+ * Watches topics from their current end and finds, per topic, the first record whose key or
+ * value mentions the order id. Records are kept from the start: CDC often publishes the row
+ * before the POST's answer has told us the id.
+ */
 class TopicWatch {
-  private readonly seen = new Map<string, number>();
+  private readonly records: Array<{ topic: string; key: Buffer | null; value: Buffer | null; at: number }> = [];
+  private readonly found = new Map<string, number>();
   private constructor(
     private readonly consumer: Consumer,
     private readonly wanted: () => string | undefined,
   ) {}
+
+  /** More records than a smoke run's window ever sees; past it the oldest are dropped. */
+  private static readonly LIMIT = 50_000;
 
   static async start(endpoints: Endpoints, topics: string[], wanted: () => string | undefined): Promise<TopicWatch> {
     const ends = await withAdmin(endpoints.kafkaBrokers, async (admin) => Object.fromEntries(await Promise.all(topics.map(async (t) => [t, await admin.fetchTopicOffsets(t)] as const))));
@@ -59,9 +71,9 @@ class TopicWatch {
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
-        const id = watch.wanted();
-        if (!id || watch.seen.has(topic)) return;
-        if (mentions({ key: message.key ?? null, value: message.value ?? null }, id)) watch.seen.set(topic, Number(message.timestamp));
+        if (watch.found.has(topic)) return;
+        watch.records.push({ topic, key: message.key ?? null, value: message.value ?? null, at: Number(message.timestamp) });
+        if (watch.records.length > TopicWatch.LIMIT) watch.records.shift();
       },
     });
     await joined;
@@ -70,8 +82,15 @@ class TopicWatch {
     return watch;
   }
 
+  /** When the first record of `topic` mentioning the wanted id was written, once seen. */
   at(topic: string): number | undefined {
-    return this.seen.get(topic);
+    const known = this.found.get(topic);
+    if (known !== undefined) return known;
+    const id = this.wanted();
+    if (!id) return undefined;
+    const hit = this.records.find((r) => r.topic === topic && mentions(r, id));
+    if (hit) this.found.set(topic, hit.at);
+    return hit?.at;
   }
 
   async stop(): Promise<void> {
@@ -129,8 +148,9 @@ async function diagnose(ctx: OpsContext, endpoints: Endpoints): Promise<string[]
     lines.push(`connectors: unavailable (${(err as Error).message})`);
   }
   try {
-    const lag = await withAdmin(endpoints.kafkaBrokers, (admin) => groupLag(admin, ORDERS_STREAM_GROUP, ['order', 'order_detail']));
-    lines.push('orders-stream consumer lag:', ...lag.map((l) => `  ${l.topic}[${l.partition}] committed ${l.committed ?? '-'} end ${l.end} lag ${l.lag}`));
+    const p = await withAdmin(endpoints.kafkaBrokers, (admin) => groupProgress(admin, PROCESSOR_GROUP.group, [...PROCESSOR_GROUP.topics]));
+    const members = p.members > 0 ? ` (${p.members} member(s), group ${p.state})` : '';
+    lines.push(`${p.group} consumer lag: ${describeProgress(p)}${members}`, ...p.partitions.map((l) => `  ${l.topic}[${l.partition}] committed ${l.committed ?? '-'} end ${l.end} lag ${l.lag}`));
   } catch (err) {
     lines.push(`orders-stream lag: unavailable (${(err as Error).message})`);
   }
@@ -229,21 +249,101 @@ export async function runSmoke(ctx: OpsContext, timeoutMs: number, pollMs: numbe
     }
     if (!order) throw await stalled(ctx, endpoints, orderId, times, start, timeoutMs);
     const problems = verifyOrder(order, { customerId: customer.id, email, addressId, lines });
-    if (problems.length > 0) throw new CheckFailedError(`order ${orderId} reached GraphQL but is not enriched correctly`, { details: problems });
+    if (problems.length > 0) throw new SmokeFailedError(`order ${orderId} reached GraphQL but is not enriched correctly`, hopsFrom(times, start).slice(0, -1), 'visible in GraphQL', Date.now() - start, { details: problems });
     return { orderId, customerId: customer.id, hops: hopsFrom(times, start), totalMs: times['visible in GraphQL']! - start, restResponseMs };
   } finally {
     await watch.stop();
   }
 }
 
+/** A smoke run that failed at a hop: the hops reached before it, and how long the run had taken. */
+export class SmokeFailedError extends CheckFailedError {
+  constructor(
+    message: string,
+    readonly hops: Hop[],
+    readonly failedHop: HopName,
+    readonly elapsedMs: number,
+    options: { hint?: string; details?: string[] },
+  ) {
+    super(message, options);
+  }
+}
+
 /** The timeout error: which hop stalled, the hops reached, and the diagnosis. */
-async function stalled(ctx: OpsContext, endpoints: Endpoints, orderId: string, times: Partial<Record<HopName, number>>, start: number, timeoutMs: number): Promise<CheckFailedError> {
+async function stalled(ctx: OpsContext, endpoints: Endpoints, orderId: string, times: Partial<Record<HopName, number>>, start: number, timeoutMs: number): Promise<SmokeFailedError> {
   const reached = HOPS.filter((h) => times[h] !== undefined);
   const hop = HOPS.find((h) => times[h] === undefined)!;
-  return new CheckFailedError(`order ${orderId} did not reach GraphQL within ${timeoutMs / 1000} s: stalled at "${hop}" — ${STALLED_AT[hop]}`, {
-    details: [`reached: ${reached.join(' → ') || '(nothing)'}`, ...renderHops(hopsFrom(times, start), null).split('\n').filter(Boolean), ...(await diagnose(ctx, endpoints))],
+  const hops = hopsFrom(times, start);
+  return new SmokeFailedError(`order ${orderId} did not reach GraphQL within ${timeoutMs / 1000} s: stalled at "${hop}" — ${STALLED_AT[hop]}`, hops, hop, Date.now() - start, {
+    details: [`reached: ${reached.join(' → ') || '(nothing)'}`, ...renderHops(hops, null).split('\n').filter(Boolean), ...(await diagnose(ctx, endpoints))],
     hint: `look at \`oms logs ${hop === 'seen on orders-graph' ? 'orders-stream' : 'connect'}\` and \`oms connectors status\``,
   });
+}
+
+/** How a smoke run ended: its result, or what stopped it. */
+export type SmokeOutcome = { ok: true; result: SmokeResult } | { ok: false; error: unknown };
+
+const CLASSNAME = 'oms.smoke';
+
+/**
+ * The JUnit suite of a smoke run, as CI systems read it: a test case per hop with that hop's
+ * time. A failure is the hop that did not happen (for an error before the order was placed,
+ * the first hop), carrying the message, the diagnosis and the hint; the hops after it are
+ * skipped. Pure: `elapsedMs` is how long the run took when the error carries no time of its own.
+ */
+export function smokeSuite(outcome: SmokeOutcome, startedAt: Date, elapsedMs: number, hostname?: string): JUnitSuite {
+  const base = { name: 'oms smoke', timestamp: startedAt, ...(hostname ? { hostname } : {}) };
+  if (outcome.ok) {
+    const { result } = outcome;
+    return { ...base, cases: result.hops.map((h) => ({ name: h.hop, classname: CLASSNAME, timeMs: h.deltaMs })), systemOut: `order ${result.orderId}\n${renderHops(result.hops, result.totalMs)}\n` };
+  }
+  const err = outcome.error;
+  const stalledRun = err instanceof SmokeFailedError ? err : undefined;
+  const reached = stalledRun?.hops ?? [];
+  const failedHop = stalledRun?.failedHop ?? HOPS[0];
+  const spent = Math.max(0, (stalledRun?.elapsedMs ?? elapsedMs) - (reached.at(-1)?.atMs ?? 0));
+  const message = err instanceof Error ? err.message : String(err);
+  const body = isOmsError(err) ? [...err.details, ...(err.hint ? [`hint: ${err.hint}`] : [])] : [];
+  const cases: JUnitCase[] = HOPS.map((hop): JUnitCase => {
+    const done = reached.find((h) => h.hop === hop);
+    if (done) return { name: hop, classname: CLASSNAME, timeMs: done.deltaMs };
+    if (hop === failedHop) return { name: hop, classname: CLASSNAME, timeMs: spent, failure: { message, type: err instanceof Error ? err.name : 'Error', details: body.join('\n') } };
+    return { name: hop, classname: CLASSNAME, timeMs: 0, skipped: `not reached: the order stopped at "${failedHop}"` };
+  });
+  return { ...base, cases, systemOut: `${message}\n${body.join('\n')}\n` };
+}
+
+export interface SmokeReport {
+  outcome: SmokeOutcome;
+  suite: JUnitSuite;
+  /** Where the JUnit XML was written, when asked for. */
+  junitFile: string | null;
+}
+
+/**
+ * Runs the smoke and builds its JUnit suite, writing it to `junitFile` when given (its dir is
+ * created before the order is placed, so a path that cannot be written fails first). The
+ * smoke's own failure is in `outcome`, not thrown: the report is written either way.
+ */
+export async function smokeWithReport(ctx: OpsContext, opts: { timeoutMs: number; pollMs: number; junitFile?: string }): Promise<SmokeReport> {
+  const file = opts.junitFile ? path.resolve(ctx.cwd, opts.junitFile) : null;
+  if (file) {
+    await mkdir(path.dirname(file), { recursive: true }).catch((err: unknown) => {
+      throw new ExternalError(`cannot create the directory of the JUnit report ${file}: ${(err as Error).message}`, { hint: 'give --junit a path in a writable directory' });
+    });
+  }
+  const startedAt = new Date();
+  const outcome: SmokeOutcome = await runSmoke(ctx, opts.timeoutMs, opts.pollMs).then(
+    (result) => ({ ok: true as const, result }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  const suite = smokeSuite(outcome, startedAt, Date.now() - startedAt.getTime(), hostname());
+  if (file) {
+    await writeFile(file, toJUnitXml(suite)).catch((err: unknown) => {
+      throw new ExternalError(`cannot write the JUnit report ${file}: ${(err as Error).message}`, { hint: 'give --junit a path in a writable directory' });
+    });
+  }
+  return { outcome, suite, junitFile: file };
 }
 
 export interface DemoOrder {

@@ -10,12 +10,13 @@ import { connectDocker, daemonMayAnswer, inspectImage, pingDaemon, projectContai
 import { findCompose } from '../lib/docker/compose.js';
 import { offlineImages } from '../lib/docker/images.js';
 import { createDockerRuntime, NETWORK_ENDPOINTS, type DockerRuntime } from '../lib/docker/runtime.js';
-import { chooseOffline, chooseRuntime, dockerHubReachable, localStackAlive, once } from '../lib/docker/select.js';
+import { chooseOffline, chooseRuntime, dockerHubReachable, localDataExists, localStackAlive, once, type RuntimeChoice } from '../lib/docker/select.js';
 import { ARTIFACT_VERSIONS, createLocalRuntime, defaultLocalSettings, type LocalRuntime, type LocalSettings } from '../lib/runtime/index.js';
 import { entryOf } from '../lib/stack/catalogue.js';
+import { describeRuntimeSwitch, readRememberedRuntime, rememberRuntime, runtimeFile } from '../lib/stack/runtime-memory.js';
 import type { RuntimeKind, Stack } from '../lib/stack/types.js';
 
-export type { RuntimeKind, Stack };
+export type { RuntimeChoice, RuntimeKind, Stack };
 
 /** Facts about Docker for this invocation, each gathered at most once. */
 function dockerFacts(ctx: OpsContext) {
@@ -33,36 +34,99 @@ function dockerFacts(ctx: OpsContext) {
 }
 type DockerFacts = ReturnType<typeof dockerFacts>;
 
-/**
- * The runtime this invocation drives. `local` and `docker` are kept as asked (docker fails
- * with the fix when no daemon or compose answers); `auto` is decided by chooseRuntime:
- * a running local stack stays local; else docker when a daemon answers and has something to
- * run; else local. Without a Docker socket (CI, tests) nothing is contacted.
- */
-export async function resolveRuntime(ctx: OpsContext, f: DockerFacts = dockerFacts(ctx)): Promise<RuntimeKind> {
-  const choice = await chooseRuntime(ctx.loaded.config.runtime, {
-    localStackAlive: () => localStackAlive(ctx.loaded.config.stateDir),
-    dockerConfigured: () => daemonMayAnswer(ctx.env),
-    daemonAnswers: async () => (await f.daemon()).ok,
-    composeFound: async () => (await f.compose()) !== undefined,
-    projectExists: async () => (await f.containers().catch(() => [])).length > 0,
-    offlineImagesBuilt: f.offlineBuilt,
-    registryReachable: f.registry,
-  });
-  ctx.debug(`runtime: ${choice.kind} (${choice.reason})`);
-  return choice.kind;
+/** Where an explicit runtime came from, as the user would say it (`--runtime docker`, `OMS_RUNTIME=docker`). */
+function askedBy(ctx: OpsContext): string {
+  const { runtime } = ctx.loaded.config;
+  const source = ctx.loaded.sources.runtime;
+  if (source === 'env') return `OMS_RUNTIME=${runtime}`;
+  if (source === 'file') return `"runtime": "${runtime}" in ${ctx.loaded.file ?? 'oms.config.json'}`;
+  return `--runtime ${runtime}`;
 }
 
 /**
- * The stack for this invocation: the local runtime, or the docker runtime with its compose
- * CLI and image mode resolved (`offline` from --offline, OMS_DOCKER_OFFLINE, the running
- * stack's images, or no registry + offline images built).
+ * The runtime this invocation drives, and why. `local` and `docker` are kept as asked (docker
+ * fails with the fix when no daemon or compose answers); `auto` is decided by chooseRuntime:
+ * the runtime the state dir remembers; else a local stack (running, or its data) stays local;
+ * else docker when a daemon answers and has something to run; else local. Without a Docker
+ * socket (CI, tests) nothing is contacted.
  */
-export async function stackFor(ctx: OpsContext, opts: { offline?: boolean; runtime?: RuntimeKind } = {}): Promise<LocalRuntime | DockerRuntime> {
+export async function runtimeChoice(ctx: OpsContext, f: DockerFacts = dockerFacts(ctx)): Promise<RuntimeChoice> {
+  const { stateDir } = ctx.loaded.config;
+  const choice = await chooseRuntime(
+    ctx.loaded.config.runtime,
+    {
+      remembered: () => readRememberedRuntime(stateDir),
+      localStackAlive: () => localStackAlive(stateDir),
+      localDataExists: () => localDataExists(stateDir),
+      dockerConfigured: () => daemonMayAnswer(ctx.env),
+      daemonAnswers: async () => (await f.daemon()).ok,
+      composeFound: async () => (await f.compose()) !== undefined,
+      projectExists: async () => (await f.containers().catch(() => [])).length > 0,
+      offlineImagesBuilt: f.offlineBuilt,
+      registryReachable: f.registry,
+    },
+    askedBy(ctx),
+  );
+  ctx.debug(`runtime: ${choice.kind} (${choice.reason})`);
+  return choice;
+}
+
+/** The runtime this invocation drives (see {@link runtimeChoice}). */
+export async function resolveRuntime(ctx: OpsContext, f: DockerFacts = dockerFacts(ctx)): Promise<RuntimeKind> {
+  return (await runtimeChoice(ctx, f)).kind;
+}
+
+/**
+ * The stack for this invocation and why this runtime: the local runtime, or the docker
+ * runtime with its compose CLI and image mode resolved (`offline` from --offline,
+ * OMS_DOCKER_OFFLINE, the running stack's images, or no registry + offline images built).
+ */
+export async function chooseStack(
+  ctx: OpsContext,
+  opts: { offline?: boolean; onChoice?: (choice: RuntimeChoice) => Promise<void> } = {},
+): Promise<{ stack: LocalRuntime | DockerRuntime; choice: RuntimeChoice }> {
   const f = dockerFacts(ctx);
-  const kind = opts.runtime ?? (await resolveRuntime(ctx, f));
-  if (kind === 'local') return localRuntimeFor(ctx);
-  return dockerStack(ctx, f, opts.offline ?? false);
+  const choice = await runtimeChoice(ctx, f);
+  // Before the runtime is checked for what it needs: `up` says what a switch changes even when it then cannot run.
+  await opts.onChoice?.(choice);
+  const stack = choice.kind === 'local' ? localRuntimeFor(ctx) : await dockerStack(ctx, f, opts.offline ?? false);
+  return { stack, choice };
+}
+
+/** A stack and why its runtime was chosen (what {@link chooseStack} resolves), for callers that resolve it once. */
+export interface ChosenStack {
+  stack: Stack;
+  choice: RuntimeChoice;
+}
+
+/** The stack for this invocation (see {@link chooseStack}); `runtime` overrides the choice. */
+export async function stackFor(ctx: OpsContext, opts: { offline?: boolean; runtime?: RuntimeKind } = {}): Promise<LocalRuntime | DockerRuntime> {
+  if (opts.runtime === 'local') return localRuntimeFor(ctx);
+  if (opts.runtime === 'docker') return dockerStack(ctx, dockerFacts(ctx), opts.offline ?? false);
+  return (await chooseStack(ctx, opts)).stack;
+}
+
+/**
+ * What a runtime other than the remembered one changes, for `up` and `reset` to say before
+ * they start anything; undefined when it is the remembered one (or none is remembered).
+ */
+export async function runtimeSwitchNotice(ctx: OpsContext, kind: RuntimeKind): Promise<string | undefined> {
+  const { config } = ctx.loaded;
+  return describeRuntimeSwitch(await readRememberedRuntime(config.stateDir), kind, { stateDir: config.stateDir, project: config.docker.project, askedBy: askedBy(ctx) });
+}
+
+/**
+ * Records `kind` as this state dir's runtime, once `up` or `reset` is about to start it. An
+ * unwritable state dir is the user's to fix (exit 3 with the fix), not a bug's stack trace.
+ */
+export async function rememberStackRuntime(ctx: OpsContext, kind: RuntimeKind): Promise<void> {
+  const { stateDir } = ctx.loaded.config;
+  await rememberRuntime(stateDir, kind).catch((err: unknown) => {
+    throw new PrereqError(`cannot write ${runtimeFile(stateDir)} (${err instanceof Error ? err.message : String(err)})`, {
+      cause: err,
+      hint: 'the state dir must be writable: fix its permissions, or choose another with OMS_STATE_DIR / --state-dir',
+    });
+  });
 }
 
 /** The docker runtime, whatever `--runtime` says (`oms build --images` needs it directly). */

@@ -1,18 +1,35 @@
-/** `oms status`'s operation: every component, our connectors and the stream processor's lag, in one report. */
+/** `oms status`'s operation: which runtime and why, every component, our connectors and the stream processor's progress, in one report. */
 import type { OpsContext } from '../context.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { withAdmin } from '../lib/kafka.js';
-import { groupLag } from '../lib/lag.js';
+import { groupProgress } from '../lib/lag.js';
 import { connectClient, connectorStates, desiredConnectors, type ConnectorState } from './connectors.js';
 import { consoleStatus } from './console.js';
-import { ORDERS_STREAM_GROUP } from './groups.js';
-import { stackFor, type Stack } from './stack.js';
+import { chooseStack, type ChosenStack } from './stack.js';
+
+/** The group and topics whose progress `status` reports: the stream processor's input. */
+export const PROCESSOR_GROUP = { group: 'orders-stream', topics: ['order', 'order_detail'] } as const;
 
 export interface StatusReport {
   runtime: 'local' | 'docker';
+  /** Why this runtime: asked for, remembered by the state dir (and since when), or detected. */
+  runtimeReason: string;
   components: Array<{ id: string; kind: string; state: 'ready' | 'running' | 'stopped' | 'external'; pid: number | null; url: string; detail: string | null; startedAt: string | null }>;
   connectors: ConnectorState[] | null;
-  lag: { group: string; total: number; partitions: Array<{ topic: string; partition: number; lag: number }> } | null;
+  /**
+   * The processor's consumer group: `total` is null (unknown) when the group has no member,
+   * or when this stack's orders-stream is not running, since nothing reads then; the committed
+   * offsets show where it stopped.
+   */
+  lag: {
+    group: string;
+    members: number;
+    state: string;
+    /** Whether this stack's orders-stream is up; a killed one stays a member until its session times out. */
+    processorRunning: boolean;
+    total: number | null;
+    partitions: Array<{ topic: string; partition: number; committed: string | null; end: string; lag: number }>;
+  } | null;
   healthy: boolean;
 }
 
@@ -29,8 +46,8 @@ export function isHealthy(components: StatusReport['components'], connectors: Co
 }
 
 export interface CollectOptions {
-  /** The stack, when the caller has it already. */
-  stack?: Stack;
+  /** The stack and why its runtime, when the caller has them already (the console resolves them once). */
+  chosen?: ChosenStack;
 }
 
 /**
@@ -38,19 +55,21 @@ export interface CollectOptions {
  * error. The console is listed last.
  */
 export async function collectStatus(ctx: OpsContext, opts: CollectOptions = {}): Promise<StatusReport> {
-  const runtime = opts.stack ?? (await stackFor(ctx));
-  const [statuses, consoleRow] = await Promise.all([runtime.status(), consoleStatus(ctx)]);
+  const { stack, choice } = opts.chosen ?? (await chooseStack(ctx));
+  const [statuses, consoleRow] = await Promise.all([stack.status(), consoleStatus(ctx)]);
   const components = [...statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null, startedAt: s.startedAt ?? null })), consoleRow];
   const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
   const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
+  const processorRunning = components.find((c) => c.id === PROCESSOR_GROUP.group)?.state !== 'stopped';
   const [connectors, lag] = await Promise.all([
     connectUp ? connectorStates(connectClient(ctx), desiredConnectors(ctx).map((c) => c.name)).catch(() => null) : null,
     kafkaUp
       ? withAdmin(endpointsFor(ctx.loaded.config).kafkaBrokers, async (admin): Promise<StatusReport['lag']> => {
-          const rows = await groupLag(admin, ORDERS_STREAM_GROUP, ['order', 'order_detail']);
-          return { group: ORDERS_STREAM_GROUP, total: rows.reduce((n, r) => n + r.lag, 0), partitions: rows.map((r) => ({ topic: r.topic, partition: r.partition, lag: r.lag })) };
+          const p = await groupProgress(admin, PROCESSOR_GROUP.group, [...PROCESSOR_GROUP.topics]);
+          const partitions = p.partitions.map((r) => ({ topic: r.topic, partition: r.partition, committed: r.committed, end: r.end, lag: r.lag }));
+          return { group: p.group, members: p.members, state: p.state, processorRunning, total: processorRunning ? p.total : null, partitions };
         }).catch(() => null)
       : null,
   ]);
-  return { runtime: runtime.kind, components, connectors, lag, healthy: isHealthy(components, connectors) };
+  return { runtime: stack.kind, runtimeReason: choice.reason, components, connectors, lag, healthy: isHealthy(components, connectors) };
 }

@@ -12,11 +12,11 @@ import { ExternalError, PrereqError } from '../errors.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
 import { SERVICE_IDS } from '../lib/stack/catalogue.js';
 import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.js';
-import { connectorsStepOutcome } from './connectors.js';
+import { connectorsStepOutcome, describeRestart, type RestartedConnector } from './connectors.js';
 import { checkConsolePort, CONSOLE_ID, consoleUrl, startConsole } from './console.js';
 import { runPreflight, type CheckResult } from './doctor.js';
 import { describeSeed, runSeed } from './seed.js';
-import { localSettingsFor, stackFor, type RuntimeKind, type Stack } from './stack.js';
+import { chooseStack, localSettingsFor, rememberStackRuntime, runtimeSwitchNotice, type RuntimeKind, type Stack } from './stack.js';
 import { topicsStepOutcome } from './topics.js';
 
 /** Where `up` keeps its last run's step timings, under the state dir. */
@@ -67,16 +67,20 @@ function buildStep(ctx: OpsContext): Step {
 }
 
 /** The topics, connectors and seed steps, when the plan has what they talk to. */
-function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Set<string>): Step[] {
+function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Set<string>, onRestart?: (r: RestartedConnector) => void): Step[] {
   const steps: Step[] = [];
   if (ids.has('kafka')) steps.push({ id: 'topics', title: 'Create topics', needs: ['kafka'], run: () => topicsStepOutcome(endpointsFor(ctx.loaded.config).kafkaBrokers) });
   if (!SERVICE_IDS.every((id) => ids.has(id)) || !ids.has('connect')) return steps;
   steps.push({
     id: 'connectors',
-    title: 'Submit Debezium connectors',
+    title: 'Submit Debezium connectors, restart failed ones',
     // The source connectors read tables the services create, and the sink writes the read model's table.
     needs: ['connect', 'topics', 'customers', 'orders', 'orders-graph'],
-    run: () => connectorsStepOutcome(ctx, kind),
+    run: (progress) =>
+      connectorsStepOutcome(ctx, kind, (r) => {
+        progress(describeRestart(r));
+        onRestart?.(r);
+      }),
   });
   if (plan.seed) {
     steps.push({
@@ -94,12 +98,12 @@ function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Se
 }
 
 /**
- * Every step of `oms up`: build, the runtime's components, topics, connectors, seed. The
- * docker runtime builds its images in its own first step, so the TypeScript build is the
- * local runtime's only. Services consume and produce the pipeline topics, so they start
- * after `topics`.
+ * Every step of `oms up`: build, the runtime's components, topics, connectors (failed ones
+ * restarted, each passed to `onRestart`), seed. The docker runtime builds its images in its
+ * own first step, so the TypeScript build is the local runtime's only. Services consume and
+ * produce the pipeline topics, so they start after `topics`.
  */
-export function upSteps(ctx: OpsContext, plan: UpPlan, stack: Stack): Step[] {
+export function upSteps(ctx: OpsContext, plan: UpPlan, stack: Stack, onRestart?: (r: RestartedConnector) => void): Step[] {
   const only = runtimeOnly(plan.only);
   const consoleSteps = plansConsole(plan) ? [consoleStep(ctx, stack.kind)] : [];
   // `--only console`: nothing of the runtime, not even its build or images.
@@ -108,7 +112,7 @@ export function upSteps(ctx: OpsContext, plan: UpPlan, stack: Stack): Step[] {
   const ids = new Set(runtimeSteps.map((s) => s.id));
   const isService = (id: string) => SERVICE_IDS.includes(id);
   const components = runtimeSteps.map((s) => (isService(s.id) ? { ...s, needs: [...(s.needs ?? []), ...(ids.has('kafka') ? ['topics'] : []), 'build'] } : s));
-  return [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids), ...consoleSteps];
+  return [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids, onRestart), ...consoleSteps];
 }
 
 /** Keeps the last `up`'s step timings in the state dir, for `oms report` (CI artifacts); never fails `up`. */
@@ -134,19 +138,36 @@ export async function checkLocalRuntime(ctx: OpsContext, only: string[] | undefi
 
 export interface UpResult {
   runtime: RuntimeKind;
+  /** Why this runtime: asked for, remembered by the state dir, or detected. */
+  runtimeReason: string;
+  /** What changed when a runtime other than the remembered one was asked for (null when none did). */
+  runtimeSwitch: string | null;
+  /** Connectors (or their tasks) found FAILED and restarted, and why they had failed. */
+  connectorsRestarted: RestartedConnector[];
   totalMs: number;
   steps: StepResult[];
   endpoints: Endpoints;
 }
 
-/** `oms up`: everything (or `only` and what it needs), idempotently. */
+/** Says what changes when `kind` is not the runtime the state dir remembers; returns that notice, if any. `up` and `reset`. */
+export async function announceSwitch(ctx: OpsContext, kind: RuntimeKind, hooks: ProgressHooks): Promise<string | undefined> {
+  const switched = await runtimeSwitchNotice(ctx, kind);
+  if (switched) hooks.onNotice?.(switched);
+  return switched;
+}
+
+/** `oms up`: everything (or `only` and what it needs), idempotently; failed connectors and tasks are restarted. */
 export async function up(ctx: OpsContext, opts: UpPlan & { offline: boolean }, hooks: ProgressHooks = {}): Promise<UpResult> {
   const started = Date.now();
-  const stack = await stackFor(ctx, { offline: opts.offline });
+  let switched: string | undefined;
+  const { stack, choice } = await chooseStack(ctx, { offline: opts.offline, onChoice: async (c) => void (switched = await announceSwitch(ctx, c.kind, hooks)) });
   const only = runtimeOnly(opts.only);
   if (stack.kind === 'local' && only?.length !== 0) await checkLocalRuntime(ctx, only, hooks);
   if (plansConsole(opts)) await checkConsolePort(ctx);
-  const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed, ...(opts.console === false ? { console: false } : {}) }, stack);
+  // From here on something may start: it belongs to this runtime, also if a step fails.
+  await rememberStackRuntime(ctx, stack.kind);
+  const restarted: RestartedConnector[] = [];
+  const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed, ...(opts.console === false ? { console: false } : {}) }, stack, (r) => restarted.push(r));
   let results: StepResult[];
   try {
     results = await runSteps(steps, { signal: ctx.signal, onEvent: hooks.onEvent });
@@ -155,5 +176,13 @@ export async function up(ctx: OpsContext, opts: UpPlan & { offline: boolean }, h
     throw err;
   }
   await recordSteps(ctx, stack.kind, started, results);
-  return { runtime: stack.kind, totalMs: Date.now() - started, steps: results, endpoints: endpointsFor(ctx.loaded.config) };
+  return {
+    runtime: stack.kind,
+    runtimeReason: choice.reason,
+    runtimeSwitch: switched ?? null,
+    connectorsRestarted: restarted,
+    totalMs: Date.now() - started,
+    steps: results,
+    endpoints: endpointsFor(ctx.loaded.config),
+  };
 }

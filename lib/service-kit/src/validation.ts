@@ -22,3 +22,12 @@ export const pagination = (maxLimit = 100, defaultLimit = 20) =>
     limit: z.coerce.number().int().min(1).max(maxLimit).default(defaultLimit),
     offset: z.coerce.number().int().min(0).default(0),
   });
+
+/** One page of a list endpoint's answer: the items, the total count and the page asked for. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@oms/service-kit';
+import { describeOpenApiContract, ResponseLog } from '@oms/service-kit/openapi-check';
+import type { Express } from 'express';
 import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
@@ -13,8 +15,11 @@ const DATABASE = 'customers_test';
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
 let pool: Pool;
+let app: Express;
 let server: Server;
 let baseUrl: string;
+/** Every answer the tests receive, checked against /openapi.json at the end. */
+const answers = new ResponseLog();
 
 interface Reply<T = any> {
   status: number;
@@ -29,6 +34,7 @@ async function call<T = any>(method: string, path: string, body?: unknown, rawBo
     body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();
+  answers.add(method, `${baseUrl}${path}`, res, text);
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
@@ -81,7 +87,7 @@ beforeAll(async () => {
   await migrate(pool);
   // A second run of the migration must be a no-op, as at every service start.
   await migrate(pool);
-  const app = createApp({ pool, logger: createLogger('customers-test', 'silent') });
+  app = createApp({ pool, logger: createLogger('customers-test', 'silent') });
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -389,3 +395,5 @@ describe('unknown routes', () => {
     expect(res.body.error).toBe('not_found');
   });
 });
+
+describeOpenApiContract({ app: () => app, baseUrl: () => baseUrl, log: answers });

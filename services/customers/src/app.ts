@@ -1,8 +1,10 @@
 import { createBaseApp, finishApp, type DependencyState, type Logger } from '@oms/service-kit';
+import { serveApiDocs } from '@oms/service-kit/openapi';
 import type { Express } from 'express';
 import type { Pool } from 'mysql2/promise';
 import { CustomerRepository, type CustomerRepositoryOptions } from './data/customer-repository.js';
 import { customersRouter } from './routes/customers.js';
+import { customersApi } from './routes/openapi.js';
 
 /** What the customers app needs from the outside world; tests pass a pool on a test database. */
 export interface CustomersAppDeps {
@@ -22,5 +24,6 @@ export function createApp({ pool, logger, dependencies, repository }: CustomersA
     health: [{ name: 'mariadb', check: () => pool.query('SELECT 1') }],
   });
   app.use(customersRouter(new CustomerRepository(pool, repository)));
+  serveApiDocs(app, customersApi());
   return finishApp(app, logger);
 }

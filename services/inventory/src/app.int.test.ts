@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { describeOpenApiContract, ResponseLog } from '@oms/service-kit/openapi-check';
+import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
@@ -21,6 +23,9 @@ let redis: Redis;
 let store: RedisInventoryStore;
 let inventory: Inventory;
 let baseUrl: string;
+let app: Express;
+/** Every answer the tests receive, checked against /openapi.json at the end. */
+const answers = new ResponseLog();
 
 async function call<T = any>(method: string, path: string, body?: unknown, { rawBody, base = baseUrl }: { rawBody?: string; base?: string } = {}) {
   const res = await fetch(`${base}${path}`, {
@@ -29,6 +34,7 @@ async function call<T = any>(method: string, path: string, body?: unknown, { raw
     body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();
+  answers.add(method, `${base}${path}`, res, text);
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
 }
 
@@ -36,7 +42,8 @@ beforeAll(async () => {
   redis = await connectTestRedis();
   store = new RedisInventoryStore(redis, { prefix });
   inventory = new Inventory({ store, catalogue, reservationTtlMs: 3_600_000 });
-  baseUrl = await listen(createApp({ inventory, logger: silentLogger, health: [{ name: 'redis', check: () => redis.ping() }] }), servers);
+  app = createApp({ inventory, logger: silentLogger, health: [{ name: 'redis', check: () => redis.ping() }] });
+  baseUrl = await listen(app, servers);
 });
 
 afterAll(async () => {
@@ -259,3 +266,5 @@ describe('when Redis is down', () => {
     expect(await call('GET', '/health', undefined, { base })).toMatchObject({ status: 503, body: { checks: { redis: { ok: false } } } });
   });
 });
+
+describeOpenApiContract({ app: () => app, baseUrl: () => baseUrl, log: answers });

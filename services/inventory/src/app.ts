@@ -1,7 +1,9 @@
 import { createBaseApp, DependencyUnavailableError, finishApp, type DependencyState, type HealthCheck, type Logger } from '@oms/service-kit';
+import { serveApiDocs } from '@oms/service-kit/openapi';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Inventory } from './domain/inventory-service.js';
 import { inventoryRouter } from './routes/inventory.js';
+import { inventoryApi } from './routes/openapi.js';
 import { reservationsRouter } from './routes/reservations.js';
 
 /** What the inventory app needs from the outside world. */
@@ -19,6 +21,7 @@ export function createApp({ inventory, logger, health, dependencies }: Inventory
   const app = createBaseApp({ logger, health, ...(dependencies ? { dependencies } : {}) });
   app.use(inventoryRouter(inventory));
   app.use(reservationsRouter(inventory));
+  serveApiDocs(app, inventoryApi());
   // A 503 says when to come back (Redis restarts in about a second); the shared error handler
   // writes the body, and its own Retry-After where an error carries one.
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

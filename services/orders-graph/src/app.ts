@@ -1,6 +1,7 @@
 import { createBaseApp, finishApp, type DependencyState, type Logger } from '@oms/service-kit';
 import type { Express } from 'express';
 import type { OrderRepository } from './data/order-repository.js';
+import { graphiqlRoutes } from './routes/graphiql.js';
 import { graphqlRoutes } from './routes/graphql.js';
 
 /** What the orders-graph app needs; tests pass a repository over a throw-away database. */
@@ -14,6 +15,8 @@ export interface OrdersGraphAppDeps {
 /** Builds the orders-graph HTTP app. Never listens: `server.ts` (or a test) does. */
 export function createApp({ logger, orders, dependencies }: OrdersGraphAppDeps): Express {
   const app = createBaseApp({ logger, dependencies, health: [{ name: 'postgres', check: () => orders.ping() }] });
+  // Before graphql-http: a browser's GET /graphql gets GraphiQL, everything else goes on.
+  app.use(graphiqlRoutes());
   app.use(graphqlRoutes(orders, logger));
   return finishApp(app, logger);
 }

@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@oms/service-kit';
+import { describeOpenApiContract, ResponseLog } from '@oms/service-kit/openapi-check';
 import type { Express } from 'express';
 import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,9 @@ const products = createServer((req, res) => {
 });
 
 const servers: Server[] = [];
+/** Each orders app by its URL; every answer of one is checked against /openapi.json at the end. */
+const ordersApps = new Map<string, Express>();
+const answers = new ResponseLog();
 const pools: Pool[] = [];
 let ordersPool: Pool;
 let customersUrl: string;
@@ -67,7 +71,10 @@ async function resetDatabase(name: string): Promise<void> {
 /** An orders app on its own port, with reference checks against the given services. */
 async function startOrders(urls: { customersUrl: string; productsUrl: string }, timeoutMs = 2000): Promise<string> {
   const references = new HttpReferenceChecker({ ...urls, timeoutMs });
-  return listen(createApp({ pool: ordersPool, logger, references }));
+  const app = createApp({ pool: ordersPool, logger, references });
+  const url = await listen(app);
+  ordersApps.set(url, app);
+  return url;
 }
 
 async function call<T = any>(base: string, method: string, path: string, body?: unknown, rawBody?: string) {
@@ -77,6 +84,7 @@ async function call<T = any>(base: string, method: string, path: string, body?: 
     body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();
+  if (ordersApps.has(base)) answers.add(method, `${base}${path}`, res, text);
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
 }
 
@@ -310,3 +318,5 @@ describe('GET /orders?customerId=', () => {
     expect((await call(ordersUrl, 'GET', `/orders?customerId=${carol.id}&limit=500`)).status).toBe(400);
   });
 });
+
+describeOpenApiContract({ app: () => ordersApps.get(ordersUrl)!, baseUrl: () => ordersUrl, log: answers });

@@ -1,8 +1,10 @@
 import { createBaseApp, finishApp, type DependencyState, type Logger } from '@oms/service-kit';
+import { serveApiDocs } from '@oms/service-kit/openapi';
 import type { Express } from 'express';
 import type { Pool } from 'mysql2/promise';
 import { MysqlOrderRepository } from './data/order-repository.js';
 import type { ReferenceChecker } from './domain/place-order.js';
+import { ordersApi } from './routes/openapi.js';
 import { ordersRouter } from './routes/orders.js';
 
 /** What the orders app needs from the outside world. */
@@ -29,5 +31,6 @@ export function createApp({ pool, logger, references, dependencies, now, newId }
     health: [{ name: 'mariadb', check: () => pool.query('SELECT 1') }],
   });
   app.use(ordersRouter({ references, orders: new MysqlOrderRepository(pool), now, newId }));
+  serveApiDocs(app, ordersApi());
   return finishApp(app, logger);
 }

@@ -1,7 +1,9 @@
 import { createBaseApp, finishApp, type DependencyState, type HealthCheck, type Logger } from '@oms/service-kit';
+import { serveApiDocs } from '@oms/service-kit/openapi';
 import type { Express } from 'express';
 import type { ProductRepository } from './data/product-repository.js';
 import type { IndexerHealth } from './indexer/product-indexer.js';
+import { productsApi } from './routes/openapi.js';
 import { productRoutes } from './routes/products.js';
 
 /** The indexer as `/health` sees it; a test can pass any object with this shape. */
@@ -38,6 +40,7 @@ export function createApp({ logger, products, indexer, dependencies }: ProductsA
     });
   }
   app.use(productRoutes(products));
+  serveApiDocs(app, productsApi({ indexer: indexer !== undefined }));
   return finishApp(app, logger);
 }
 

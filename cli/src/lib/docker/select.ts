@@ -3,14 +3,21 @@
  * or the offline images. The decisions are pure functions over lazily gathered facts, so the
  * common case (no Docker socket: CI, tests) costs one stat and never contacts anything.
  */
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { httpClient } from '../http.js';
 import { isAlive, readPidFile } from '../process/supervisor.js';
+import { statePaths } from '../runtime/context.js';
+import type { RememberedRuntime } from '../stack/runtime-memory.js';
 
 export interface RuntimeFacts {
+  /** The runtime this state dir's stack was last brought up with (`runtime.json`), if recorded. */
+  remembered(): Promise<RememberedRuntime | undefined>;
   /** A process of the local runtime is alive (pid files under the state dir). */
   localStackAlive(): Promise<boolean>;
+  /** The state dir holds a local stack's data (a stack from before the runtime was remembered). */
+  localDataExists(): Promise<boolean>;
   /** A socket or DOCKER_HOST exists (no contact). */
   dockerConfigured(): boolean;
   /** The daemon answered. */
@@ -31,13 +38,18 @@ export interface RuntimeChoice {
 }
 
 /**
- * `auto`: docker when a daemon answers, compose works and there is something it can run
- * (an existing project, offline images, or a registry); but a running local stack keeps the
- * local runtime, so `oms status`/`down` act on what runs. An explicit choice is kept as is.
+ * An explicit choice (`askedBy` says where it came from) is kept as is. `auto` is the runtime
+ * the state dir remembers; without one, a running local stack or a local stack's data keeps
+ * the local runtime, so `oms status`/`down`/`up` act on the stack that is there. Only for a
+ * state dir with no stack is it detected: docker when a daemon answers, compose works and
+ * there is something it can run (an existing project, offline images, or a registry).
  */
-export async function chooseRuntime(wanted: 'auto' | 'local' | 'docker', facts: RuntimeFacts): Promise<RuntimeChoice> {
-  if (wanted !== 'auto') return { kind: wanted, reason: `--runtime ${wanted}` };
+export async function chooseRuntime(wanted: 'auto' | 'local' | 'docker', facts: RuntimeFacts, askedBy = `--runtime ${wanted}`): Promise<RuntimeChoice> {
+  if (wanted !== 'auto') return { kind: wanted, reason: askedBy };
+  const remembered = await facts.remembered();
+  if (remembered) return { kind: remembered.runtime, reason: `last brought up with ${remembered.runtime} at ${remembered.at}` };
   if (await facts.localStackAlive()) return { kind: 'local', reason: 'a local-runtime stack is running' };
+  if (await facts.localDataExists()) return { kind: 'local', reason: "the state dir holds a local-runtime stack's data" };
   if (!facts.dockerConfigured()) return { kind: 'local', reason: 'no Docker daemon socket' };
   if (!(await facts.daemonAnswers())) return { kind: 'local', reason: 'the Docker daemon does not answer' };
   if (!(await facts.composeFound())) return { kind: 'local', reason: 'Docker answers but compose is missing' };
@@ -79,6 +91,12 @@ export async function localStackAlive(stateDir: string): Promise<boolean> {
   }
   for (const f of files) if (isAlive(await readPidFile(path.join(runDir, f)))) return true;
   return false;
+}
+
+/** Data dirs the local runtime made under the state dir (MariaDB's, Kafka's): a stack is there even when stopped. */
+export function localDataExists(stateDir: string): Promise<boolean> {
+  const paths = statePaths(stateDir);
+  return Promise.resolve([paths.mariadb.dataDir, paths.kafka.dataDir].some((dir) => existsSync(dir)));
 }
 
 /**

@@ -3,7 +3,6 @@ import {
   MIN_DISK_BYTES,
   MIN_MEMORY_BYTES,
   anyFailed,
-  aptFix,
   checkDisk,
   checkDocker,
   checkJava,
@@ -11,11 +10,15 @@ import {
   checkMaven,
   checkMaxMapCount,
   checkMemory,
+  checkOsPackages,
   checkPort,
   checkPostgres,
   checkRedis,
   checkRuntime,
+  packagePlan,
   renderChecks,
+  type JavaFacts,
+  type MavenFacts,
   type OsPackageFacts,
   type PortFact,
 } from './checks.js';
@@ -71,7 +74,7 @@ describe('checkMaven', () => {
     const r = checkMaven({ ...base, mvn: null, unzip: false });
     expect(r.status).toBe('fail');
     expect(r.detail).toContain('maven, unzip');
-    expect(r.fix).toBe('sudo apt-get update && sudo apt-get install -y maven unzip');
+    expect(r.fix).toBe('sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y maven unzip');
   });
 
   it('when nothing is cached but the tools are there, then it is ok and says the first up fetches', () => {
@@ -84,7 +87,7 @@ describe('OS package checks', () => {
   const none: OsPackageFacts = { mariadb: null, postgres: null, redis: null, autoInstall: false, root: true };
 
   it('when MariaDB is missing and oms cannot install it, then it fails with the apt command (no sudo as root)', () => {
-    expect(checkMariaDb(none)).toMatchObject({ status: 'fail', fix: 'apt-get update && apt-get install -y mariadb-server' });
+    expect(checkMariaDb(none)).toMatchObject({ status: 'fail', fix: 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y mariadb-server' });
   });
 
   it('when the binaries are missing but oms up installs them itself, then it only warns', () => {
@@ -101,8 +104,47 @@ describe('OS package checks', () => {
 
   it('when redis-server is found, then it is ok; missing, it fails with the apt command, or warns when oms up installs it', () => {
     expect(checkRedis({ ...none, redis: { server: '/usr/bin/redis-server' } })).toMatchObject({ status: 'ok', detail: '/usr/bin/redis-server', fix: null });
-    expect(checkRedis(none)).toMatchObject({ status: 'fail', fix: 'apt-get update && apt-get install -y redis-server' });
+    expect(checkRedis(none)).toMatchObject({ status: 'fail', fix: 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server' });
     expect(checkRedis({ ...none, autoInstall: true }).status).toBe('warn');
+  });
+});
+
+describe('the one package plan (what oms up installs, what doctor names)', () => {
+  const noJava: JavaFacts = { found: null, error: 'No Java 17-23 found (found: /usr/lib/jvm/temurin-25 (Java 25)).', hint: null };
+  const java17: JavaFacts = { found: { major: 17, home: '/usr/lib/jvm/java-17-openjdk-amd64' } };
+  const maven = (over: Partial<MavenFacts> = {}): MavenFacts => ({ mvn: null, tar: true, unzip: false, artifactsCached: false, artifactsDir: '/c/local-runtime-abc', root: true, ...over });
+  const os = (over: Partial<OsPackageFacts> = {}): OsPackageFacts => ({ mariadb: null, postgres: null, redis: null, autoInstall: false, root: true, ...over });
+  const all = { java: true, mariadb: true, postgres: true, redis: true };
+
+  it('when a machine has only Node, then one plan lists Java 17, Maven, unzip, MariaDB, PostgreSQL and Redis', () => {
+    expect(packagePlan(all, { java: noJava, maven: maven(), os: os() }).map((p) => p.pkg)).toEqual(['openjdk-17-jre-headless', 'maven', 'unzip', 'mariadb-server', 'postgresql', 'redis-server']);
+  });
+
+  it('when the artifacts are cached, then Maven and unzip are not needed even if missing', () => {
+    expect(packagePlan(all, { java: java17, maven: maven({ artifactsCached: true }), os: os({ mariadb: { mariadbd: '/usr/sbin/mariadbd' }, postgres: { bin: '/usr/lib/postgresql/15/bin', version: 15 }, redis: { server: '/usr/bin/redis-server' } }) })).toEqual([]);
+  });
+
+  it('when only a Java outside 17-23 is installed, then Java 17 is planned', () => {
+    expect(packagePlan({ java: true, mariadb: false, postgres: false, redis: false }, { java: noJava, maven: maven({ mvn: '/usr/bin/mvn', unzip: true }) }).map((p) => p.pkg)).toEqual(['openjdk-17-jre-headless']);
+  });
+
+  it('when oms up can install (root on Debian), then the check warns and names every package; else it fails with the exact command', () => {
+    const plan = packagePlan(all, { java: noJava, maven: maven({ unzip: true }), os: os({ mariadb: { mariadbd: '/usr/sbin/mariadbd' }, redis: { server: '/usr/bin/redis-server' } }) });
+    const auto = checkOsPackages(plan, { autoInstall: true, root: true });
+    expect(auto.status).toBe('warn');
+    expect(auto.detail).toContain('installs them itself in one apt run');
+    expect(auto.fix).toBe('apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless maven postgresql');
+    const user = checkOsPackages(plan, { autoInstall: false, root: false });
+    expect(user).toMatchObject({ status: 'fail', fix: 'sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless maven postgresql' });
+    expect(user.detail).toContain('Java 17 (openjdk-17-jre-headless)');
+    expect(checkOsPackages([], { autoInstall: false, root: false }).status).toBe('ok');
+  });
+
+  it('when Java or Maven is missing and oms up installs them itself, then those checks only warn', () => {
+    expect(checkJava(noJava, { autoInstall: true, root: true })).toMatchObject({ status: 'warn', fix: 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless' });
+    expect(checkMaven({ ...maven({ unzip: true }), autoInstall: true }).status).toBe('warn');
+    expect(checkJava(noJava).status).toBe('fail');
+    expect(checkMaven(maven({ unzip: true })).status).toBe('fail');
   });
 });
 
@@ -162,6 +204,12 @@ describe('checkRuntime', () => {
     expect(checkRuntime('auto').detail).toContain('--runtime docker');
     expect(checkRuntime('docker').detail).toContain('docker runtime');
   });
+
+  it('when the runtime is auto and the state dir remembers one, then the checks are for that one and say so', () => {
+    expect(checkRuntime('auto', 'docker').detail).toMatch(/^checking for the docker runtime .*last brought up with; `oms doctor --runtime local` checks the other/);
+    expect(checkRuntime('auto', 'local').detail).toMatch(/^checking for the local runtime \(the runtime this state dir's stack was last brought up with/);
+    expect(checkRuntime('local', 'docker').detail).toBe('checking for the local runtime');
+  });
 });
 
 describe('rendering', () => {
@@ -177,6 +225,5 @@ describe('rendering', () => {
 
   it('when only warnings are left, then nothing failed', () => {
     expect(anyFailed([checkMaxMapCount(1)])).toBe(false);
-    expect(aptFix(['a', 'b'], false)).toBe('sudo apt-get update && sudo apt-get install -y a b');
   });
 });

@@ -3,6 +3,7 @@
  * facts.ts) to check results, so every threshold and every fix text is unit-tested without
  * touching the machine.
  */
+import { aptCommand, describePlan, planOsPackages, type OsNeeds, type PlannedPackage } from '../runtime/os-packages.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -31,20 +32,20 @@ export function gib(bytes: number): string {
   return `${(bytes / GIB).toFixed(1)} GB`;
 }
 
-/** Which runtime the checks are for: `auto` is checked as local, with Docker reported too. */
-export function checkRuntime(asked: 'auto' | 'local' | 'docker'): CheckResult {
+/**
+ * Which runtime the checks are for: the one asked for, else the one the state dir remembers
+ * (`remembered`), else local with Docker reported too.
+ */
+export function checkRuntime(asked: 'auto' | 'local' | 'docker', remembered?: 'local' | 'docker'): CheckResult {
+  const kind = asked === 'auto' ? (remembered ?? 'auto') : asked;
+  const why = asked === 'auto' && remembered ? ` (the runtime this state dir's stack was last brought up with; \`oms doctor --runtime ${remembered === 'local' ? 'docker' : 'local'}\` checks the other)` : '';
   const detail =
-    asked === 'docker'
-      ? 'checking for the docker runtime (containers bring their own Java, databases and Elasticsearch)'
-      : `checking for the local runtime${asked === 'auto' ? ' (runtime auto; `oms doctor --runtime docker` checks the docker runtime)' : ''}`;
+    kind === 'docker'
+      ? `checking for the docker runtime (containers bring their own Java, databases and Elasticsearch)${why}`
+      : `checking for the local runtime${kind === 'auto' ? ' (runtime auto; `oms doctor --runtime docker` checks the docker runtime)' : why}`;
   return ok('runtime', 'runtime', detail);
 }
 
-/** `sudo apt-get …` as a user should type it (no sudo when already root). */
-export function aptFix(packages: string[], root: boolean): string {
-  const sudo = root ? '' : 'sudo ';
-  return `${sudo}apt-get update && ${sudo}apt-get install -y ${packages.join(' ')}`;
-}
 
 export interface DockerFacts {
   /** Client version, or null when the `docker` CLI is not installed. */
@@ -79,15 +80,24 @@ export function checkDocker(f: DockerFacts, required: boolean): CheckResult[] {
     results.push(ok('docker', 'Docker daemon', `client ${f.client}, daemon ${f.server}`));
   }
   if (f.compose) results.push(ok('compose', 'Docker Compose', `version ${f.compose}`));
-  else results.push({ id: 'compose', title: 'Docker Compose', status: bad, detail: `neither \`docker compose\` nor docker-compose found${why}`, fix: aptFix(['docker-compose-plugin'], false) });
+  else results.push({ id: 'compose', title: 'Docker Compose', status: bad, detail: `neither \`docker compose\` nor docker-compose found${why}`, fix: aptCommand(['docker-compose-plugin'], false) });
   return results;
 }
 
 export type JavaFacts = { found: { major: number; home: string } } | { found: null; error: string; hint: string | null };
 
-export function checkJava(f: JavaFacts): CheckResult {
+/** Whether `oms up` installs missing OS packages itself (root on Debian with apt-get), and whether we are root (no sudo in fixes). */
+export interface InstallFacts {
+  autoInstall: boolean;
+  root: boolean;
+}
+
+export function checkJava(f: JavaFacts, install: InstallFacts = { autoInstall: false, root: false }): CheckResult {
   const title = 'Java 17-23 (Kafka, Connect, Elasticsearch)';
   if (f.found) return ok('java', title, `Java ${f.found.major} at ${f.found.home}`);
+  if (install.autoInstall) {
+    return { id: 'java', title, status: 'warn', detail: `${f.error} \`oms up\` installs openjdk-17-jre-headless itself (root on Debian)`, fix: aptCommand(['openjdk-17-jre-headless'], install.root) };
+  }
   return { id: 'java', title, status: 'fail', detail: f.error, fix: f.hint ?? 'sudo apt-get install -y openjdk-17-jre-headless   (or set JAVA_HOME to a Java 17-23 home)' };
 }
 
@@ -99,6 +109,8 @@ export interface MavenFacts {
   artifactsCached: boolean;
   artifactsDir: string;
   root: boolean;
+  /** `oms up` installs missing OS packages itself (root on Debian). */
+  autoInstall?: boolean;
 }
 
 /** Maven fetches the pinned Kafka/Debezium/Elasticsearch once; a complete cache makes it optional. */
@@ -111,17 +123,20 @@ export function checkMaven(f: MavenFacts): CheckResult {
       title,
       status: 'warn',
       detail: `mvn not found; not needed now: the artifacts are cached in ${f.artifactsDir}`,
-      fix: `${aptFix(['maven'], f.root)}   (needed again only if the cache is deleted or the pinned versions change)`,
+      fix: `${aptCommand(['maven'], f.root)}   (needed again only if the cache is deleted or the pinned versions change)`,
     };
   }
   const missing = [...(f.mvn ? [] : ['maven']), ...(f.tar ? [] : ['tar']), ...(f.unzip ? [] : ['unzip'])];
   if (missing.length === 0) return ok('maven', title, `${f.mvn!}; the first \`oms up\` fetches the artifacts into ${f.artifactsDir}`);
+  if (f.autoInstall && f.tar) {
+    return { id: 'maven', title, status: 'warn', detail: `the artifacts are not cached yet (${f.artifactsDir}); \`oms up\` installs ${missing.join(', ')} itself (root on Debian), then fetches them`, fix: aptCommand(missing, f.root) };
+  }
   return {
     id: 'maven',
     title,
     status: 'fail',
     detail: `the artifacts are not cached yet (${f.artifactsDir}) and fetching them needs ${missing.join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} missing`,
-    fix: aptFix(missing, f.root),
+    fix: aptCommand(missing, f.root),
   };
 }
 
@@ -136,9 +151,9 @@ export interface OsPackageFacts {
 
 function missingPackage(id: string, title: string, what: string, pkg: string, f: OsPackageFacts): CheckResult {
   if (f.autoInstall) {
-    return { id, title, status: 'warn', detail: `${what} not installed; \`oms up\` installs ${pkg} itself (root on Debian)`, fix: aptFix([pkg], f.root) };
+    return { id, title, status: 'warn', detail: `${what} not installed; \`oms up\` installs ${pkg} itself (root on Debian)`, fix: aptCommand([pkg], f.root) };
   }
-  return { id, title, status: 'fail', detail: `${what} not found`, fix: aptFix([pkg], f.root) };
+  return { id, title, status: 'fail', detail: `${what} not found`, fix: aptCommand([pkg], f.root) };
 }
 
 export function checkMariaDb(f: OsPackageFacts): CheckResult {
@@ -156,7 +171,7 @@ export function checkPostgres(f: OsPackageFacts): CheckResult {
     title,
     status: 'warn',
     detail: `PostgreSQL ${f.postgres.version} at ${f.postgres.bin}; oms is tested with 15 (others usually work)`,
-    fix: aptFix(['postgresql-15'], f.root),
+    fix: aptCommand(['postgresql-15'], f.root),
   };
 }
 
@@ -164,6 +179,37 @@ export function checkRedis(f: OsPackageFacts): CheckResult {
   const title = 'Redis server binary (inventory)';
   if (f.redis) return ok('redis', title, f.redis.server);
   return missingPackage('redis', title, 'redis-server', 'redis-server', f);
+}
+
+/**
+ * The one package list for everything missing (the plan `oms up` installs), from facts already
+ * gathered: Java and the database binaries when needed, Maven and unzip only while the
+ * artifacts are not cached.
+ */
+export function packagePlan(needs: { java: boolean; mariadb: boolean; postgres: boolean; redis: boolean }, facts: { java?: JavaFacts; maven?: MavenFacts; os?: OsPackageFacts }): PlannedPackage[] {
+  const fetch = needs.java && facts.maven !== undefined && !facts.maven.artifactsCached;
+  const wanted: OsNeeds = { java: needs.java, maven: fetch, unzip: fetch, mariadb: needs.mariadb, postgres: needs.postgres, redis: needs.redis };
+  return planOsPackages(wanted, {
+    java: facts.java?.found != null,
+    maven: Boolean(facts.maven?.mvn),
+    unzip: facts.maven?.unzip ?? false,
+    mariadb: facts.os?.mariadb != null,
+    postgres: facts.os?.postgres != null,
+    redis: facts.os?.redis != null,
+  });
+}
+
+/**
+ * Everything the local runtime misses from the OS packages, as one install: `oms up` runs it
+ * itself as root on Debian (warn), otherwise this is the exact command (fail). The same plan
+ * and the same command as `oms up` uses.
+ */
+export function checkOsPackages(plan: PlannedPackage[], install: InstallFacts): CheckResult {
+  const title = 'OS packages (Java, Maven, MariaDB, PostgreSQL, Redis)';
+  if (plan.length === 0) return ok('os-packages', title, 'nothing to install');
+  const fix = aptCommand(plan.map((p) => p.pkg), install.root);
+  if (install.autoInstall) return { id: 'os-packages', title, status: 'warn', detail: `missing ${describePlan(plan)}; \`oms up\` installs them itself in one apt run (root on Debian)`, fix };
+  return { id: 'os-packages', title, status: 'fail', detail: `missing ${describePlan(plan)}; one command installs all of them`, fix };
 }
 
 export interface PortFact {

@@ -15,11 +15,11 @@ import { groupAlive, isAlive, procStat, readPidFile } from '../process/superviso
 import { cachedArtifacts, artifactsDir } from '../runtime/artifacts.js';
 import { statePaths } from '../runtime/context.js';
 import { findJava } from '../runtime/java.js';
-import { findBinary, findMariaDb, findPostgres, findRedis, isRoot } from '../runtime/os-packages.js';
+import { canAptInstall, findBinary, findMariaDb, findPostgres, findRedis, isRoot } from '../runtime/os-packages.js';
 import { describeHolder, takenPorts } from '../runtime/ports.js';
 import { runtimeAssetsDir } from '../runtime/settings.js';
 import { CATALOGUE } from '../stack/catalogue.js';
-import type { DiskFacts, DockerFacts, JavaFacts, MavenFacts, MemoryFacts, OsPackageFacts, PortFact } from './checks.js';
+import type { DiskFacts, DockerFacts, InstallFacts, JavaFacts, MavenFacts, MemoryFacts, OsPackageFacts, PortFact } from './checks.js';
 
 const HOST = '127.0.0.1';
 
@@ -77,12 +77,7 @@ export function mavenFacts(cacheDir: string): MavenFacts {
   } catch {
     // no pom: an incomplete checkout; the check reports the cache as missing
   }
-  return { mvn: findBinary(['mvn']) ?? null, tar: findBinary(['tar']) !== undefined, unzip: findBinary(['unzip']) !== undefined, artifactsCached: cached, artifactsDir: dir, root: isRoot() };
-}
-
-/** Root on Debian with apt-get: the runtime installs missing OS packages itself. */
-function canAutoInstall(): boolean {
-  return isRoot() && existsSync('/etc/debian_version') && findBinary(['apt-get']) !== undefined;
+  return { mvn: findBinary(['mvn']) ?? null, tar: findBinary(['tar']) !== undefined, unzip: findBinary(['unzip']) !== undefined, artifactsCached: cached, artifactsDir: dir, root: isRoot(), autoInstall: canAptInstall() };
 }
 
 export async function osPackageFacts(): Promise<OsPackageFacts> {
@@ -100,7 +95,11 @@ export async function osPackageFacts(): Promise<OsPackageFacts> {
     postgres = { bin: path.dirname(pg.postgres), version };
   }
   const redis = findRedis();
-  return { mariadb: maria ? { mariadbd: maria.mariadbd } : null, postgres, redis: redis ? { server: redis.server } : null, autoInstall: canAutoInstall(), root: isRoot() };
+  return { mariadb: maria ? { mariadbd: maria.mariadbd } : null, postgres, redis: redis ? { server: redis.server } : null, autoInstall: canAptInstall(), root: isRoot() };
+}
+
+export function installFacts(): InstallFacts {
+  return { autoInstall: canAptInstall(), root: isRoot() };
 }
 
 /** Live process groups of the stack in `stateDir`, by leader pid → component id. */

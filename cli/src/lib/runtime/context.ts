@@ -117,7 +117,8 @@ export interface RuntimeContext {
   progress(component: string, message: string): void;
   java(): Promise<JavaInstall>;
   artifacts(): Promise<RuntimeArtifacts & { fetched: boolean }>;
-  osBinaries(needs: OsNeeds): Promise<OsBinaries>;
+  /** What `needs` names, installed first when missing (see ensureOsBinaries); progress goes to `onProgress` when given. */
+  osBinaries(needs: OsNeeds, onProgress?: (message: string) => void): Promise<OsBinaries>;
   sandbox(): Promise<Sandbox>;
 }
 
@@ -161,11 +162,11 @@ export function createContext(settings: LocalSettings, onProgress: (e: { compone
     artifacts: memo(() =>
       ensureArtifacts({ cacheDir: settings.cacheDir, pomFile: path.join(assetsDir, 'pom.xml'), onProgress: (m) => progress('artifacts', m) }),
     ),
-    osBinaries(needs: OsNeeds) {
+    osBinaries(needs: OsNeeds, onProgress?: (message: string) => void) {
       const key = JSON.stringify(needs);
       let p = osCache.get(key);
       if (!p) {
-        p = ensureOsBinaries(needs, (m) => progress('prerequisites', m));
+        p = ensureOsBinaries(needs, onProgress ?? ((m) => progress('prerequisites', m)), settings.javaHome ? { javaHome: settings.javaHome } : {});
         p.catch(() => osCache.delete(key));
         osCache.set(key, p);
       }

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aptCommand, findPostgres, withServiceStartsDisabled } from './os-packages.js';
+import { aptCommand, findPostgres, parseAptStatus, planOsPackages, withServiceStartsDisabled } from './os-packages.js';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'oms-ospkg-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -54,5 +54,38 @@ describe('findPostgres', () => {
 describe('aptCommand', () => {
   it('when asked, then it is the exact non-interactive install', () => {
     expect(aptCommand(['postgresql'])).toMatch(/apt-get update && (sudo )?DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql$/);
+  });
+
+  it('when not root, then each apt-get runs with sudo; as root without', () => {
+    expect(aptCommand(['a', 'b'], false)).toBe('sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y a b');
+    expect(aptCommand(['a'], true)).toBe('apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y a');
+  });
+});
+
+describe('planOsPackages', () => {
+  it('when several binaries are missing, then one list names a package for each, Java and Maven first', () => {
+    const plan = planOsPackages({ mariadb: true, postgres: true, redis: true, java: true, maven: true, unzip: true }, { mariadb: false, postgres: false, redis: false, java: false, maven: false, unzip: false });
+    expect(plan.map((p) => p.pkg)).toEqual(['openjdk-17-jre-headless', 'maven', 'unzip', 'mariadb-server', 'postgresql', 'redis-server']);
+  });
+
+  it('when a binary is present or not needed, then it is not planned', () => {
+    expect(planOsPackages({ java: true, maven: false, mariadb: true }, { java: true, maven: false, mariadb: false }).map((p) => p.need)).toEqual(['mariadb']);
+    expect(planOsPackages({}, {})).toEqual([]);
+  });
+
+  it('when only Java is missing, then only openjdk-17-jre-headless is planned', () => {
+    expect(planOsPackages({ java: true, maven: true }, { java: false, maven: true })).toEqual([{ need: 'java', pkg: 'openjdk-17-jre-headless', what: 'Java 17' }]);
+  });
+});
+
+describe('parseAptStatus', () => {
+  it('when apt reports download and install progress, then phase, percent and message are read', () => {
+    expect(parseAptStatus('dlstatus:3:42.5:Retrieving file 3 of 9')).toEqual({ phase: 'download', percent: 42.5, message: 'Retrieving file 3 of 9' });
+    expect(parseAptStatus('pmstatus:maven:80:Installing maven (amd64)')).toEqual({ phase: 'install', percent: 80, message: 'Installing maven (amd64)' });
+  });
+
+  it("when a line is apt's ordinary output, then it is not progress", () => {
+    expect(parseAptStatus('Setting up maven (3.8.7-1) ...')).toBeUndefined();
+    expect(parseAptStatus('pmstatus:x:abc:y')).toBeUndefined();
   });
 });

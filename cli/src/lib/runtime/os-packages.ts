@@ -1,14 +1,18 @@
 /**
- * MariaDB, PostgreSQL and Redis come from the OS packages. When a binary is missing and we are root
- * on Debian, the packages are installed with a temporary policy-rc.d that forbids starting
- * the distro's own servers (we run our own instances, on our own ports and data dirs).
+ * Java 17, Maven (and unzip) for the first fetch of the artifacts, MariaDB, PostgreSQL and
+ * Redis come from the OS packages. What is missing is planned into one package list; as root
+ * on Debian it is installed in one apt run (progress reported) with a temporary policy-rc.d
+ * that forbids starting the distro's own servers (we run our own instances, on our own
+ * ports and data dirs); otherwise the error carries the exact command.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { execa } from 'execa';
 import { ExternalError, PrereqError } from '../../errors.js';
+import { findJava } from './java.js';
 
 const run = promisify(execFile);
 
@@ -77,13 +81,14 @@ export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-function canAptInstall(): boolean {
+/** Root on Debian with apt-get: the local runtime installs missing OS packages itself. */
+export function canAptInstall(): boolean {
   return isRoot() && existsSync('/etc/debian_version') && findBinary(['apt-get']) !== undefined;
 }
 
-/** The exact command a user should run to get `packages`. */
-export function aptCommand(packages: string[]): string {
-  const sudo = isRoot() ? '' : 'sudo ';
+/** The exact command a user should run to get `packages` (no sudo when already root). */
+export function aptCommand(packages: string[], root: boolean = isRoot()): string {
+  const sudo = root ? '' : 'sudo ';
   return `${sudo}apt-get update && ${sudo}DEBIAN_FRONTEND=noninteractive apt-get install -y ${packages.join(' ')}`;
 }
 
@@ -109,57 +114,136 @@ export async function withServiceStartsDisabled<T>(fn: () => Promise<T>, policyF
   }
 }
 
-/** `apt-get update` and `apt-get install -y packages`, the packages' own services kept stopped. */
+/** One line of apt's machine-readable progress (`-o APT::Status-Fd=1`): `dlstatus:3:42.5:Retrieving file 3 of 9`, `pmstatus:maven:80:Installing maven`. */
+export interface AptStatus {
+  phase: 'download' | 'install';
+  percent: number;
+  message: string;
+}
+
+export function parseAptStatus(line: string): AptStatus | undefined {
+  const m = /^(dlstatus|pmstatus):[^:]*:([\d.]+):(.*)$/.exec(line);
+  if (!m) return undefined;
+  const percent = Number(m[2]);
+  if (!Number.isFinite(percent)) return undefined;
+  return { phase: m[1] === 'dlstatus' ? 'download' : 'install', percent, message: m[3]!.trim() };
+}
+
+/** Turns apt's status lines into a progress line every 10 %, per phase (a line per package would bury the step). */
+function aptProgress(onProgress: (message: string) => void): (line: string) => void {
+  const shown = new Map<string, number>();
+  return (line) => {
+    const status = parseAptStatus(line);
+    if (!status) return;
+    const tenth = Math.floor(status.percent / 10);
+    if ((shown.get(status.phase) ?? -1) >= tenth) return;
+    shown.set(status.phase, tenth);
+    onProgress(`${status.phase === 'download' ? 'downloading' : 'installing'} ${Math.round(status.percent)}%: ${status.message}`);
+  };
+}
+
+/** `apt-get update` and one `apt-get install -y packages`, with progress; the packages' own services kept stopped. */
 export async function aptInstall(packages: string[], onProgress: (message: string) => void): Promise<void> {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await withServiceStartsDisabled(async () => {
-    try {
-      onProgress('apt-get update');
-      await run('apt-get', ['update'], { env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
-      onProgress(`apt-get install -y ${packages.join(' ')}`);
-      await run('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env, timeout: 1_200_000, maxBuffer: 64 * 1024 * 1024 });
-    } catch (err) {
-      const e = err as { stderr?: string; stdout?: string; message: string };
-      throw new ExternalError(`Installing ${packages.join(', ')} with apt-get failed.`, {
+  const apt = async (verb: 'update' | 'install', args: string[], timeout: number) => {
+    const child = execa('apt-get', [verb, ...args], { env, timeout, reject: false, all: true, stdin: 'ignore', maxBuffer: 64 * 1024 * 1024 });
+    const report = aptProgress(onProgress);
+    for await (const line of child.iterable({ from: 'stdout' })) report(line);
+    const res = await child;
+    if (res.exitCode !== 0) {
+      throw new ExternalError(`Installing ${packages.join(', ')} with apt-get failed (apt-get ${verb} exited ${res.exitCode ?? res.signal ?? 'abnormally'}).`, {
         hint: `Run it by hand to see why: ${aptCommand(packages)}`,
-        details: `${e.stdout ?? ''}\n${e.stderr ?? e.message}`.trim().split('\n').slice(-30),
-        cause: err,
+        // apt's own last lines; execa's reason when apt-get printed nothing (it could not start).
+        details: ((res.all || res.message) ?? '').trim().split('\n').slice(-30),
       });
     }
+  };
+  await withServiceStartsDisabled(async () => {
+    onProgress('apt-get update');
+    await apt('update', [], 600_000);
+    onProgress(`apt-get install -y ${packages.join(' ')}`);
+    await apt('install', ['-y', '--no-install-recommends', '-o', 'APT::Status-Fd=1', ...packages], 1_200_000);
   });
 }
 
+/** What the components being started need from the OS packages. */
 export interface OsNeeds {
   mariadb?: boolean;
   postgres?: boolean;
   redis?: boolean;
+  /** A Java 17-23 (Kafka, Connect, Elasticsearch). */
+  java?: boolean;
+  /** mvn: the first fetch of Kafka, Debezium and Elasticsearch (not needed once they are cached). */
+  maven?: boolean;
   unzip?: boolean;
+}
+
+export type OsNeed = keyof OsNeeds;
+
+/** The package that brings each need, in the order they are listed in an install. */
+export const OS_PACKAGES: Readonly<Record<OsNeed, { pkg: string; what: string }>> = {
+  java: { pkg: 'openjdk-17-jre-headless', what: 'Java 17' },
+  maven: { pkg: 'maven', what: 'Maven (mvn)' },
+  unzip: { pkg: 'unzip', what: 'unzip' },
+  mariadb: { pkg: 'mariadb-server', what: 'MariaDB (mariadbd, mariadb-install-db)' },
+  postgres: { pkg: 'postgresql', what: 'PostgreSQL (initdb, postgres)' },
+  redis: { pkg: 'redis-server', what: 'Redis (redis-server)' },
+};
+
+export interface PlannedPackage {
+  need: OsNeed;
+  pkg: string;
+  what: string;
+}
+
+/** Which packages to install: one per need that is needed and not present on the machine. Pure. */
+export function planOsPackages(needs: OsNeeds, present: Partial<Record<OsNeed, boolean>>): PlannedPackage[] {
+  return (Object.keys(OS_PACKAGES) as OsNeed[]).filter((n) => needs[n] && !present[n]).map((need) => ({ need, ...OS_PACKAGES[need] }));
+}
+
+/** Which of the needed binaries this machine has (only the needed ones are looked for). */
+export async function presentOnMachine(needs: OsNeeds, javaHome?: string): Promise<Partial<Record<OsNeed, boolean>>> {
+  const present: Partial<Record<OsNeed, boolean>> = {};
+  if (needs.mariadb) present.mariadb = findMariaDb() !== undefined;
+  if (needs.postgres) present.postgres = findPostgres() !== undefined;
+  if (needs.redis) present.redis = findRedis() !== undefined;
+  if (needs.maven) present.maven = findBinary(['mvn']) !== undefined;
+  if (needs.unzip) present.unzip = findBinary(['unzip']) !== undefined;
+  if (needs.java) present.java = await findJava(javaHome ? { javaHome } : {}).then(() => true, () => false);
+  return present;
+}
+
+/** One sentence naming what is missing and the package that brings it. */
+export function describePlan(plan: PlannedPackage[]): string {
+  return plan.map((p) => `${p.what} (${p.pkg})`).join(', ');
 }
 
 export interface OsBinaries {
   mariadb?: MariaDbBinaries;
   postgres?: PostgresBinaries;
   redis?: RedisBinaries;
+  /** Packages this call installed (empty when everything was there). */
+  installed: string[];
 }
 
 /**
- * The OS binaries the selected components need; installs the missing packages when root on
- * Debian, else a PrereqError with the apt command.
+ * The OS binaries the selected components need. Whatever is missing is installed in one apt
+ * run when root on Debian (progress through `onProgress`), else a PrereqError whose hint is
+ * the exact command for all of it.
  */
-export async function ensureOsBinaries(needs: OsNeeds, onProgress: (message: string) => void): Promise<OsBinaries> {
-  const missing: string[] = [];
-  if (needs.mariadb && !findMariaDb()) missing.push('mariadb-server');
-  if (needs.postgres && !findPostgres()) missing.push('postgresql');
-  if (needs.redis && !findRedis()) missing.push('redis-server');
-  if (needs.unzip && !findBinary(['unzip'])) missing.push('unzip');
-  if (missing.length > 0) {
+export async function ensureOsBinaries(needs: OsNeeds, onProgress: (message: string) => void, opts: { javaHome?: string } = {}): Promise<OsBinaries> {
+  const plan = planOsPackages(needs, await presentOnMachine(needs, opts.javaHome));
+  const packages = plan.map((p) => p.pkg);
+  if (plan.length > 0) {
     if (!canAptInstall()) {
-      throw new PrereqError(`Missing OS packages for the local runtime: ${missing.join(', ')}.`, { hint: aptCommand(missing) });
+      throw new PrereqError(`Missing for the local runtime: ${describePlan(plan)}.`, { hint: `${aptCommand(packages)}   (as root on Debian, \`oms up\` runs this itself)` });
     }
-    onProgress(`installing ${missing.join(', ')} from the OS packages (their own services stay stopped)`);
-    await aptInstall(missing, onProgress);
+    onProgress(`installing ${packages.join(', ')} from the OS packages in one apt run (their own services stay stopped)`);
+    await aptInstall(packages, onProgress);
+    const still = planOsPackages(needs, await presentOnMachine(needs, opts.javaHome));
+    if (still.length > 0) throw new PrereqError(`Still missing after apt-get installed ${packages.join(', ')}: ${describePlan(still)}.`, { hint: aptCommand(still.map((p) => p.pkg)) });
   }
-  const result: OsBinaries = {};
+  const result: OsBinaries = { installed: packages };
   if (needs.mariadb) {
     const found = findMariaDb();
     if (!found) throw new PrereqError('MariaDB binaries (mariadbd, mariadb-install-db, mariadb) not found.', { hint: aptCommand(['mariadb-server']) });

@@ -38,7 +38,7 @@ function titleOf(parts: LocalParts, c: Component): string {
 export function upSteps(parts: LocalParts, opts: UpOptions = {}): Step[] {
   const selected = selectUp(parts.components, opts.only).filter((c) => !(opts.skipServices && c.kind === 'service'));
   const state: UpState = { adopted: new Map() };
-  const steps: Step[] = [{ id: 'prerequisites', title: 'Check prerequisites', run: () => checkPrerequisites(parts, selected, opts, state) }];
+  const steps: Step[] = [{ id: 'prerequisites', title: 'Check prerequisites', run: (progress) => checkPrerequisites(parts, selected, opts, state, progress) }];
   if (selected.some((c) => c.usesArtifacts)) {
     steps.push({
       id: 'artifacts',

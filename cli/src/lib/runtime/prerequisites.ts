@@ -41,17 +41,17 @@ export async function portConflicts(parts: LocalParts, c: Component, ours: Map<n
   });
 }
 
-/** Binaries, Java, artifacts tooling, each component's check and the sandbox user; returns notes for the outcome line. */
-async function machineChecks({ ctx }: LocalParts, selected: readonly Component[]): Promise<string[]> {
+/**
+ * Binaries (what is missing installed in one apt run as root on Debian), Java, artifacts
+ * tooling, each component's check and the sandbox user; returns notes for the outcome line.
+ */
+async function machineChecks({ ctx }: LocalParts, selected: readonly Component[], progress: (message: string) => void): Promise<string[]> {
   const ids = new Set(selected.map((c) => c.id));
   const jvm = selected.some((c) => c.usesArtifacts);
+  const fetch = jvm && !cachedArtifacts(ctx.settings.cacheDir, path.join(ctx.assetsDir, 'pom.xml'));
   const notes: string[] = [];
-  await ctx.osBinaries({
-    mariadb: ids.has('mariadb'),
-    postgres: ids.has('postgres'),
-    redis: ids.has('redis'),
-    unzip: jvm && !cachedArtifacts(ctx.settings.cacheDir, path.join(ctx.assetsDir, 'pom.xml')),
-  });
+  const os = await ctx.osBinaries({ mariadb: ids.has('mariadb'), postgres: ids.has('postgres'), redis: ids.has('redis'), java: jvm, maven: fetch, unzip: fetch }, progress);
+  if (os.installed.length > 0) notes.push(`installed ${os.installed.join(', ')}`);
   if (jvm) notes.push(`Java ${(await ctx.java()).major}`);
   for (const c of selected) await c.check?.();
   if (selected.some((c) => c.sandboxed)) {
@@ -66,8 +66,14 @@ async function machineChecks({ ctx }: LocalParts, selected: readonly Component[]
  * holder. With `adoptExternal`, a port held by a foreign server that answers like the
  * component is accepted (recorded in `state.adopted`) instead.
  */
-export async function checkPrerequisites(parts: LocalParts, selected: readonly Component[], opts: { adoptExternal?: boolean }, state: UpState): Promise<string> {
-  const notes = await machineChecks(parts, selected);
+export async function checkPrerequisites(
+  parts: LocalParts,
+  selected: readonly Component[],
+  opts: { adoptExternal?: boolean },
+  state: UpState,
+  progress: (message: string) => void = () => undefined,
+): Promise<string> {
+  const notes = await machineChecks(parts, selected, progress);
   const ours = await ourProcessGroups(parts);
   const conflicts: string[] = [];
   let running = 0;

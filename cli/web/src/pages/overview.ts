@@ -29,13 +29,13 @@ function componentRow(c: OverviewComponent, closed: Set<string>): HTMLElement[] 
 }
 
 function view(o: Overview, open: Set<string>): HTMLElement[] {
-  const lag = o.lag;
+  const progress = o.progress;
   const notReady = o.components.filter((c) => c.state !== 'ready' && c.state !== 'external');
   return [
     h(
       'section',
       { class: 'summary' },
-      h('span', null, 'runtime ', h('strong', null, o.runtime)),
+      h('span', { title: o.runtimeReason }, 'runtime ', h('strong', null, o.runtime)),
       h('span', { 'data-healthy': String(o.healthy) }, o.healthy ? badge('healthy') : badge('unhealthy')),
       notReady.length > 0 ? h('span', { class: 'not-ready', 'data-role': 'not-ready' }, 'not ready: ', ...notReady.map((c, i) => [i > 0 ? ', ' : '', h('a', { href: `#/overview`, onclick: (e: Event) => (e.preventDefault(), document.querySelector(`tr[data-component="${c.id}"]`)?.scrollIntoView()) }, c.id), ` (${c.state})`])) : null,
       h('span', { class: 'muted' }, `updated ${clock(o.at)}`),
@@ -55,7 +55,7 @@ function view(o: Overview, open: Set<string>): HTMLElement[] {
         ? h('ul', null, ...o.connectors.map((c) => h('li', { 'data-connector': c.name }, badge(c.state), ' ', c.name, h('span', { class: 'muted' }, ` tasks: ${c.tasks.map((t) => `${t.id}=${t.state}`).join(' ') || 'none'}`))))
         : h('p', { class: 'muted' }, 'Kafka Connect is not up'),
       h('h3', null, 'orders-stream lag ', h('a', { href: '#/groups' }, 'all groups')),
-      lag ? h('p', null, lag.total === 0 ? 'caught up' : `${lag.total} record(s) behind`, h('span', { class: 'muted' }, ` (${lag.partitions.map((p) => `${p.topic}[${p.partition}]=${p.lag}`).join(' ')})`)) : h('p', { class: 'muted' }, 'Kafka is not up'),
+      progress ? h('p', null, progress.summary, h('span', { class: 'muted' }, ` (${progress.detail})`)) : h('p', { class: 'muted' }, 'Kafka is not up'),
     ),
   ];
 }

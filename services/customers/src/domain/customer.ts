@@ -1,4 +1,4 @@
-import { ConflictError, pagination, uuidParam } from '@oms/service-kit';
+import { ConflictError, pageOf, pagination, uuidParam } from '@oms/service-kit';
 import { z } from 'zod';
 
 /**
@@ -130,12 +130,7 @@ export const customerSchema = z.object({
 export type Customer = z.infer<typeof customerSchema>;
 
 /** Response of GET /customers. */
-export const customerPageSchema = z.object({
-  items: z.array(customerSchema),
-  total: z.number().int(),
-  limit: z.number().int(),
-  offset: z.number().int(),
-});
+export const customerPageSchema = pageOf(customerSchema);
 export type CustomerPage = z.infer<typeof customerPageSchema>;
 
 /** Response of GET /customers/:id/addresses. */

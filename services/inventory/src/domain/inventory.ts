@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 /**
  * The inventory API contract: these zod schemas are the single source of request validation,
- * response shape and the TypeScript types used across the service (and, later, its OpenAPI).
+ * response shape, the TypeScript types used across the service and its OpenAPI document
+ * (routes/openapi.ts).
  */
 
 /** As wide as the products catalogue's SKU, so every catalogued SKU can hold stock. */

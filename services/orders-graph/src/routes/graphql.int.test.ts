@@ -307,6 +307,63 @@ describe('GraphQL over HTTP', () => {
   });
 });
 
+describe('GraphiQL at GET /graphql', () => {
+  const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+  it('when a browser asks for the page, then GraphiQL is served with its scripts and styles from this service only', async () => {
+    const res = await fetch(`${baseUrl}/graphql`, { headers: { accept: BROWSER_ACCEPT } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await res.text();
+    const sources = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources).toEqual([
+      '/graphiql/graphiql.min.css',
+      'data:,',
+      '/graphiql/react.production.min.js',
+      '/graphiql/react-dom.production.min.js',
+      '/graphiql/graphiql.min.js',
+      '/graphiql/init.js',
+    ]);
+    for (const source of sources.filter((s) => s.startsWith('/'))) {
+      const asset = await fetch(`${baseUrl}${source}`);
+      expect(asset.status, source).toBe(200);
+      expect(asset.headers.get('content-type'), source).toMatch(/javascript|css/);
+    }
+  });
+
+  it('when the page is served, then the example queries are preloaded: an order by id, and a customer\'s orders by email and date range', async () => {
+    const init = await (await fetch(`${baseUrl}/graphiql/init.js`)).text();
+    expect(init).toContain('defaultTabs: tabs');
+    expect(init).toContain('order(id: $id)');
+    expect(init).toContain('orders(customer: { email: $email }, fromDate: $fromDate, toDate: $toDate');
+  });
+
+  it.each([
+    ['application/json', 'application/json'],
+    ['application/graphql-response+json', 'application/graphql-response+json'],
+    ['*/*, as curl sends', '*/*'],
+    ['no Accept header', undefined],
+  ])('when a GET asks for %s, then graphql-http answers with JSON as before', async (_what, accept) => {
+    const res = await fetch(`${baseUrl}/graphql?query=${encodeURIComponent('{ orders(limit: 1) { total } }')}`, { headers: accept ? { accept } : {} });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/json/);
+    expect(await res.json()).toEqual({ data: { orders: { total: 5 } } });
+  });
+
+  it('when a POST comes with a browser Accept, then it is a GraphQL answer, never the page', async () => {
+    const { status, contentType, body } = await post(JSON.stringify({ query: '{ orders(limit: 1) { total } }' }), { accept: BROWSER_ACCEPT });
+    expect(status).toBe(200);
+    expect(contentType).toMatch(/json/);
+    expect(body).toEqual({ data: { orders: { total: 5 } } });
+  });
+
+  it('when an asset that is not GraphiQL\'s is asked for, then it is the shared JSON 404', async () => {
+    const res = await fetch(`${baseUrl}/graphiql/package.json`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: 'not_found' });
+  });
+});
+
 describe('when PostgreSQL is unreachable', () => {
   let deadServer: Server;
   let deadPool: pg.Pool;

@@ -1,4 +1,4 @@
-import { pagination, uuidParam } from '@oms/service-kit';
+import { pageOf, pagination, uuidParam } from '@oms/service-kit';
 import { z } from 'zod';
 
 /**
@@ -49,10 +49,5 @@ export const orderSchema = z.object({
 export type Order = z.infer<typeof orderSchema>;
 
 /** Response of GET /orders. */
-export const orderPageSchema = z.object({
-  items: z.array(orderSchema),
-  total: z.number().int(),
-  limit: z.number().int(),
-  offset: z.number().int(),
-});
+export const orderPageSchema = pageOf(orderSchema);
 export type OrderPage = z.infer<typeof orderPageSchema>;

@@ -1,3 +1,4 @@
+import { pageOf } from '@oms/service-kit';
 import { z } from 'zod';
 
 /**
@@ -51,9 +52,5 @@ export type ProductSearch = z.infer<typeof productSearchSchema>;
 export const skuParamSchema = z.object({ sku: z.string().min(1).max(128) });
 
 /** One page of search results. */
-export interface ProductPage {
-  items: Product[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+export const productPageSchema = pageOf(productSchema);
+export type ProductPage = z.infer<typeof productPageSchema>;

@@ -2,9 +2,10 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client } from '@elastic/elasticsearch';
 import { createLogger } from '@oms/service-kit';
+import { describeOpenApiContract, ResponseLog, routeCoverage } from '@oms/service-kit/openapi-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
-import { createApp } from '../app.js';
+import { createApp, type IndexerProbe } from '../app.js';
 import { ensureProductIndex } from '../data/product-index.js';
 import { ElasticsearchProductRepository } from '../data/product-repository.js';
 import type { Product } from '../domain/product.js';
@@ -30,8 +31,11 @@ const products: Product[] = [
 ];
 
 let client: Client;
+let app: ReturnType<typeof createApp>;
 let server: Server;
 let baseUrl: string;
+/** Every answer the tests receive, checked against /openapi.json at the end. */
+const answers = new ResponseLog();
 
 async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -42,7 +46,9 @@ async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
 
 async function getJson(path: string, url = baseUrl): Promise<{ status: number; body: any }> {
   const res = await fetch(`${url}${path}`);
-  return { status: res.status, body: await res.json() };
+  const text = await res.text();
+  answers.add('GET', `${url}${path}`, res, text);
+  return { status: res.status, body: JSON.parse(text) };
 }
 
 beforeAll(async () => {
@@ -52,7 +58,8 @@ beforeAll(async () => {
   const repo = new ElasticsearchProductRepository(client, INDEX);
   const written = await repo.bulkUpsert(products, { refresh: true });
   expect(written.failed).toEqual([]);
-  server = await listen(createApp({ logger, products: repo }));
+  app = createApp({ logger, products: repo });
+  server = await listen(app);
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
@@ -168,3 +175,44 @@ describe('unknown routes', () => {
     expect(body.error).toBe('not_found');
   });
 });
+
+describe('GET /health/indexer', () => {
+  it('when the app runs the indexer, then /health/indexer is in its document and its 200 and 503 answers match it', async () => {
+    let ready = true;
+    const probe: IndexerProbe = {
+      get ready() {
+        return ready;
+      },
+      health: () => ({
+        status: ready ? 'consuming' : 'restarting',
+        topic: 'products',
+        groupId: 'products-indexer',
+        partitions: [0, 1, 2],
+        lag: ready ? 0 : null,
+        lagByPartition: Object.fromEntries(ready ? [0, 1, 2].map((p) => [String(p), 0]) : []),
+        retrying: ready ? null : { partitions: [1], attempt: 2, since: new Date().toISOString(), error: 'Elasticsearch is down' },
+        totals: { batches: 1, records: 4, upserted: 4, deleted: 0, rejected: 0, skippedByElasticsearch: 0 },
+        lastError: ready ? null : 'Elasticsearch is down',
+      }),
+    };
+    const withIndexer = createApp({ logger, products: new ElasticsearchProductRepository(client, INDEX), indexer: probe });
+    const s = await listen(withIndexer);
+    const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    try {
+      const log = new ResponseLog();
+      const document = (await (await fetch(`${url}/openapi.json`)).json()) as object;
+      expect(routeCoverage(withIndexer, document)).toEqual({ undocumented: [], unserved: [] });
+      for (const state of [true, false]) {
+        ready = state;
+        const res = await fetch(`${url}/health/indexer`);
+        log.add('GET', `${url}/health/indexer`, res, await res.text());
+      }
+      expect(log.seen.map((seen) => seen.status)).toEqual([200, 503]);
+      expect(log.problems(document)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => s.close(resolve));
+    }
+  });
+});
+
+describeOpenApiContract({ app: () => app, baseUrl: () => baseUrl, log: answers });

@@ -1,0 +1,89 @@
+import { defineApi, errorResponse, invalidInput, type OpenApiDocument } from '@oms/service-kit/openapi';
+import { listOrdersQuerySchema, orderPageSchema, orderPathSchema, orderSchema, placeOrderSchema } from '../domain/order.js';
+
+const ORDER_ID = '9b2e4f6a-1c3d-4e5f-8a7b-6c5d4e3f2a1b';
+const CUSTOMER_ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
+const ADDRESS_ID = '7a1e5d2c-4b3f-4a8e-9c6d-0e1f2a3b4c5d';
+const AT = '2026-01-15T10:31:00.000Z';
+
+const newOrder = { customerId: CUSTOMER_ID, items: [{ sku: 'SKU-00004', quantity: 2, addressId: ADDRESS_ID }] };
+const order = { id: ORDER_ID, ...newOrder, createdAt: AT, updatedAt: AT };
+
+/**
+ * The orders API (`GET /openapi.json`, `GET /docs`): routes/orders.ts with the schemas it
+ * validates with (domain/order.ts). The route-coverage test in app.int.test.ts fails when a
+ * route is served but not listed here, or listed but not served.
+ */
+export function ordersApi(): OpenApiDocument {
+  return defineApi({
+    title: 'orders',
+    dependency: 'mariadb',
+    version: '0.1.0',
+    description:
+      'Orders (MariaDB `orders`). Debezium publishes each order and its lines to topics `order` and `order_detail`; orders-stream joins them with customers, addresses and products into the GraphQL read model (orders-graph).',
+    schemas: { Order: orderSchema, OrderPage: orderPageSchema, NewOrder: placeOrderSchema },
+    operations: [
+      {
+        method: 'post',
+        path: '/orders',
+        tag: 'orders',
+        summary: 'Place an order',
+        description:
+          'Checks that the customer exists, that every address is one of its addresses and that every SKU is in the catalogue (asking the customers and products services), then writes the order and its lines in one transaction.',
+        request: { body: { schema: placeOrderSchema, description: 'The customer and 1 to 100 lines, each with its delivery address.', example: newOrder } },
+        responses: {
+          201: { description: 'Placed; `Location` is its URL.', schema: orderSchema, example: order, headers: { Location: 'The new order, `/orders/{id}`.' } },
+          400: invalidInput('order', 'items.0.quantity', 'Too small: expected number to be >=1'),
+          422: errorResponse('The order refers to things that do not exist; `details.missing` names every one.', {
+            unknownCustomer: {
+              summary: 'an unknown customer and SKU',
+              value: {
+                error: 'unprocessable',
+                message: `the order refers to unknown things: customer ${CUSTOMER_ID} does not exist; SKU(s) NOPE do not exist`,
+                details: { missing: { customer: CUSTOMER_ID, skus: ['NOPE'] } },
+              },
+            },
+            foreignAddress: {
+              summary: "an address that is not the customer's",
+              value: {
+                error: 'unprocessable',
+                message: `the order refers to unknown things: address(es) ${ADDRESS_ID} do not exist or are not the customer's`,
+                details: { missing: { addresses: [ADDRESS_ID] } },
+              },
+            },
+          }),
+          503: errorResponse('The customers or products service (or MariaDB) cannot answer; retry after `Retry-After` seconds when given.', {
+            dependency: {
+              summary: 'the products service is down',
+              value: { error: 'dependency_unavailable', message: 'the products service is unavailable: GET http://127.0.0.1:3002/products/SKU-00004 got no answer', details: { dependency: 'products' } },
+            },
+          }),
+        },
+      },
+      {
+        method: 'get',
+        path: '/orders',
+        tag: 'orders',
+        summary: "A customer's orders",
+        description: 'Newest first, paged.',
+        request: { query: listOrdersQuerySchema },
+        responses: {
+          200: { description: 'One page and the total count.', schema: orderPageSchema, example: { items: [order], total: 1, limit: 20, offset: 0 } },
+          400: invalidInput('query', 'customerId', 'Invalid UUID'),
+        },
+      },
+      {
+        method: 'get',
+        path: '/orders/:id',
+        tag: 'orders',
+        summary: 'Get an order',
+        request: { params: orderPathSchema },
+        responses: {
+          200: { description: 'The order as placed.', schema: orderSchema, example: order },
+          400: invalidInput('path', 'id', 'Invalid UUID'),
+          404: errorResponse('No order has this id.', { notFound: { summary: 'an unknown order', value: { error: 'not_found', message: `order ${ORDER_ID} not found`, details: { order: ORDER_ID } } } }),
+        },
+      },
+    ],
+  });
+}
