@@ -105,14 +105,14 @@ interface ReadOperation {
   description?: string;
 }
 
+function readHead(o: ReadOperation): Pick<ApiOperation, 'method' | 'path' | 'tag' | 'summary' | 'description'> {
+  return { method: 'get', path: o.path, tag: o.tag, summary: o.summary, ...(o.description ? { description: o.description } : {}) };
+}
+
 /** A GET of a paged list: 200 with one page (`items`, `total`, `limit`, `offset`), 400 for a bad query naming `field`. */
 export function pagedListOperation(o: ReadOperation & { query: ZodObject; page: ZodType; item: unknown; invalid: [field: string, problem: string] }): ApiOperation {
   return {
-    method: 'get',
-    path: o.path,
-    tag: o.tag,
-    summary: o.summary,
-    ...(o.description ? { description: o.description } : {}),
+    ...readHead(o),
     request: { query: o.query },
     responses: {
       200: { description: 'One page and the total count.', schema: o.page, example: { items: [o.item], total: 1, limit: 20, offset: 0 } },
@@ -126,11 +126,7 @@ export function getByKeyOperation(
   o: ReadOperation & { params: ZodObject; found: string; schema: ZodType; example: unknown; invalid: [field: string, problem: string]; notFound: ApiResponse },
 ): ApiOperation {
   return {
-    method: 'get',
-    path: o.path,
-    tag: o.tag,
-    summary: o.summary,
-    ...(o.description ? { description: o.description } : {}),
+    ...readHead(o),
     request: { params: o.params },
     responses: { 200: { description: o.found, schema: o.schema, example: o.example }, 400: invalidInput('path', ...o.invalid), 404: o.notFound },
   };
