@@ -92,6 +92,46 @@ export function invalidInput(what: string, field: string, problem: string): ApiR
   });
 }
 
+/** The 404 of a lookup: `<thing> <key> not found`, with `details: {<thing>: key}`. */
+export function notFound(description: string, thing: string, key: string, summary = `an unknown ${thing}`): ApiResponse {
+  return errorResponse(description, { notFound: { summary, value: { error: 'not_found', message: `${thing} ${key} not found`, details: { [thing]: key } } } });
+}
+
+/** What a read operation (a paged list or one resource by key) says beside its answers. */
+interface ReadOperation {
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+}
+
+function readHead(o: ReadOperation): Pick<ApiOperation, 'method' | 'path' | 'tag' | 'summary' | 'description'> {
+  return { method: 'get', path: o.path, tag: o.tag, summary: o.summary, ...(o.description ? { description: o.description } : {}) };
+}
+
+/** A GET of a paged list: 200 with one page (`items`, `total`, `limit`, `offset`), 400 for a bad query naming `field`. */
+export function pagedListOperation(o: ReadOperation & { query: ZodObject; page: ZodType; item: unknown; invalid: [field: string, problem: string] }): ApiOperation {
+  return {
+    ...readHead(o),
+    request: { query: o.query },
+    responses: {
+      200: { description: 'One page and the total count.', schema: o.page, example: { items: [o.item], total: 1, limit: 20, offset: 0 } },
+      400: invalidInput('query', ...o.invalid),
+    },
+  };
+}
+
+/** A GET of one resource by its path key: 200 with it, 400 for a malformed key, and the 404 given. */
+export function getByKeyOperation(
+  o: ReadOperation & { params: ZodObject; found: string; schema: ZodType; example: unknown; invalid: [field: string, problem: string]; notFound: ApiResponse },
+): ApiOperation {
+  return {
+    ...readHead(o),
+    request: { params: o.params },
+    responses: { 200: { description: o.found, schema: o.schema, example: o.example }, 400: invalidInput('path', ...o.invalid), 404: o.notFound },
+  };
+}
+
 const MALFORMED_JSON = { summary: 'a body that is not JSON', value: { error: 'malformed_json', message: 'request body is not valid JSON', details: null } };
 
 const TOO_LARGE = errorResponse('The body is over the 1 MB limit.', {

@@ -1,4 +1,4 @@
-import { defineApi, errorResponse, invalidInput, type OpenApiDocument } from '@oms/service-kit/openapi';
+import { defineApi, errorResponse, invalidInput, notFound, type OpenApiDocument, pagedListOperation } from '@oms/service-kit/openapi';
 import {
   addressInputSchema,
   addressListSchema,
@@ -30,12 +30,8 @@ const address = { id: ADDRESS_ID, customerId: CUSTOMER_ID, ...addressInput };
 const fields = { name: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', identityDocument: 'X1234567', active: true };
 const customer = { id: CUSTOMER_ID, ...fields, createdAt: AT, updatedAt: AT, addresses: [address] };
 
-const customerNotFound = errorResponse('No customer has this id.', {
-  notFound: { summary: 'an unknown customer', value: { error: 'not_found', message: `customer ${CUSTOMER_ID} not found`, details: { customer: CUSTOMER_ID } } },
-});
-const addressNotFound = errorResponse('The customer has no address with this id.', {
-  notFound: { summary: 'an unknown address', value: { error: 'not_found', message: `address ${ADDRESS_ID} not found`, details: { address: ADDRESS_ID } } },
-});
+const customerNotFound = notFound('No customer has this id.', 'customer', CUSTOMER_ID);
+const addressNotFound = notFound('The customer has no address with this id.', 'address', ADDRESS_ID);
 const duplicateEmail = errorResponse('Another customer already uses this email (case-insensitively).', {
   duplicate: { summary: 'a taken email', value: { error: 'conflict', message: 'a customer with email ada@example.com already exists', details: { email: 'ada@example.com' } } },
 });
@@ -67,18 +63,16 @@ export function customersApi(): OpenApiDocument {
           409: duplicateEmail,
         },
       },
-      {
-        method: 'get',
+      pagedListOperation({
         path: '/customers',
         tag: 'customers',
         summary: 'List customers',
         description: '`email` matches exactly (case-insensitively), `name` partially on name or last name; newest first.',
-        request: { query: listCustomersQuerySchema },
-        responses: {
-          200: { description: 'One page and the total count.', schema: customerPageSchema, example: { items: [customer], total: 1, limit: 20, offset: 0 } },
-          400: invalidInput('query', 'limit', 'Too big: expected number to be <=100'),
-        },
-      },
+        query: listCustomersQuerySchema,
+        page: customerPageSchema,
+        item: customer,
+        invalid: ['limit', 'Too big: expected number to be <=100'],
+      }),
       {
         method: 'get',
         path: '/customers/:id',

@@ -1,4 +1,4 @@
-import { defineApi, errorResponse, invalidInput, type OpenApiDocument } from '@oms/service-kit/openapi';
+import { defineApi, errorResponse, getByKeyOperation, invalidInput, notFound, type OpenApiDocument } from '@oms/service-kit/openapi';
 import {
   orderIdPathSchema,
   reservationSchema,
@@ -53,19 +53,18 @@ export function inventoryApi(): OpenApiDocument {
           404: unknownSku,
         },
       },
-      {
-        method: 'get',
+      getByKeyOperation({
         path: '/inventory/:sku',
         tag: 'stock',
         summary: "A SKU's stock",
         description: '`available = onHand − reserved`. A catalogued SKU that never had stock counts zero.',
-        request: { params: skuPathSchema },
-        responses: {
-          200: { description: 'The stock.', schema: stockSchema, example: stock },
-          400: invalidInput('path', 'sku', 'Too big: expected string to have <=128 characters'),
-          404: unknownSku,
-        },
-      },
+        params: skuPathSchema,
+        found: 'The stock.',
+        schema: stockSchema,
+        example: stock,
+        invalid: ['sku', 'Too big: expected string to have <=128 characters'],
+        notFound: unknownSku,
+      }),
       {
         method: 'put',
         path: '/inventory/:sku',
@@ -112,18 +111,17 @@ export function inventoryApi(): OpenApiDocument {
           }),
         },
       },
-      {
-        method: 'get',
+      getByKeyOperation({
         path: '/reservations/:orderId',
         tag: 'reservations',
         summary: "An order's reservation",
-        request: { params: orderIdPathSchema },
-        responses: {
-          200: { description: 'The reservation, in whatever state it is.', schema: reservationSchema, example: reservation },
-          400: invalidInput('path', 'orderId', 'Invalid UUID'),
-          404: errorResponse('No reservation for this order id.', { notFound: { summary: 'no reservation', value: { error: 'not_found', message: `reservation ${ORDER_ID} not found`, details: { reservation: ORDER_ID } } } }),
-        },
-      },
+        params: orderIdPathSchema,
+        found: 'The reservation, in whatever state it is.',
+        schema: reservationSchema,
+        example: reservation,
+        invalid: ['orderId', 'Invalid UUID'],
+        notFound: notFound('No reservation for this order id.', 'reservation', ORDER_ID, 'no reservation'),
+      }),
     ],
   });
 }

@@ -1,4 +1,4 @@
-import { defineApi, errorResponse, invalidInput, type OpenApiDocument } from '@oms/service-kit/openapi';
+import { defineApi, errorResponse, getByKeyOperation, invalidInput, notFound, type OpenApiDocument, pagedListOperation } from '@oms/service-kit/openapi';
 import { listOrdersQuerySchema, orderPageSchema, orderPathSchema, orderSchema, placeOrderSchema } from '../domain/order.js';
 
 const ORDER_ID = '9b2e4f6a-1c3d-4e5f-8a7b-6c5d4e3f2a1b';
@@ -60,30 +60,27 @@ export function ordersApi(): OpenApiDocument {
           }),
         },
       },
-      {
-        method: 'get',
+      pagedListOperation({
         path: '/orders',
         tag: 'orders',
         summary: "A customer's orders",
         description: 'Newest first, paged.',
-        request: { query: listOrdersQuerySchema },
-        responses: {
-          200: { description: 'One page and the total count.', schema: orderPageSchema, example: { items: [order], total: 1, limit: 20, offset: 0 } },
-          400: invalidInput('query', 'customerId', 'Invalid UUID'),
-        },
-      },
-      {
-        method: 'get',
+        query: listOrdersQuerySchema,
+        page: orderPageSchema,
+        item: order,
+        invalid: ['customerId', 'Invalid UUID'],
+      }),
+      getByKeyOperation({
         path: '/orders/:id',
         tag: 'orders',
         summary: 'Get an order',
-        request: { params: orderPathSchema },
-        responses: {
-          200: { description: 'The order as placed.', schema: orderSchema, example: order },
-          400: invalidInput('path', 'id', 'Invalid UUID'),
-          404: errorResponse('No order has this id.', { notFound: { summary: 'an unknown order', value: { error: 'not_found', message: `order ${ORDER_ID} not found`, details: { order: ORDER_ID } } } }),
-        },
-      },
+        params: orderPathSchema,
+        found: 'The order as placed.',
+        schema: orderSchema,
+        example: order,
+        invalid: ['id', 'Invalid UUID'],
+        notFound: notFound('No order has this id.', 'order', ORDER_ID),
+      }),
     ],
   });
 }

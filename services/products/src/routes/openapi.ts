@@ -1,4 +1,4 @@
-import { defineApi, errorResponse, invalidInput, type ApiOperation, type OpenApiDocument } from '@oms/service-kit/openapi';
+import { type ApiOperation, defineApi, getByKeyOperation, notFound, type OpenApiDocument, pagedListOperation } from '@oms/service-kit/openapi';
 import { z } from 'zod';
 import { productPageSchema, productSchema, productSearchSchema, skuParamSchema } from '../domain/product.js';
 import type { IndexerHealth } from '../indexer/product-indexer.js';
@@ -67,30 +67,27 @@ export function productsApi({ indexer }: { indexer: boolean }): OpenApiDocument 
     description: 'The product catalogue, searched in Elasticsearch. Written only by its indexer from topic `products` (`oms seed` publishes there): there is no write API.',
     schemas: { Product: productSchema, ProductPage: productPageSchema },
     operations: [
-      {
-        method: 'get',
+      pagedListOperation({
         path: '/products',
         tag: 'products',
         summary: 'Search products',
         description: 'Full-text search on the description when `text` is given (best match first), else every product by SKU. `offset + limit` may not exceed 10000.',
-        request: { query: productSearchSchema },
-        responses: {
-          200: { description: 'One page and the total count.', schema: productPageSchema, example: { items: [product], total: 1, limit: 20, offset: 0 } },
-          400: invalidInput('query', 'offset', 'offset + limit must not exceed 10000'),
-        },
-      },
-      {
-        method: 'get',
+        query: productSearchSchema,
+        page: productPageSchema,
+        item: product,
+        invalid: ['offset', 'offset + limit must not exceed 10000'],
+      }),
+      getByKeyOperation({
         path: '/products/:sku',
         tag: 'products',
         summary: 'Get a product by SKU',
-        request: { params: skuParamSchema },
-        responses: {
-          200: { description: 'The product.', schema: productSchema, example: product },
-          400: invalidInput('path', 'sku', 'Too big: expected string to have <=128 characters'),
-          404: errorResponse('No product has this SKU.', { notFound: { summary: 'an unknown SKU', value: { error: 'not_found', message: 'product NOPE not found', details: { product: 'NOPE' } } } }),
-        },
-      },
+        params: skuParamSchema,
+        found: 'The product.',
+        schema: productSchema,
+        example: product,
+        invalid: ['sku', 'Too big: expected string to have <=128 characters'],
+        notFound: notFound('No product has this SKU.', 'product', 'NOPE', 'an unknown SKU'),
+      }),
       ...(indexer ? [indexerOperation] : []),
     ],
   });
