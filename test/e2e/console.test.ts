@@ -4,59 +4,23 @@
  * is checked to load nothing from outside 127.0.0.1, and each leaves a screenshot under
  * .oms/artifacts/screenshots (`oms report` archives that dir).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../cli/src/lib/stack/catalogue.js';
-import { artifactsDir } from '../../cli/src/ops/report.js';
-import { CONSOLE, REPO_ROOT, createCustomer, json, oms, ORDERS, someProducts } from './helpers.js';
+import { useLocalOnlyBrowser } from './browser.js';
+import { CONSOLE, createCustomer, json, oms, ORDERS, someProducts } from './helpers.js';
 
-const CHROMIUM = process.env.OMS_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(artifactsDir(REPO_ROOT), 'screenshots');
 /** Every component of the catalogue, and the console. */
 const COMPONENTS = [...CATALOGUE.map((c) => c.id), 'console'];
 
-let browser: Browser;
+const browser = useLocalOnlyBrowser();
+const shot = (name: string) => browser.shot(name);
 let page: Page;
-/** Requests of the current page that were not for 127.0.0.1 (each was refused). */
-let foreign: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (\`apt-get install -y chromium\`; .ci/run does) or point OMS_CHROMIUM at one`);
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 async function open(hash: string): Promise<Page> {
-  foreign = [];
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue();
-    foreign.push(url.href);
-    return route.abort('blockedbyclient');
-  });
-  await page.goto(`${CONSOLE}/${hash}`);
+  page = await browser.open(`${CONSOLE}/${hash}`);
   return page;
 }
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
-}
-
-afterEach(async () => {
-  // Checked after every page: nothing it loaded came from outside 127.0.0.1.
-  expect(foreign, 'requests that left 127.0.0.1').toEqual([]);
-  await page?.close();
-});
 
 /** A fresh order over REST; its id. */
 async function placeOrder(label: string): Promise<string> {
@@ -179,7 +143,5 @@ describe('the console in a browser', () => {
     }
     process.stderr.write(`[console] median API times (ms): ${JSON.stringify(timings)}\n`);
     for (const [path, median] of Object.entries(timings)) expect(median, path).toBeLessThan(500);
-    // No page was opened by this test: nothing to intercept.
-    page = await browser.newPage();
   });
 });
