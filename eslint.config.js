@@ -57,6 +57,15 @@ export default defineConfig(
     },
   },
   {
+    // The console's page runs in the browser: typed by its own tsconfig (lib DOM, which the Node
+    // program leaves out), built and type-checked by `tsc -b`.
+    files: ['cli/web/src/**/*.ts'],
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { project: './cli/web/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     files: TEST_FILES,
     rules: {
       // Tests read untyped JSON (HTTP bodies, database rows, Kafka messages) and assert on it:

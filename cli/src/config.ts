@@ -43,6 +43,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'ports.ordersStream', env: 'OMS_PORT_ORDERS_STREAM', doc: 'orders-stream health and metrics', schema: port, default: () => 3004 },
   { key: 'ports.inventory', env: 'OMS_PORT_INVENTORY', doc: 'inventory REST service (stock and reservations)', schema: port, default: () => 3005 },
   { key: 'ports.ordersGraph', env: 'OMS_PORT_ORDERS_GRAPH', doc: 'orders-graph GraphQL service', schema: port, default: () => 4000 },
+  { key: 'ports.console', env: 'OMS_PORT_CONSOLE', doc: 'the console web app (started by `oms up` unless --no-console)', schema: port, default: () => 3080 },
   { key: 'ports.kafka', env: 'OMS_PORT_KAFKA', doc: 'Kafka broker', schema: port, default: () => 9092 },
   { key: 'ports.kafkaController', env: 'OMS_PORT_KAFKA_CONTROLLER', doc: 'Kafka KRaft controller', schema: port, default: () => 9093 },
   { key: 'ports.connect', env: 'OMS_PORT_CONNECT', doc: 'Kafka Connect REST API', schema: port, default: () => 8083 },
@@ -81,6 +82,7 @@ export interface OmsConfig {
     ordersStream: number;
     inventory: number;
     ordersGraph: number;
+    console: number;
     kafka: number;
     kafkaController: number;
     connect: number;

@@ -38,4 +38,9 @@ export interface CommandResult<T = unknown> {
   text?: string;
   /** 1 when a check failed but the data is still worth printing (status, smoke). */
   exitCode?: number;
+  /**
+   * The command already wrote its output as it went (`oms topics tail --json`: one JSON
+   * object per line), so the edge prints no document after it.
+   */
+  streamed?: boolean;
 }

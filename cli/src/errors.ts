@@ -22,6 +22,9 @@ export class UsageError extends OmsError {
   readonly exitCode = 2;
 }
 
+/** What the user named does not exist (a topic, a connector, an order id): a bad argument, so exit 2; the console answers 404. */
+export class NotFoundError extends UsageError {}
+
 /** A check the command exists to make failed (a component not healthy, a smoke hop timed out): exit 1. */
 export class CheckFailedError extends OmsError {
   readonly exitCode = 1;

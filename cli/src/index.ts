@@ -51,6 +51,7 @@ export async function main(io: MainIo): Promise<number> {
     if (!invocation) return 0;
     const { result, command } = invocation;
     const exitCode = result.exitCode ?? 0;
+    if (result.streamed) return exitCode;
     if (out.mode === 'json') out.printJson({ ok: exitCode === 0, command, data: result.data });
     else if (result.text) out.print(result.text);
     return exitCode;

@@ -57,6 +57,11 @@ export class Output {
     this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** One JSON value on one line of stdout (NDJSON), for commands that stream their results with --json. */
+  printJsonLine(value: unknown): void {
+    this.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
   /**
    * CI workflow commands (GitHub Actions' `::error::`/`::notice::` lines), printed whatever
    * --quiet says: on stdout, where the runner reads them; on stderr with --json, which keeps

@@ -9,7 +9,7 @@ import { describeIssues } from './validation.js';
 
 /** Descriptions of command groups (`oms topics`, `oms connectors`). */
 const GROUPS: Record<string, string> = {
-  topics: 'the pipeline topics as desired state: create, list, describe',
+  topics: 'the pipeline topics as desired state (create, list, describe) and what is inside them (tail)',
   connectors: 'the Debezium connectors as desired state: submit, status, restart',
 };
 

@@ -1,10 +1,11 @@
 /** Text views more than one command prints (each command's own views live in its file). */
 import type { Endpoints } from './lib/endpoints.js';
 
-/** Where everything answers, after `up` and `reset`. */
-export function renderEndpoints(e: Endpoints): string {
+/** Where everything answers, after `up` and `reset` (`console: false` when it was not started). */
+export function renderEndpoints(e: Endpoints, opts: { console?: boolean } = {}): string {
   return [
     'Endpoints:',
+    `  console             ${opts.console === false ? '(not started: --no-console)' : `${e.console}   (\`oms open\` opens it)`}`,
     `  customers REST      ${e.services.customers}/customers`,
     `  products REST       ${e.services.products}/products?text=kettle`,
     `  orders REST         ${e.services.orders}/orders`,
@@ -18,6 +19,6 @@ export function renderEndpoints(e: Endpoints): string {
     `  PostgreSQL          postgres://${e.postgres.user}:${e.postgres.password}@${e.postgres.host}:${e.postgres.port}/${e.postgres.database}`,
     `  Redis               ${e.redisUrl}`,
     '',
-    'Next: `oms smoke` follows an order end to end; `oms status` shows everything.',
+    'Next: `oms smoke` follows an order end to end; `oms trace <order id>` shows where one is; `oms status` shows everything.',
   ].join('\n');
 }

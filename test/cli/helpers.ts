@@ -129,6 +129,32 @@ export const connectorState = z.object({
   healthy: z.boolean(),
 });
 
+const decoded = z.discriminatedUnion('format', [
+  z.object({ format: z.literal('json'), data: z.unknown() }),
+  z.object({ format: z.literal('text'), data: z.string() }),
+  z.object({ format: z.literal('binary'), data: z.string() }),
+  z.object({ format: z.literal('null'), data: z.null() }),
+]);
+
+/** One line of `oms topics tail --json` (NDJSON). */
+export const topicRecord = z
+  .object({ topic: z.string(), partition: z.number().int().min(0), offset: z.string().regex(/^\d+$/), timestamp: z.iso.datetime(), key: decoded, headers: z.record(z.string(), z.string()), value: decoded })
+  .strict();
+
+export const traceHop = z
+  .object({
+    id: z.enum(['mariadb', 'order', 'order_detail', 'orders-graph', 'postgres', 'graphql']),
+    title: z.string(),
+    found: z.boolean(),
+    at: z.iso.datetime().nullable(),
+    timeSource: z.enum(['created_at', 'record timestamp', 'first seen']).nullable(),
+    deltaMs: z.number().int().nullable(),
+    records: z.array(z.object({ partition: z.number().int(), offset: z.string(), timestamp: z.iso.datetime() })),
+    detail: z.string(),
+    data: z.unknown(),
+  })
+  .strict();
+
 export const schemas = {
   config: z.object({
     file: z.string().nullable(),
@@ -179,6 +205,8 @@ export const schemas = {
       .refine((checks) => checks.every((c) => c.status === 'ok' || c.fix), { error: 'every warn/fail check carries a fix' }),
   }),
   report: z.object({ path: z.string(), bytes: z.number().int().positive(), files: z.array(z.object({ name: z.string(), bytes: z.number().int().min(0), error: z.string().nullable() })) }),
+  trace: z.object({ orderId: z.uuid(), complete: z.boolean(), hops: z.array(traceHop).length(6), totalMs: z.number().int().nullable(), checkedAt: z.iso.datetime() }).strict(),
+  open: z.object({ target: z.string(), url: z.url(), opened: z.boolean(), answering: z.boolean() }).strict(),
   up: z.object({
     runtime: z.enum(['local', 'docker']),
     runtimeReason: z.string().min(1),

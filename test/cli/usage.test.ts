@@ -23,7 +23,7 @@ describe('help', () => {
   });
 
   it('when the surface of the issue is checked, then doctor, report, reset and config are commands', () => {
-    for (const p of ['up', 'down', 'reset', 'status', 'doctor', 'logs', 'report', 'build', 'topics create', 'topics list', 'topics describe', 'connectors submit', 'connectors status', 'connectors restart', 'seed', 'smoke', 'config']) {
+    for (const p of ['up', 'down', 'reset', 'status', 'doctor', 'logs', 'report', 'build', 'topics create', 'topics list', 'topics describe', 'topics tail', 'connectors submit', 'connectors status', 'connectors restart', 'seed', 'smoke', 'trace', 'open', 'config']) {
       expect(paths).toContain(p);
     }
   });

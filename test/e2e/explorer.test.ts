@@ -5,61 +5,16 @@
  * intercepted, and one not for 127.0.0.1 is refused and fails the test; each page leaves a
  * screenshot under .oms/artifacts/screenshots.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomer, CUSTOMERS, GRAPH, INVENTORY, json, ORDERS, PRODUCTS, REPO_ROOT, someProducts } from './helpers.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useLocalOnlyBrowser } from './browser.js';
+import { createCustomer, CUSTOMERS, GRAPH, INVENTORY, json, ORDERS, PRODUCTS, someProducts } from './helpers.js';
 
-const CHROMIUM = process.env.OMS_CHROMIUM ?? '/usr/bin/chromium';
-// Where test runs leave files for `oms report` to archive.
-const SHOTS = join(REPO_ROOT, '.oms', 'artifacts', 'screenshots');
 const REST_SERVICES = { customers: CUSTOMERS, products: PRODUCTS, orders: ORDERS, inventory: INVENTORY };
 
-let browser: Browser;
-let page: Page | undefined;
-/** Requests of the current page that were not for 127.0.0.1 (each was refused). */
-let foreign: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (\`apt-get install -y chromium\`) or point OMS_CHROMIUM at one`);
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  // Checked after every page: nothing it loaded came from outside 127.0.0.1.
-  expect(foreign, 'requests that left 127.0.0.1').toEqual([]);
-  await page?.close();
-  page = undefined;
-});
-
-/** A fresh page (no stored state) that refuses, and records, every request not for 127.0.0.1. */
-async function open(url: string): Promise<Page> {
-  foreign = [];
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const opened = await context.newPage();
-  page = opened;
-  await opened.route('**/*', (route) => {
-    const target = new URL(route.request().url());
-    if (target.protocol === 'data:' || target.hostname === '127.0.0.1') return route.continue();
-    foreign.push(target.href);
-    return route.abort('blockedbyclient');
-  });
-  await opened.goto(url);
-  return opened;
-}
-
-async function shot(name: string): Promise<void> {
-  await page!.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
-}
+const browser = useLocalOnlyBrowser();
+const open = (url: string): Promise<Page> => browser.open(url);
+const shot = (name: string) => browser.shot(name);
 
 /** How many operations the service's own /openapi.json documents. */
 async function operationCount(base: string): Promise<number> {

@@ -17,6 +17,7 @@ export const ORDERS = endpoints.services.orders;
 export const INVENTORY = endpoints.services.inventory;
 export const GRAPH = endpoints.services.ordersGraph;
 export const BROKERS = endpoints.kafkaBrokers;
+export const CONSOLE = endpoints.console;
 
 export interface OmsRun {
   exitCode: number | undefined;

@@ -16,6 +16,9 @@ import { connectorsSubmitCommand } from './connectors/submit.js';
 import { topicsCreateCommand } from './topics/create.js';
 import { topicsDescribeCommand } from './topics/describe.js';
 import { topicsListCommand } from './topics/list.js';
+import { topicsTailCommand } from './topics/tail.js';
+import { openCommand } from './open.js';
+import { traceCommand } from './trace.js';
 
 /** Every command, in the order `oms --help` lists them. */
-export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, configCommand] as CommandSpec[];
+export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, topicsTailCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, traceCommand, openCommand, configCommand] as CommandSpec[];

@@ -5,7 +5,7 @@ import { renderStatus } from './status.js';
 const report = (lag: StatusReport['lag']): StatusReport => ({
   runtime: 'local',
   runtimeReason: 'last brought up with local at 2026-11-28T10:00:00.000Z',
-  components: [{ id: 'orders-stream', kind: 'service', state: 'stopped', pid: null, url: 'http://127.0.0.1:3004', detail: null }],
+  components: [{ id: 'orders-stream', kind: 'service', state: 'stopped', pid: null, url: 'http://127.0.0.1:3004', detail: null, startedAt: null }],
   connectors: [],
   lag,
   healthy: false,

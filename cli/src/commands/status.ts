@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
-import { committedOffsets, describeProgress } from '../lib/lag.js';
+import { describeProgress, progressDetail } from '../lib/lag.js';
 import { collectStatus, type StatusReport } from '../ops/status.js';
 
 /** The status table, under a first line naming the runtime and why it is the one. */
 export function renderStatus(r: StatusReport): string {
   const rows = r.components.map((c) => [c.id, c.kind, c.state, c.pid ? String(c.pid) : '-', c.url, c.detail ?? '']);
   for (const c of r.connectors ?? []) rows.push([c.name, 'connector', c.state.toLowerCase(), '-', `tasks ${c.tasks.map((t) => t.state.toLowerCase()).join(',') || '-'}`, '']);
-  if (r.lag) {
-    // Without a member nothing reads: where the group stopped is what there is to show.
-    const where = r.lag.total === null ? `last committed ${committedOffsets(r.lag)}` : r.lag.partitions.map((p) => `${p.topic}[${p.partition}]=${p.lag}`).join(' ');
-    rows.push([r.lag.group, 'lag', describeProgress(r.lag), '-', where, '']);
-  }
+  if (r.lag) rows.push([r.lag.group, 'lag', describeProgress(r.lag), '-', progressDetail(r.lag), '']);
   const header = ['COMPONENT', 'KIND', 'STATE', 'PID', 'URL', 'DETAIL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const lines = [`runtime: ${r.runtime} (${r.runtimeReason})`, ...[header, ...rows].map((cols) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd())];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
-import { up } from '../ops/up.js';
+import { plansConsole, up } from '../ops/up.js';
 import { renderEndpoints } from '../render.js';
 
 /** `oms up`: everything, idempotently; a second run on a running stack changes nothing. */
@@ -11,6 +11,8 @@ export const upCommand = defineCommand({
     'oms up                              # everything, local processes (first run downloads Kafka, Debezium, Elasticsearch)',
     'oms up --only orders,orders-graph   # those and what they depend on',
     'oms up --no-seed                    # skip demo data',
+    'oms up --no-console                 # without the console web app (127.0.0.1:3080)',
+    'oms up --only console               # just the console, for a stack that is already up',
     'OMS_PORT_KAFKA=19092 oms up         # move a port that is taken',
     'oms up --runtime docker             # compose: builds the images, then the same wiring',
     'oms up --runtime docker --offline   # no registry: every image from a local Debian base',
@@ -18,13 +20,14 @@ export const upCommand = defineCommand({
   ],
   configure: (cmd) =>
     cmd
-      .option('--only <components>', 'comma-separated components (e.g. kafka,connect or orders,orders-graph) plus what they need')
+      .option('--only <components>', 'comma-separated components (e.g. kafka,connect, orders,orders-graph, or console) plus what they need')
       .option('--no-seed', 'do not load demo data')
+      .option('--no-console', 'do not start the console web app')
       .option('--offline', 'docker runtime: build every image from a local Debian base instead of pulling (see `oms build --offline`)'),
-  input: (_args, opts) => ({ only: typeof opts.only === 'string' ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined, seed: opts.seed !== false, offline: opts.offline === true }),
-  schema: z.object({ only: z.array(z.string().min(1)).min(1).optional(), seed: z.boolean(), offline: z.boolean() }),
+  input: (_args, opts) => ({ only: typeof opts.only === 'string' ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined, seed: opts.seed !== false, console: opts.console !== false, offline: opts.offline === true }),
+  schema: z.object({ only: z.array(z.string().min(1)).min(1).optional(), seed: z.boolean(), console: z.boolean(), offline: z.boolean() }),
   run: async (opts, ctx) => {
     const result = await ctx.out.withSteps((onEvent) => up(ctx, opts, { onEvent, onNotice: (m) => ctx.out.info(m) }));
-    return { data: result, text: `\nUp in ${(result.totalMs / 1000).toFixed(1)}s, ${result.runtime} runtime (${result.runtimeReason}).\n${renderEndpoints(result.endpoints)}` };
+    return { data: result, text: `\nUp in ${(result.totalMs / 1000).toFixed(1)}s, ${result.runtime} runtime (${result.runtimeReason}).\n${renderEndpoints(result.endpoints, { console: plansConsole(opts) })}` };
   },
 });

@@ -117,9 +117,22 @@ export class ConnectClient {
 
   /** Restarts only the failed instances of a connector and its tasks. */
   async restartFailed(name: string): Promise<void> {
+    if (!(await this.restart(name, { onlyFailed: true }))) throw new ExternalError(`Kafka Connect has no connector ${name} to restart (HTTP 404)`);
+  }
+
+  /**
+   * Restarts a connector and its tasks (only the failed ones with `onlyFailed`). Resolves to
+   * Connect's answer — the instances it restarts show RESTARTING — or undefined when Connect
+   * has no such connector.
+   */
+  async restart(name: string, opts: { onlyFailed: boolean }): Promise<ConnectorStatus | undefined> {
     // An empty JSON body: without one the request carries a form content type, which Connect refuses (415).
-    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`, {});
+    const res = await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=${String(opts.onlyFailed)}`, {});
+    if (res.status === 404) return undefined;
     if (res.status !== 200 && res.status !== 202 && res.status !== 204) this.fail(`restart ${name}`, res);
+    // 204 carries no body (Connect's legacy answer): read the status the restart left instead.
+    if (res.status === 204) return this.status(name);
+    return this.parse(connectorStatusSchema, res, `restart of ${name}`);
   }
 
   async delete(name: string): Promise<void> {

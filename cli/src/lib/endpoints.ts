@@ -13,6 +13,8 @@ export interface Endpoints {
   postgres: { host: string; port: number; user: string; password: string; database: string };
   redisUrl: string;
   services: { customers: string; products: string; orders: string; ordersStream: string; inventory: string; ordersGraph: string };
+  /** The console web app. */
+  console: string;
 }
 
 export function endpointsFor(config: OmsConfig): Endpoints {
@@ -33,5 +35,6 @@ export function endpointsFor(config: OmsConfig): Endpoints {
       inventory: url(config.ports.inventory),
       ordersGraph: url(config.ports.ordersGraph),
     },
+    console: url(config.ports.console),
   };
 }

@@ -9,11 +9,14 @@ export interface GroupLag {
   lag: number;
 }
 
-/** Consumer-group lag per partition: end offset minus committed offset (all of it when nothing is committed). */
-export async function groupLag(admin: Admin, group: string, topics: string[]): Promise<GroupLag[]> {
-  const committed = await admin.fetchOffsets({ groupId: group, topics });
+/**
+ * Consumer-group lag per partition: end offset minus committed offset (all of it when
+ * nothing is committed). Without `topics`, every topic the group has committed offsets for.
+ */
+export async function groupLag(admin: Admin, group: string, topics?: string[]): Promise<GroupLag[]> {
+  const committed = await admin.fetchOffsets({ groupId: group, ...(topics ? { topics } : {}) });
   const rows: GroupLag[] = [];
-  for (const topic of topics) {
+  for (const topic of topics ?? committed.map((c) => c.topic).sort()) {
     const ends = await admin.fetchTopicOffsets(topic);
     const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
     for (const e of ends.sort((a, b) => a.partition - b.partition)) {
@@ -60,4 +63,12 @@ export function describeProgress(p: Pick<GroupProgress, 'total' | 'members'> & {
 /** The group's last committed offsets, `topic[partition]=offset` (`-` where nothing was committed). */
 export function committedOffsets(p: { partitions: ReadonlyArray<Pick<GroupLag, 'topic' | 'partition' | 'committed'>> }): string {
   return p.partitions.map((r) => `${r.topic}[${r.partition}]=${r.committed ?? '-'}`).join(' ');
+}
+
+/**
+ * Where the group is, beside {@link describeProgress}: the lag per partition, or, when the lag
+ * is unknown (nothing reads), where the group stopped — its last committed offsets.
+ */
+export function progressDetail(p: { total: number | null; partitions: ReadonlyArray<Pick<GroupLag, 'topic' | 'partition' | 'committed' | 'lag'>> }): string {
+  return p.total === null ? `last committed ${committedOffsets(p)}` : p.partitions.map((r) => `${r.topic}[${r.partition}]=${r.lag}`).join(' ');
 }

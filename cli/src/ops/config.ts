@@ -10,7 +10,8 @@ export interface SettingRow {
   doc: string;
 }
 
-function valueAt(config: unknown, key: string): unknown {
+/** The value of a dotted setting key (`ports.kafka`) in a config, or undefined. */
+export function valueAt(config: unknown, key: string): unknown {
   return key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), config);
 }
 

@@ -3,7 +3,7 @@
  * differs, their states, restarting failed ones, and waiting until they run.
  */
 import type { OpsContext } from '../context.js';
-import { CheckFailedError, UsageError } from '../errors.js';
+import { CheckFailedError, NotFoundError, UsageError } from '../errors.js';
 import { ConnectClient, type ConnectorStatus } from '../lib/connect.js';
 import { diffConfig, loadConnectorFiles, redact, renderConnector, templateValues, type ConfigChange, type ConnectorFile } from '../lib/connectors.js';
 import { endpointsFor } from '../lib/endpoints.js';
@@ -69,6 +69,39 @@ export function summarise(name: string, status: ConnectorStatus | undefined): Co
 
 export async function connectorStates(client: ConnectClient, names: string[]): Promise<ConnectorState[]> {
   return Promise.all(names.map(async (n) => summarise(n, await client.status(n))));
+}
+
+/** A connector as the console lists it: its state, and whether it is one of ours (connectors/*.json). */
+export interface ConnectorView extends ConnectorState {
+  type: string | null;
+  ours: boolean;
+}
+
+/** Every connector Connect runs — ours first, in file order, a missing one as MISSING — then any other, by name. */
+export async function listConnectors(ctx: OpsContext): Promise<ConnectorView[]> {
+  const live = await connectClient(ctx, 5000).expanded();
+  const ours = desiredConnectors(ctx).map((c) => c.name);
+  const others = Object.keys(live).filter((n) => !ours.includes(n)).sort();
+  return [...ours, ...others].map((name) => {
+    const entry = live[name];
+    const status = entry?.status ? { name, connector: entry.status.connector, tasks: entry.status.tasks } : undefined;
+    return { ...summarise(name, status), type: entry?.status?.type ?? entry?.info?.type ?? null, ours: ours.includes(name) };
+  });
+}
+
+/**
+ * Restarts a connector and its tasks (running ones too, unless `onlyFailed`); resolves to
+ * Connect's answer, where what it restarts shows RESTARTING. A name Connect does not know is
+ * a NotFoundError.
+ */
+export async function restartConnector(ctx: OpsContext, name: string, onlyFailed: boolean): Promise<ConnectorState> {
+  const client = connectClient(ctx, 15_000);
+  const answer = await client.restart(name, { onlyFailed });
+  if (!answer) {
+    const known = Object.keys(await client.expanded()).sort();
+    throw new NotFoundError(`Kafka Connect has no connector named "${name}"`, { hint: `connectors: ${known.join(', ') || '(none)'}` });
+  }
+  return summarise(name, answer);
 }
 
 /** A connector or one of its tasks is FAILED. */

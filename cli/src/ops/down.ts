@@ -1,6 +1,7 @@
 /** `oms down`'s operation: stop what oms started (and, with `volumes`, wipe its data). */
 import type { OpsContext, ProgressHooks } from '../context.js';
-import { runSteps, type StepResult } from '../lib/steps.js';
+import { runSteps, type Step, type StepResult } from '../lib/steps.js';
+import { CONSOLE_ID, stopConsole } from './console.js';
 import { stackFor, type RuntimeKind } from './stack.js';
 
 export interface DownResult {
@@ -9,8 +10,12 @@ export interface DownResult {
   steps: StepResult[];
 }
 
+/** Stops the runtime's components and the console; `only` may name `console` alone. */
 export async function down(ctx: OpsContext, opts: { volumes: boolean; only?: string[] }, hooks: ProgressHooks = {}): Promise<DownResult> {
   const stack = await stackFor(ctx);
-  const steps = await runSteps(stack.downSteps({ volumes: opts.volumes, ...(opts.only ? { only: opts.only } : {}) }), { signal: ctx.signal, onEvent: hooks.onEvent });
+  const only = opts.only?.filter((id) => id !== CONSOLE_ID);
+  const consoleSteps: Step[] = !opts.only || opts.only.includes(CONSOLE_ID) ? [{ id: `stop:${CONSOLE_ID}`, title: 'Stop the console', run: () => stopConsole(ctx) }] : [];
+  const runtime = only?.length === 0 ? [] : stack.downSteps({ volumes: opts.volumes, ...(only ? { only } : {}) });
+  const steps = await runSteps([...consoleSteps, ...runtime], { signal: ctx.signal, onEvent: hooks.onEvent });
   return { runtime: stack.kind, volumes: opts.volumes, steps };
 }

@@ -5,7 +5,7 @@
  * is wanted most when things are broken.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { OpsContext } from '../context.js';
@@ -19,6 +19,7 @@ import { fileSize, lastLines, readFrom } from '../lib/runtime/log-file.js';
 import type { Stack } from '../lib/stack/types.js';
 import { effectiveConfig } from './config.js';
 import { connectClient } from './connectors.js';
+import { CONSOLE_ID, consoleLogFile } from './console.js';
 import { doctor } from './doctor.js';
 import { collectStatus, type StatusReport } from './status.js';
 import { stackFor } from './stack.js';
@@ -116,13 +117,13 @@ async function lagSnapshot(brokers: string[]): Promise<unknown> {
   });
 }
 
-/** The last LOG_LINES lines of a component's log: from its file (local runtime) or from the runtime (containers). */
-async function logPart(stack: Stack, component: string): Promise<{ entry: ArchiveEntry; file: ReportFile }> {
+/** The last LOG_LINES lines of a component's log: from its file (local runtime, the console) or from the runtime (containers). */
+async function logPart(stack: Stack | undefined, component: string, logFile?: string): Promise<{ entry: ArchiveEntry; file: ReportFile }> {
   const name = `logs/${component}.log`;
   let lines: string[];
   try {
-    if (stack.kind === 'local') {
-      const file = stack.logFile(component);
+    if (!stack || stack.kind === 'local') {
+      const file = logFile ?? stack!.logFile(component);
       const size = await fileSize(file);
       if (size === 0) {
         const data = `(no log at ${file}: ${component} has not run with this state dir)\n`;
@@ -176,6 +177,37 @@ export async function collectReport(ctx: OpsContext): Promise<Array<{ entry: Arc
     parts.push(...(await Promise.all(stack.componentIds().map((id) => withTimeout(`logs of ${id}`, logPart(stack, id))))));
   } catch (err) {
     parts.push(await jsonPart('logs/error.json', () => Promise.reject(err)));
+  }
+  // The console runs on the host for both runtimes: its log is a file.
+  parts.push(await logPart(undefined, CONSOLE_ID, consoleLogFile(ctx)));
+  parts.push(...(await artifactParts(artifactsDir(ctx.repoRoot))));
+  return parts;
+}
+
+/** Where test runs leave files for the report (the browser tests' screenshots): `<repo>/.oms/artifacts`. */
+export function artifactsDir(repoRoot: string): string {
+  return path.join(repoRoot, '.oms', 'artifacts');
+}
+
+/** Bytes of artifacts a report takes at most (screenshots are a few hundred KiB each). */
+const ARTIFACT_BYTES = 32 * 1024 * 1024;
+
+/** Every file under `dir` as `artifacts/<path>`, up to ARTIFACT_BYTES; none when it does not exist. */
+async function artifactParts(dir: string): Promise<Array<{ entry: ArchiveEntry; file: ReportFile }>> {
+  const files = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const parts: Array<{ entry: ArchiveEntry; file: ReportFile }> = [];
+  let total = 0;
+  const where = (f: (typeof files)[number]) => path.join(f.parentPath, f.name);
+  for (const full of files.filter((x) => x.isFile()).map(where).sort()) {
+    const name = `artifacts/${path.relative(dir, full).split(path.sep).join('/')}`;
+    const data = await readFile(full).catch(() => undefined);
+    if (!data || total + data.length > ARTIFACT_BYTES) {
+      const note = data ? `(left out: the report keeps ${ARTIFACT_BYTES} bytes of artifacts)\n` : '(unreadable)\n';
+      parts.push({ entry: { name: `${name}.skipped`, data: note }, file: { name: `${name}.skipped`, bytes: Buffer.byteLength(note), error: data ? 'over the artifact size limit' : 'unreadable' } });
+      continue;
+    }
+    total += data.length;
+    parts.push({ entry: { name, data }, file: { name, bytes: data.length, error: null } });
   }
   return parts;
 }

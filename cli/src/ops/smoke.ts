@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Consumer } from 'kafkajs';
+import type { z } from 'zod';
 import type { OpsContext } from '../context.js';
 import { CheckFailedError, ExternalError, isOmsError } from '../errors.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
@@ -17,8 +18,9 @@ import { type JUnitCase, type JUnitSuite, toJUnitXml } from '../lib/junit.js';
 import { kafkaClient, withAdmin } from '../lib/kafka.js';
 import { describeProgress, groupProgress } from '../lib/lag.js';
 import { pollUntil } from '../lib/retry.js';
-import { customerSchema, type GraphOrder, orderQueryAnswer, placedOrderSchema, productPageSchema, serviceClients } from '../lib/services.js';
+import { customerSchema, type GraphOrder, orderQueryAnswer, placedOrderSchema, productPageSchema, type ServiceClients, serviceClients } from '../lib/services.js';
 import { connectClient, connectorStates, renderStates } from './connectors.js';
+import { mentions } from './records.js';
 import { PROCESSOR_GROUP } from './status.js';
 
 export const HOPS = ['REST commit', 'seen on order', 'seen on orders-graph', 'visible in GraphQL'] as const;
@@ -50,7 +52,7 @@ const ORDER_QUERY = `query Smoke($id: ID!) { order(id: $id) { id total createdAt
  * before the POST's answer has told us the id.
  */
 class TopicWatch {
-  private readonly records: Array<{ topic: string; text: string; at: number }> = [];
+  private readonly records: Array<{ topic: string; key: Buffer | null; value: Buffer | null; at: number }> = [];
   private readonly found = new Map<string, number>();
   private constructor(
     private readonly consumer: Consumer,
@@ -70,7 +72,7 @@ class TopicWatch {
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
         if (watch.found.has(topic)) return;
-        watch.records.push({ topic, text: `${message.key?.toString() ?? ''}\n${message.value?.toString() ?? ''}`, at: Number(message.timestamp) });
+        watch.records.push({ topic, key: message.key ?? null, value: message.value ?? null, at: Number(message.timestamp) });
         if (watch.records.length > TopicWatch.LIMIT) watch.records.shift();
       },
     });
@@ -86,7 +88,7 @@ class TopicWatch {
     if (known !== undefined) return known;
     const id = this.wanted();
     if (!id) return undefined;
-    const hit = this.records.find((r) => r.topic === topic && r.text.includes(id));
+    const hit = this.records.find((r) => r.topic === topic && mentions(r, id));
     if (hit) this.found.set(topic, hit.at);
     return hit?.at;
   }
@@ -167,8 +169,11 @@ export interface SmokeResult {
 
 const SMOKE_ADDRESS = { streetType: 'AVENUE', streetName: 'Probe avenue', streetNumber: '1', buildingNumber: '1', departmentNumber: '1', reference: 'smoke test', latitude: 51.5, longitude: -0.12 };
 
-/** A fresh customer with one address, and up to two products to order. */
-async function prepare(clients: ReturnType<typeof serviceClients>) {
+/** What a demo order is made of: a fresh customer with one address, and up to two products. */
+export type DemoOrderPlan = Awaited<ReturnType<typeof prepareDemoOrder>>;
+
+/** A fresh customer with one address, and up to two products to order (the console's "place a demo order" too). */
+export async function prepareDemoOrder(clients: ServiceClients) {
   const catalogue = await clients.products.json('GET', '/products?limit=2', productPageSchema);
   if (catalogue.items.length === 0) throw new CheckFailedError('the catalogue is empty: smoke needs a product to order', { hint: 'run `oms seed` first' });
   const stamp = `${Date.now()}-${randomUUID().slice(0, 8)}`;
@@ -187,14 +192,25 @@ async function prepare(clients: ReturnType<typeof serviceClients>) {
 
 class NotVisible extends Error {}
 
-/** Polls GraphQL every `pollMs` until it returns the order (null at the deadline); a 200 of another shape is the service's fault. */
-async function awaitGraph(ctx: OpsContext, clients: ReturnType<typeof serviceClients>, orderId: string, deadline: number, pollMs: number): Promise<GraphOrder | null> {
+/** Places the planned order over REST; anything but a 201 fails the check. */
+export async function submitDemoOrder(clients: ServiceClients, plan: DemoOrderPlan): Promise<z.infer<typeof placedOrderSchema>> {
+  const { customer, addressId, lines } = plan;
+  const res = await clients.orders.send('POST', '/orders', { body: { customerId: customer.id, items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, addressId })) } });
+  if (res.status !== 201) throw new CheckFailedError(`POST /orders answered ${res.status}`, { details: [JSON.stringify(res.body).slice(0, 500)] });
+  return parseAnswer(placedOrderSchema, res.body, 'the orders service (POST /orders)');
+}
+
+/** The order as GraphQL returns it now: undefined until the read model has it (or while the service answers another status); a 200 of another shape is the service's fault. */
+export async function fetchGraphOrder(clients: Pick<ServiceClients, 'ordersGraph'>, orderId: string): Promise<GraphOrder | undefined> {
+  const res = await clients.ordersGraph.send('POST', '/graphql', { body: { query: ORDER_QUERY, variables: { id: orderId } } });
+  if (res.status !== 200) return undefined;
+  return parseAnswer(orderQueryAnswer, res.body, 'the orders-graph service (POST /graphql)').data?.order ?? undefined;
+}
+
+/** Polls GraphQL every `pollMs` until it returns the order (null at the deadline). */
+async function awaitGraph(ctx: OpsContext, clients: ServiceClients, orderId: string, deadline: number, pollMs: number): Promise<GraphOrder | null> {
   return pollUntil(
-    async () => {
-      const res = await clients.ordersGraph.send('POST', '/graphql', { body: { query: ORDER_QUERY, variables: { id: orderId } } });
-      if (res.status !== 200) return undefined;
-      return parseAnswer(orderQueryAnswer, res.body, 'the orders-graph service (POST /graphql)').data?.order ?? undefined;
-    },
+    () => fetchGraphOrder(clients, orderId),
     { timeoutMs: Math.max(0, deadline - Date.now()), minDelayMs: pollMs, signal: ctx.signal, onAbort: () => new CheckFailedError('interrupted'), onTimeout: () => new NotVisible() },
   ).catch((err: unknown) => {
     if (err instanceof NotVisible) return null;
@@ -212,15 +228,14 @@ function commitTime(createdAt: string | undefined, start: number): number {
 export async function runSmoke(ctx: OpsContext, timeoutMs: number, pollMs: number): Promise<SmokeResult> {
   const endpoints = endpointsFor(ctx.loaded.config);
   const clients = serviceClients(endpoints);
-  const { customer, email, addressId, lines } = await prepare(clients);
+  const plan = await prepareDemoOrder(clients);
+  const { customer, email, addressId, lines } = plan;
   let orderId: string | undefined;
   const watch = await TopicWatch.start(endpoints, ['order', 'orders-graph'], () => orderId);
   const times: Partial<Record<HopName, number>> = {};
   const start = Date.now();
   try {
-    const res = await clients.orders.send('POST', '/orders', { body: { customerId: customer.id, items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, addressId })) } });
-    if (res.status !== 201) throw new CheckFailedError(`POST /orders answered ${res.status}`, { details: [JSON.stringify(res.body).slice(0, 500)] });
-    const placed = parseAnswer(placedOrderSchema, res.body, 'the orders service (POST /orders)');
+    const placed = await submitDemoOrder(clients, plan);
     orderId = placed.id;
     const restResponseMs = Date.now() - start;
     times['REST commit'] = commitTime(placed.createdAt, start);
@@ -329,4 +344,20 @@ export async function smokeWithReport(ctx: OpsContext, opts: { timeoutMs: number
     });
   }
   return { outcome, suite, junitFile: file };
+}
+
+export interface DemoOrder {
+  orderId: string;
+  customerId: string;
+  email: string;
+  /** ISO time the order service gave it. */
+  createdAt: string | null;
+}
+
+/** Places one demo order (a fresh customer, up to two products) over REST, as smoke does, without waiting for it. */
+export async function placeDemoOrder(ctx: OpsContext): Promise<DemoOrder> {
+  const clients = serviceClients(endpointsFor(ctx.loaded.config));
+  const plan = await prepareDemoOrder(clients);
+  const placed = await submitDemoOrder(clients, plan);
+  return { orderId: placed.id, customerId: plan.customer.id, email: plan.email, createdAt: placed.createdAt ?? null };
 }

@@ -93,6 +93,12 @@ export async function chooseStack(
   return { stack, choice };
 }
 
+/** A stack and why its runtime was chosen (what {@link chooseStack} resolves), for callers that resolve it once. */
+export interface ChosenStack {
+  stack: Stack;
+  choice: RuntimeChoice;
+}
+
 /** The stack for this invocation (see {@link chooseStack}); `runtime` overrides the choice. */
 export async function stackFor(ctx: OpsContext, opts: { offline?: boolean; runtime?: RuntimeKind } = {}): Promise<LocalRuntime | DockerRuntime> {
   if (opts.runtime === 'local') return localRuntimeFor(ctx);

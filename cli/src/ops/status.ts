@@ -4,7 +4,8 @@ import { endpointsFor } from '../lib/endpoints.js';
 import { withAdmin } from '../lib/kafka.js';
 import { groupProgress } from '../lib/lag.js';
 import { connectClient, connectorStates, desiredConnectors, type ConnectorState } from './connectors.js';
-import { chooseStack } from './stack.js';
+import { consoleStatus } from './console.js';
+import { chooseStack, type ChosenStack } from './stack.js';
 
 /** The group and topics whose progress `status` reports: the stream processor's input. */
 export const PROCESSOR_GROUP = { group: 'orders-stream', topics: ['order', 'order_detail'] } as const;
@@ -13,7 +14,7 @@ export interface StatusReport {
   runtime: 'local' | 'docker';
   /** Why this runtime: asked for, remembered by the state dir (and since when), or detected. */
   runtimeReason: string;
-  components: Array<{ id: string; kind: string; state: 'ready' | 'running' | 'stopped' | 'external'; pid: number | null; url: string; detail: string | null }>;
+  components: Array<{ id: string; kind: string; state: 'ready' | 'running' | 'stopped' | 'external'; pid: number | null; url: string; detail: string | null; startedAt: string | null }>;
   connectors: ConnectorState[] | null;
   /**
    * The processor's consumer group: `total` is null (unknown) when the group has no member,
@@ -39,24 +40,36 @@ function stateOf(s: { ready: boolean; running: boolean }): ComponentState {
   return s.running ? 'running' : 'stopped';
 }
 
-/** Collects the report; a part that cannot be read (Connect or Kafka down) is null, never an error. */
-export async function collectStatus(ctx: OpsContext): Promise<StatusReport> {
-  const { stack, choice } = await chooseStack(ctx);
-  const statuses = await stack.status();
-  const components = statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null }));
+/** Every component ready (or served from outside) and every connector healthy; the console does not count (`oms up --no-console` is a healthy stack too). */
+export function isHealthy(components: StatusReport['components'], connectors: ConnectorState[] | null): boolean {
+  return components.every((c) => c.kind === 'console' || c.state === 'ready' || c.state === 'external') && (connectors?.every((c) => c.healthy) ?? false);
+}
+
+export interface CollectOptions {
+  /** The stack and why its runtime, when the caller has them already (the console resolves them once). */
+  chosen?: ChosenStack;
+}
+
+/**
+ * Collects the report; a part that cannot be read (Connect or Kafka down) is null, never an
+ * error. The console is listed last.
+ */
+export async function collectStatus(ctx: OpsContext, opts: CollectOptions = {}): Promise<StatusReport> {
+  const { stack, choice } = opts.chosen ?? (await chooseStack(ctx));
+  const [statuses, consoleRow] = await Promise.all([stack.status(), consoleStatus(ctx)]);
+  const components = [...statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null, startedAt: s.startedAt ?? null })), consoleRow];
   const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
   const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
-  let connectors: ConnectorState[] | null = null;
-  if (connectUp) connectors = await connectorStates(connectClient(ctx), desiredConnectors(ctx).map((c) => c.name)).catch(() => null);
-  let lag: StatusReport['lag'] = null;
-  if (kafkaUp) {
-    const processorRunning = components.find((c) => c.id === PROCESSOR_GROUP.group)?.state !== 'stopped';
-    lag = await withAdmin(endpointsFor(ctx.loaded.config).kafkaBrokers, async (admin) => {
-      const p = await groupProgress(admin, PROCESSOR_GROUP.group, [...PROCESSOR_GROUP.topics]);
-      const partitions = p.partitions.map((r) => ({ topic: r.topic, partition: r.partition, committed: r.committed, end: r.end, lag: r.lag }));
-      return { group: p.group, members: p.members, state: p.state, processorRunning, total: processorRunning ? p.total : null, partitions };
-    }).catch(() => null);
-  }
-  const healthy = components.every((c) => c.state === 'ready' || c.state === 'external') && (connectors?.every((c) => c.healthy) ?? false);
-  return { runtime: stack.kind, runtimeReason: choice.reason, components, connectors, lag, healthy };
+  const processorRunning = components.find((c) => c.id === PROCESSOR_GROUP.group)?.state !== 'stopped';
+  const [connectors, lag] = await Promise.all([
+    connectUp ? connectorStates(connectClient(ctx), desiredConnectors(ctx).map((c) => c.name)).catch(() => null) : null,
+    kafkaUp
+      ? withAdmin(endpointsFor(ctx.loaded.config).kafkaBrokers, async (admin): Promise<StatusReport['lag']> => {
+          const p = await groupProgress(admin, PROCESSOR_GROUP.group, [...PROCESSOR_GROUP.topics]);
+          const partitions = p.partitions.map((r) => ({ topic: r.topic, partition: r.partition, committed: r.committed, end: r.end, lag: r.lag }));
+          return { group: p.group, members: p.members, state: p.state, processorRunning, total: processorRunning ? p.total : null, partitions };
+        }).catch(() => null)
+      : null,
+  ]);
+  return { runtime: stack.kind, runtimeReason: choice.reason, components, connectors, lag, healthy: isHealthy(components, connectors) };
 }

@@ -101,3 +101,11 @@ export async function readTopics(brokers: string[], names: string[]): Promise<To
 export function pipelineTopicNames(): string[] {
   return DESIRED_TOPICS.map((t) => t.name);
 }
+
+/** Every topic on the broker but Kafka's own (`__…`): the pipeline's first, in their order, then the others by name. */
+export async function readAllTopics(brokers: string[]): Promise<TopicRow[]> {
+  const names = await withAdmin(brokers, (admin) => admin.listTopics());
+  const pipeline = pipelineTopicNames().filter((n) => names.includes(n));
+  const others = names.filter((n) => !n.startsWith('__') && !pipeline.includes(n)).sort();
+  return readTopics(brokers, [...pipeline, ...others]);
+}

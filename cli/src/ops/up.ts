@@ -13,6 +13,7 @@ import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
 import { SERVICE_IDS } from '../lib/stack/catalogue.js';
 import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.js';
 import { connectorsStepOutcome, describeRestart, type RestartedConnector } from './connectors.js';
+import { checkConsolePort, CONSOLE_ID, consoleUrl, startConsole } from './console.js';
 import { runPreflight, type CheckResult } from './doctor.js';
 import { describeSeed, runSeed } from './seed.js';
 import { chooseStack, localSettingsFor, rememberStackRuntime, runtimeSwitchNotice, type RuntimeKind, type Stack } from './stack.js';
@@ -22,8 +23,26 @@ import { topicsStepOutcome } from './topics.js';
 export const LAST_UP_FILE = 'last-up.json';
 
 export interface UpPlan {
+  /** Components to bring up (and what they need); `console` is the console. */
   only?: string[];
   seed: boolean;
+  /** Start the console (default: yes, unless `only` leaves it out). */
+  console?: boolean;
+}
+
+/** `only` without the console, which is not one of the runtime's components. */
+function runtimeOnly(only: string[] | undefined): string[] | undefined {
+  return only?.filter((id) => id !== CONSOLE_ID);
+}
+
+/** Whether the plan starts the console. */
+export function plansConsole(plan: Pick<UpPlan, 'only' | 'console'>): boolean {
+  return plan.console !== false && (!plan.only || plan.only.includes(CONSOLE_ID));
+}
+
+/** The console's step: it needs nothing (it shows a stack that is still coming up, or failed to). */
+function consoleStep(ctx: OpsContext, kind: RuntimeKind): Step {
+  return { id: CONSOLE_ID, title: `Console on ${consoleUrl(ctx.loaded.config)}`, run: () => startConsole(ctx, kind) };
 }
 
 /** `tsc -b` in the repo: what `oms build` runs and what `up` runs when a service is not built. */
@@ -85,11 +104,15 @@ function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Se
  * produce the pipeline topics, so they start after `topics`.
  */
 export function upSteps(ctx: OpsContext, plan: UpPlan, stack: Stack, onRestart?: (r: RestartedConnector) => void): Step[] {
-  const runtimeSteps = stack.steps(plan.only ? { only: plan.only } : {});
+  const only = runtimeOnly(plan.only);
+  const consoleSteps = plansConsole(plan) ? [consoleStep(ctx, stack.kind)] : [];
+  // `--only console`: nothing of the runtime, not even its build or images.
+  if (only?.length === 0) return consoleSteps;
+  const runtimeSteps = stack.steps(only ? { only } : {});
   const ids = new Set(runtimeSteps.map((s) => s.id));
   const isService = (id: string) => SERVICE_IDS.includes(id);
   const components = runtimeSteps.map((s) => (isService(s.id) ? { ...s, needs: [...(s.needs ?? []), ...(ids.has('kafka') ? ['topics'] : []), 'build'] } : s));
-  return [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids, onRestart)];
+  return [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids, onRestart), ...consoleSteps];
 }
 
 /** Keeps the last `up`'s step timings in the state dir, for `oms report` (CI artifacts); never fails `up`. */
@@ -138,11 +161,13 @@ export async function up(ctx: OpsContext, opts: UpPlan & { offline: boolean }, h
   const started = Date.now();
   let switched: string | undefined;
   const { stack, choice } = await chooseStack(ctx, { offline: opts.offline, onChoice: async (c) => void (switched = await announceSwitch(ctx, c.kind, hooks)) });
-  if (stack.kind === 'local') await checkLocalRuntime(ctx, opts.only, hooks);
+  const only = runtimeOnly(opts.only);
+  if (stack.kind === 'local' && only?.length !== 0) await checkLocalRuntime(ctx, only, hooks);
+  if (plansConsole(opts)) await checkConsolePort(ctx);
   // From here on something may start: it belongs to this runtime, also if a step fails.
   await rememberStackRuntime(ctx, stack.kind);
   const restarted: RestartedConnector[] = [];
-  const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed }, stack, (r) => restarted.push(r));
+  const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed, ...(opts.console === false ? { console: false } : {}) }, stack, (r) => restarted.push(r));
   let results: StepResult[];
   try {
     results = await runSteps(steps, { signal: ctx.signal, onEvent: hooks.onEvent });

@@ -58,6 +58,8 @@ export const PORT_VARIABLES: Record<keyof OmsConfig['ports'], string | null> = {
   elasticsearch: 'OMS_PORT_ELASTICSEARCH',
   // Elasticsearch's transport stays inside the network.
   elasticsearchTransport: null,
+  // The console runs on the host, not in compose.
+  console: null,
 };
 
 /**

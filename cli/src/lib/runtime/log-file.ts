@@ -45,8 +45,10 @@ export async function* tailFile(
   file: string,
   opts: { lines?: number; follow?: boolean; signal?: AbortSignal; pollMs?: number } = {},
 ): AsyncGenerator<string> {
-  const { text, size } = await readFrom(file);
-  for (const line of lastLines(text, opts.lines ?? 100)) yield line;
+  const wanted = opts.lines ?? 100;
+  // About 2 KiB a line (JSON logs run long), so a few lines do not read the last 256 KiB.
+  const { text, size } = await readFrom(file, Math.max(0, (await fileSize(file)) - Math.min(256, Math.max(16, wanted * 2)) * 1024));
+  for (const line of lastLines(text, wanted)) yield line;
   if (!opts.follow) return;
   let offset = size;
   let partial = '';

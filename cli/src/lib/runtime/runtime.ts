@@ -85,6 +85,7 @@ async function componentStatus({ ctx }: LocalParts, c: Component): Promise<Compo
     ports: c.ports,
     url: c.url,
     ...(probe.detail ? { detail: probe.detail } : {}),
+    ...(record && running ? { startedAt: record.startedAt } : {}),
     logFile: ctx.paths.logFile(c.id),
   };
 }

@@ -16,6 +16,8 @@ export interface ComponentStatus {
   ports: number[];
   url: string;
   detail?: string;
+  /** ISO time the recorded process started (local runtime; unknown for containers). */
+  startedAt?: string;
   logFile: string;
 }
 
