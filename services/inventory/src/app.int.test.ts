@@ -59,6 +59,15 @@ describe('GET /health', () => {
   it('when Redis answers, then 200 naming it', async () => {
     expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', checks: { redis: { ok: true } } } });
   });
+
+  it('when the order follower is not consuming, then /health/orders is 503 with its state while /health stays 200', async () => {
+    const follower = { ready: false, health: () => ({ status: 'starting', totals: { oversold: 0 } }) };
+    const url = await listen(createApp({ inventory, logger: silentLogger, orderFollower: follower, health: [{ name: 'redis', check: () => redis.ping() }] }), servers);
+    expect(await call('GET', '/health/orders', undefined, { base: url })).toMatchObject({ status: 503, body: { status: 'starting', totals: { oversold: 0 } } });
+    expect((await call('GET', '/health', undefined, { base: url })).status).toBe(200);
+    Object.assign(follower, { ready: true });
+    expect((await call('GET', '/health/orders', undefined, { base: url })).status).toBe(200);
+  });
 });
 
 describe('PUT /inventory/:sku', () => {

@@ -14,11 +14,18 @@ export interface InventoryAppDeps {
   health: HealthCheck[];
   /** The start-up state (see service-kit's runService); absent in tests that start ready. */
   dependencies?: DependencyState;
+  /** The follower of the `order` topic, for `GET /health/orders`; absent in tests without Kafka. */
+  orderFollower?: { readonly ready: boolean; health(): unknown };
 }
 
-/** Builds the inventory express app. Never listens: server.ts (or a test) does. */
-export function createApp({ inventory, logger, health, dependencies }: InventoryAppDeps): Express {
+/**
+ * Builds the inventory express app. Never listens: server.ts (or a test) does. The follower of
+ * the `order` topic is not in `/health` (Kafka being down delays confirms, never a reservation);
+ * its state, lag and counters — `oversold` among them — are at `GET /health/orders`.
+ */
+export function createApp({ inventory, logger, health, dependencies, orderFollower }: InventoryAppDeps): Express {
   const app = createBaseApp({ logger, health, ...(dependencies ? { dependencies } : {}) });
+  if (orderFollower) app.get('/health/orders', (_req, res) => void res.status(orderFollower.ready ? 200 : 503).json(orderFollower.health()));
   app.use(inventoryRouter(inventory));
   app.use(reservationsRouter(inventory));
   serveApiDocs(app, inventoryApi());
