@@ -218,7 +218,7 @@ describe('stock end to end', () => {
       body: JSON.stringify({ customerId: customer.id, items: [{ sku, quantity: 2, addressId: customer.addressId }] }),
     }).then(
       (res) => `answered ${res.status}`,
-      (err: Error) => `cut off: ${err.message}`,
+      (err: unknown) => `cut off: ${err instanceof Error ? err.message : String(err)}`,
     );
     await eventually('the reservation made', () => stockOf(sku), (s) => s.reserved === 2, 20_000);
     orders.child.kill('SIGKILL');

@@ -150,8 +150,9 @@ async function reserveAt(sku: string, rate: number, seconds: number): Promise<{ 
 /** reserved → confirmed of up to `n` visible orders, from the reservations' own times (the inventory's clock). */
 async function confirmLag(samples: Sample[], n: number): Promise<number[]> {
   const lags: number[] = [];
-  for (const s of samples.filter((x) => x.id && x.visibleAt !== undefined).slice(0, n)) {
-    const r = await inventory.json('GET', `/reservations/${s.id}`, reservationSchema);
+  const visible = samples.flatMap((x) => (x.id && x.visibleAt !== undefined ? [x.id] : []));
+  for (const id of visible.slice(0, n)) {
+    const r = await inventory.json('GET', `/reservations/${id}`, reservationSchema);
     if (r.state === 'confirmed') lags.push(Date.parse(r.updatedAt) - Date.parse(r.createdAt));
   }
   return lags;

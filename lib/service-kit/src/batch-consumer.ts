@@ -234,7 +234,9 @@ export class BatchConsumer {
     let outcome: { ok: true } | { ok: false; error: Error } | undefined;
     const finish = (result: { ok: true } | { ok: false; error: Error }) => {
       outcome ??= result;
-      if (settle) (result.ok ? settle.resolve() : settle.reject(result.error));
+      if (!settle) return;
+      if (result.ok) settle.resolve();
+      else settle.reject(result.error);
     };
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.partitions = [...(payload.memberAssignment[this.options.topic] ?? [])].sort((a, b) => a - b);
@@ -260,8 +262,15 @@ export class BatchConsumer {
     return {
       wait: (timeoutMs, signal) =>
         new Promise<void>((resolve, reject) => {
-          if (outcome) return outcome.ok ? resolve() : reject(outcome.error);
-          if (signal.aborted) return reject(new RetryAbortedError('join the consumer group'));
+          if (outcome) {
+            if (outcome.ok) resolve();
+            else reject(outcome.error);
+            return;
+          }
+          if (signal.aborted) {
+            reject(new RetryAbortedError('join the consumer group'));
+            return;
+          }
           const timer = setTimeout(
             () => reject(new Error(`did not join consumer group "${this.options.groupId}" within ${timeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`)),
             timeoutMs,
@@ -284,6 +293,7 @@ export class BatchConsumer {
     };
   }
 
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs's payload functions are closures; its types declare them as methods
   private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { partition } = batch;
     this.lag.set(partition, Number(batch.offsetLagLow()));

@@ -15,7 +15,6 @@ import { HttpSkuCatalogue } from '../../inventory/src/data/http-sku-catalogue.js
 import { RedisInventoryStore } from '../../inventory/src/data/redis-inventory-store.js';
 import { Inventory } from '../../inventory/src/domain/inventory-service.js';
 import { connectTestRedis, deleteKeys, uniquePrefix } from '../../inventory/src/test-support/redis.js';
-import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { createPool, ensureDatabase, migrate } from './data/database.js';
 import { HttpReferenceChecker } from './data/http-reference-checker.js';
@@ -56,7 +55,7 @@ let productsUrl: string;
 let ordersUrl: string;
 // The real inventory app on real Redis, under a key prefix of its own.
 const inventoryPrefix = uniquePrefix('orders-test');
-let redis: Redis;
+let redis: Awaited<ReturnType<typeof connectTestRedis>>;
 let inventoryUrl: string;
 /** A URL nothing listens on: a server that was started and closed again. */
 let deadUrl: string;
@@ -391,15 +390,20 @@ describe('POST /orders and the inventory', () => {
     // instead of answering: the reservation is made, but the orders service never hears of it.
     const seen: string[] = [];
     const relay = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
+      const forward = async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
         const body = Buffer.concat(chunks).toString();
         seen.push(body);
-        const answer = await fetch(`${inventoryUrl}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, body: body || undefined });
-        if (seen.length === 1) return req.socket.destroy();
+        const answer = await fetch(`${inventoryUrl}${req.url ?? '/'}`, { method: req.method, headers: { 'content-type': 'application/json' }, body: body || undefined });
+        if (seen.length === 1) {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
-      });
+      };
+      // A relay failure shows as a dropped connection, which the test's assertions then catch.
+      forward().catch(() => req.socket.destroy());
     });
     const relayUrl = await listen(relay);
     const before = await stockOf('SKU-1');
@@ -436,7 +440,7 @@ describe('POST /orders/:id/cancel', () => {
     expect(second.status).toBe(409);
     expect(second.body).toEqual({
       error: 'conflict',
-      message: `order ${placed.body.id} is already cancelled (at ${first.body.cancelledAt})`,
+      message: `order ${placed.body.id} is already cancelled (at ${String(first.body.cancelledAt)})`,
       details: { order: placed.body.id, cancelledAt: first.body.cancelledAt },
     });
     expect((await call(ordersUrl, 'GET', `/orders/${placed.body.id}`)).body).toEqual(first.body);

@@ -22,7 +22,10 @@ export interface OrderChange {
 }
 
 /** A record with nothing to do (a tombstone, a delete), or one that cannot be read, with why. */
-export type NoChange = { kind: 'ignore' | 'invalid'; reason: string };
+export interface NoChange {
+  kind: 'ignore' | 'invalid';
+  reason: string;
+}
 
 /**
  * Reads one `order` record: a row that is placed means its reservation is confirmed, a row that

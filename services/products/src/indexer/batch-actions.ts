@@ -103,6 +103,13 @@ export function splitFailures(failed: readonly BulkFailure[]): { retry: BulkFail
   return { retry, skip };
 }
 
+/** Why a batch is written again: how many `what` failed transiently, and the first of them. */
+export function transientFailureError(again: readonly BulkFailure[], what: string): Error {
+  const [first] = again;
+  const example = first ? `, e.g. ${first.sku}: ${first.status} ${first.reason}` : '';
+  return new Error(`${again.length} ${what} failed transiently${example}`);
+}
+
 /** 429 (rejected execution, circuit breaker) and 5xx are transient; other statuses are not. */
 export function isTransientStatus(status: number): boolean {
   return status === 429 || status >= 500;

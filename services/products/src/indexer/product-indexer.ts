@@ -1,7 +1,7 @@
 import { type Backoff, type Logger } from '@oms/service-kit';
 import { BatchConsumer, type ConsumerHealth } from '@oms/service-kit/kafka';
 import type { ProductRepository } from '../data/product-repository.js';
-import { reduceBatch, splitFailures } from './batch-actions.js';
+import { reduceBatch, splitFailures, transientFailureError } from './batch-actions.js';
 
 export interface ProductIndexerOptions {
   brokers: string[];
@@ -64,7 +64,7 @@ export class ProductIndexer extends BatchConsumer {
             const skus = new Set(again.map((f) => f.sku));
             upserts = upserts.filter((p) => skus.has(p.sku));
             deletes = deletes.filter((sku) => skus.has(sku));
-            throw new Error(`${again.length} documents failed transiently, e.g. ${again[0]?.sku}: ${again[0]?.status} ${again[0]?.reason}`);
+            throw transientFailureError(again, 'documents');
           }
           count('rejected', rejected.length);
           rejected = [];

@@ -3,7 +3,7 @@ import { BatchConsumer } from '@oms/service-kit/kafka';
 import type { KafkaMessage } from 'kafkajs';
 import type { StockRepository } from '../data/stock-repository.js';
 import { stockRecordSchema, type StockRecord } from '../domain/stock.js';
-import { splitFailures, type RejectedRecord } from './batch-actions.js';
+import { splitFailures, transientFailureError, type RejectedRecord } from './batch-actions.js';
 
 export interface StockIndexerOptions {
   brokers: string[];
@@ -25,7 +25,7 @@ export interface StockIndexerOptions {
  * them, but a publisher retry may repeat older ones). Tombstones carry no stock and are skipped;
  * a record that is not a stock record is rejected with its reason.
  */
-export function newestStock(messages: readonly Pick<KafkaMessage, 'offset' | 'key' | 'value'>[]): { records: StockRecord[]; rejected: RejectedRecord[] } {
+export function newestStock(messages: ReadonlyArray<Pick<KafkaMessage, 'offset' | 'key' | 'value'>>): { records: StockRecord[]; rejected: RejectedRecord[] } {
   const newest = new Map<string, StockRecord>();
   const rejected: RejectedRecord[] = [];
   for (const message of messages) {
@@ -89,7 +89,7 @@ export class StockIndexer extends BatchConsumer {
           if (again.length > 0) {
             const skus = new Set(again.map((f) => f.sku));
             records = records.filter((r) => skus.has(r.sku));
-            throw new Error(`${again.length} stock records failed transiently, e.g. ${again[0]?.sku}: ${again[0]?.status} ${again[0]?.reason}`);
+            throw transientFailureError(again, 'stock records');
           }
           count('rejected', rejected.length);
           rejected = [];
