@@ -10,7 +10,7 @@
  * data never move its counts.
  */
 import { randomUUID } from 'node:crypto';
-import { startServiceProcess, waitForHealth, type ServiceProcess } from '@oms/service-kit/testing';
+import { eventually, startServiceProcess, waitForHealth, type ServiceProcess } from '@oms/service-kit/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTestRedis } from '../../services/inventory/src/test-support/redis.js';
@@ -36,16 +36,6 @@ interface PlacedOrder {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function eventually<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s; last: ${JSON.stringify(value).slice(0, 2000)}`);
-    await sleep(200);
-  }
-}
-
 /** A new catalogued SKU with `onHand` units: published to `products` like the seed does, then stocked. */
 async function newSku(label: string, onHand: number): Promise<string> {
   const sku = `E2E-INV-${run}-${label}`;
@@ -54,7 +44,7 @@ async function newSku(label: string, onHand: number): Promise<string> {
   const product = { sku, description: `e2e ${label}`, price: 2.5, productType: 'E2E', length: 1, width: 1, height: 1, weight: 1, unitMeasurement: 'CM', hierarchies: [] };
   await producer.send({ topic: 'products', acks: -1, messages: [{ key: sku, value: JSON.stringify(product) }] });
   await producer.disconnect();
-  await eventually(`${sku} indexed`, () => json('GET', `${PRODUCTS}/products/${sku}`), (res) => res.status === 200);
+  await eventually(() => json('GET', `${PRODUCTS}/products/${sku}`), (res) => res.status === 200, { what: `${sku} indexed`, timeoutMs: 60_000 });
   const res = await json('PUT', `${INVENTORY}/inventory/${sku}`, { onHand });
   expect(res.status).toBe(200);
   return sku;
@@ -123,10 +113,9 @@ async function invariant(sku: string, initialPlusRestocks: number, customers: Te
 
 async function confirmedAll(ids: string[]): Promise<void> {
   await eventually(
-    `${ids.length} reservations confirmed`,
     async () => (await Promise.all(ids.map(async (id) => (await json<{ state: string }>('GET', `${INVENTORY}/reservations/${id}`)).body.state))).filter((s) => s !== 'confirmed').length,
     (left) => left === 0,
-    120_000,
+    { what: `${ids.length} reservations confirmed`, timeoutMs: 120_000, intervalMs: 200 },
   );
 }
 
@@ -155,7 +144,7 @@ describe('stock end to end', () => {
     expect(await stockOf(sku)).toEqual({ sku, onHand: 0, reserved: 0, available: 0 });
     expect(await invariant(sku, 50, [customer])).toEqual([]);
     // The products service shows it too, from the inventory topic.
-    await eventually('available 0 in products', async () => (await json<{ available: number | null }>('GET', `${PRODUCTS}/products/${sku}`)).body.available, (a) => a === 0);
+    await eventually(async () => (await json<{ available: number | null }>('GET', `${PRODUCTS}/products/${sku}`)).body.available, (a) => a === 0, { what: 'available 0 in products', timeoutMs: 60_000 });
   }, 300_000);
 
   it('when an order is cancelled, then its stock returns and GraphQL shows it cancelled; a second cancel is 409', async () => {
@@ -169,15 +158,15 @@ describe('stock end to end', () => {
     const cancel = await json<PlacedOrder & { cancelledAt: string }>('POST', `${ORDERS}/orders/${placed.body.id}/cancel`);
     expect(cancel.status).toBe(200);
     expect(cancel.body.status).toBe('cancelled');
-    await eventually('stock back', () => stockOf(sku), (s) => s.onHand === 10);
+    await eventually(() => stockOf(sku), (s) => s.onHand === 10, { what: 'stock back', timeoutMs: 60_000 });
     expect(await stockOf(sku)).toEqual({ sku, onHand: 10, reserved: 0, available: 10 });
     expect((await json<{ state: string }>('GET', `${INVENTORY}/reservations/${placed.body.id}`)).body.state).toBe('released');
     expect(await invariant(sku, 10, [customer])).toEqual([]);
 
     const graph = await eventually(
-      'the order cancelled in GraphQL',
       async () => (await json<{ data?: { order: { status: string; cancelledAt: string | null } | null } }>('POST', `${GRAPH}/graphql`, { query: `{ order(id: "${placed.body.id}") { status cancelledAt } }` })).body.data?.order,
       (o) => o?.status === 'cancelled',
+      { what: 'the order cancelled in GraphQL', timeoutMs: 60_000 },
     );
     expect(graph).toEqual({ status: 'cancelled', cancelledAt: cancel.body.cancelledAt });
 
@@ -220,14 +209,14 @@ describe('stock end to end', () => {
       (res) => `answered ${res.status}`,
       (err: unknown) => `cut off: ${err instanceof Error ? err.message : String(err)}`,
     );
-    await eventually('the reservation made', () => stockOf(sku), (s) => s.reserved === 2, 20_000);
+    await eventually(() => stockOf(sku), (s) => s.reserved === 2, { what: 'the reservation made' });
     orders.child.kill('SIGKILL');
     expect(await orders.exited()).toBeNull();
     expect(await pending).toMatch(/^cut off/);
 
     const [reservation] = (await reservationsOf(sku)).filter((r) => r.quantity === 2);
     expect(reservation).toBeDefined();
-    await eventually('the reservation expired', () => json<{ state: string }>('GET', `${INVENTORY}/reservations/${reservation!.orderId}`), (r) => r.body.state === 'expired', 30_000);
+    await eventually(() => json<{ state: string }>('GET', `${INVENTORY}/reservations/${reservation!.orderId}`), (r) => r.body.state === 'expired', { what: 'the reservation expired', timeoutMs: 30_000 });
     expect(await stockOf(sku)).toEqual({ sku, onHand: 5, reserved: 0, available: 5 });
     expect(await ordersOf(customer)).toEqual([]);
     expect(await invariant(sku, 5, [customer])).toEqual([]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuesText } from '@oms/service-kit';
 import type { Inventory, TransitionResult } from './inventory-service.js';
 
 /**
@@ -37,7 +38,7 @@ export function parseOrderChange(key: Buffer | string | null, value: Buffer | st
   let row: z.infer<typeof orderRowSchema>;
   try {
     const parsed = orderRowSchema.safeParse(JSON.parse(value.toString()));
-    if (!parsed.success) return { kind: 'invalid', reason: `not an order row: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+    if (!parsed.success) return { kind: 'invalid', reason: `not an order row: ${issuesText(parsed.error)}` };
     row = parsed.data;
   } catch {
     return { kind: 'invalid', reason: 'value is not JSON' };

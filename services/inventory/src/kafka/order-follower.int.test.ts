@@ -4,7 +4,7 @@
  * the demo's topics or keys. Redis is reached through a TCP relay the test can cut.
  */
 import { randomUUID } from 'node:crypto';
-import { tcpForwarder, type TcpForwarder } from '@oms/service-kit/testing';
+import { eventually, tcpForwarder, type TcpForwarder } from '@oms/service-kit/testing';
 import type { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,16 +46,6 @@ function orderRecord(orderId: string, status: 'placed' | 'cancelled') {
 
 async function send(...records: Array<{ key: string; value: string | null }>): Promise<void> {
   await producer.send({ topic: TOPIC, acks: -1, messages: records });
-}
-
-async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** The group has committed everything on the topic. */

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@elastic/elasticsearch';
 import { createLogger } from '@oms/service-kit';
-import { tcpForwarder } from '@oms/service-kit/testing';
+import { eventually, tcpForwarder } from '@oms/service-kit/testing';
 import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
@@ -66,18 +66,6 @@ function newIndexer(options: { groupId?: string; products?: ElasticsearchProduct
 
 async function send(messages: Message[]): Promise<void> {
   await producer.send({ topic: TOPIC, acks: -1, messages });
-}
-
-/** Polls until `accept` holds; the last value is in the failure message. */
-async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  for (;;) {
-    last = await probe();
-    if (accept(last)) return last;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Per partition: [committed offset of `groupId`, high watermark]. */

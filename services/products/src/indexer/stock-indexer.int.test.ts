@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
 import { createLogger } from '@oms/service-kit';
+import { eventually } from '@oms/service-kit/testing';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
@@ -52,16 +53,6 @@ async function stored(index: string): Promise<Record<string, { available: number
   await es.indices.refresh({ index });
   const res = await es.search<{ sku: string; available: number; version: number }>({ index, size: 100, query: { match_all: {} } });
   return Object.fromEntries(res.hits.hits.map((h) => [h._id!, { available: h._source!.available, version: h._source!.version }]));
-}
-
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {

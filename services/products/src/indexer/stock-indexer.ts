@@ -1,4 +1,4 @@
-import type { Backoff, Logger } from '@oms/service-kit';
+import { issuesText, type Backoff, type Logger } from '@oms/service-kit';
 import { BatchConsumer } from '@oms/service-kit/kafka';
 import type { KafkaMessage } from 'kafkajs';
 import type { StockRepository } from '../data/stock-repository.js';
@@ -54,7 +54,7 @@ function parseStock(value: Buffer): { record: StockRecord } | { reason: string }
     return { reason: `value is not valid JSON: ${(err as Error).message}` };
   }
   const parsed = stockRecordSchema.safeParse(json);
-  if (!parsed.success) return { reason: `value is not a stock record: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+  if (!parsed.success) return { reason: `value is not a stock record: ${issuesText(parsed.error)}` };
   return { record: parsed.data };
 }
 
