@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log.js';
 import { describeError, retry, RetryAbortedError, type Backoff } from './retry.js';
 
@@ -71,6 +72,25 @@ export interface ConsumerHealth {
   /** Batches and records applied, plus whatever the work counted (see {@link BatchConsumerOptions.prepare}). */
   totals: Record<string, number> & { batches: number; records: number };
   lastError: string | null;
+}
+
+/**
+ * The zod schema of {@link ConsumerHealth} whose `totals` hold the work's own `counters`: what a
+ * service documents for the route that serves its consumer's health (OpenAPI).
+ */
+export function consumerHealthSchema(counters: readonly string[]): z.ZodType<ConsumerHealth> {
+  const count = z.number().int().min(0);
+  return z.object({
+    status: z.enum(['idle', 'starting', 'consuming', 'restarting', 'stopping', 'stopped', 'crashed']),
+    topic: z.string(),
+    groupId: z.string(),
+    partitions: z.array(z.number().int()),
+    lag: z.number().int().nullable(),
+    lagByPartition: z.record(z.string(), z.number().int()),
+    retrying: z.object({ partitions: z.array(z.number().int()), attempt: z.number().int(), since: z.string(), error: z.string() }).nullable(),
+    totals: z.object({ batches: count, records: count, ...Object.fromEntries(counters.map((name) => [name, count])) }),
+    lastError: z.string().nullable(),
+  });
 }
 
 interface RetryState {

@@ -48,7 +48,7 @@ export function createApp({ logger, products, stock, indexer, stockIndexer, depe
     if (probe) app.get(path, (_req, res) => void res.status(probe.ready ? 200 : 503).json(probe.health()));
   }
   app.use(productRoutes(products, stock, logger));
-  serveApiDocs(app, productsApi({ indexer: indexer !== undefined }));
+  serveApiDocs(app, productsApi({ indexer: indexer !== undefined, stockIndexer: stockIndexer !== undefined }));
   return finishApp(app, logger);
 }
 

@@ -3,6 +3,9 @@ import { BatchConsumer } from '@oms/service-kit/kafka';
 import type { Inventory } from '../domain/inventory-service.js';
 import { applyOrderChange, parseOrderChange, type OrderChange } from '../domain/order-changes.js';
 
+/** What the follower counts in its health's `totals`, beside batches and records. */
+export const ORDER_FOLLOWER_COUNTERS = ['confirmed', 'released', 'unchanged', 'unknown', 'oversold', 'ignored', 'invalid'] as const;
+
 export interface OrderFollowerOptions {
   brokers: string[];
   /** The inventory's own consumer group. */
@@ -33,7 +36,7 @@ export class OrderFollower extends BatchConsumer {
       logger,
       clientId: 'inventory-orders',
       what: 'apply order changes to Redis',
-      counters: ['confirmed', 'released', 'unchanged', 'unknown', 'oversold', 'ignored', 'invalid'],
+      counters: ORDER_FOLLOWER_COUNTERS,
       prepare: ({ partition, messages }, count) => {
         const changes: OrderChange[] = [];
         for (const message of messages) {

@@ -1,3 +1,4 @@
+import { pageOf } from '@oms/service-kit';
 import { z } from 'zod';
 import { productSchema, type Product } from './product.js';
 
@@ -22,7 +23,11 @@ export type StockRecord = z.infer<typeof stockRecordSchema>;
  * the SKU. It follows the inventory within moments (it comes through Kafka), so it guides a
  * shopper; an order is checked against the inventory itself.
  */
-export type ProductView = Product & { available: number | null };
+export const productViewSchema = productSchema.extend({ available: z.number().int().min(0).nullable() });
+export type ProductView = z.infer<typeof productViewSchema>;
+
+/** A page of {@link productViewSchema}: what `GET /products` answers. */
+export const productViewPageSchema = pageOf(productViewSchema);
 
 /** Puts `available` beside each product (`null` for a SKU without a stock record). */
 export function withAvailability(products: readonly Product[], available: ReadonlyMap<string, number>): ProductView[] {

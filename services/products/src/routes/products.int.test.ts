@@ -218,8 +218,8 @@ describe('unknown routes', () => {
   });
 });
 
-describe('GET /health/indexer', () => {
-  it('when the app runs the indexer, then /health/indexer is in its document and its 200 and 503 answers match it', async () => {
+describe('GET /health/indexer and /health/stock', () => {
+  it('when the app runs the indexers, then /health/indexer and /health/stock are in its document and their 200 and 503 answers match it', async () => {
     let ready = true;
     const probe: IndexerProbe = {
       get ready() {
@@ -237,19 +237,27 @@ describe('GET /health/indexer', () => {
         lastError: ready ? null : 'Elasticsearch is down',
       }),
     };
-    const withIndexer = createApp({ logger, products: new ElasticsearchProductRepository(client, INDEX), indexer: probe });
+    const stockProbe: IndexerProbe = {
+      get ready() {
+        return ready;
+      },
+      health: () => ({ ...probe.health(), topic: 'inventory', groupId: 'products-stock', totals: { batches: 1, records: 3, stored: 2, stale: 1, rejected: 0, skippedByElasticsearch: 0 } }),
+    };
+    const withIndexer = createApp({ logger, products: new ElasticsearchProductRepository(client, INDEX), stock, indexer: probe, stockIndexer: stockProbe });
     const s = await listen(withIndexer);
     const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
     try {
       const log = new ResponseLog();
       const document = (await (await fetch(`${url}/openapi.json`)).json()) as object;
       expect(routeCoverage(withIndexer, document)).toEqual({ undocumented: [], unserved: [] });
-      for (const state of [true, false]) {
-        ready = state;
-        const res = await fetch(`${url}/health/indexer`);
-        log.add('GET', `${url}/health/indexer`, res, await res.text());
+      for (const path of ['/health/indexer', '/health/stock']) {
+        for (const state of [true, false]) {
+          ready = state;
+          const res = await fetch(`${url}${path}`);
+          log.add('GET', `${url}${path}`, res, await res.text());
+        }
       }
-      expect(log.seen.map((seen) => seen.status)).toEqual([200, 503]);
+      expect(log.seen.map((seen) => seen.status)).toEqual([200, 503, 200, 503]);
       expect(log.problems(document)).toEqual([]);
     } finally {
       await new Promise((resolve) => s.close(resolve));
