@@ -288,7 +288,7 @@ export class SmokeFailedError extends CheckFailedError {
  * the order's row on topic `order`), from the reservation's own times; waits for the confirm
  * within what is left of the timeout.
  */
-async function awaitConfirmed(ctx: OpsContext, clients: ReturnType<typeof serviceClients>, orderId: string, times: Partial<Record<HopName, number>>, start: number, timeoutMs: number): Promise<SmokeResult['reservation']> {
+async function awaitConfirmed(ctx: OpsContext, clients: ServiceClients, orderId: string, times: Partial<Record<HopName, number>>, start: number, timeoutMs: number): Promise<SmokeResult['reservation']> {
   let last = 'not found';
   const confirmed = await pollUntil(
     async () => {
