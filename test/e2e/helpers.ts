@@ -10,14 +10,14 @@ export const OMS = join(REPO_ROOT, 'bin', 'oms');
 
 // Where the stack `bin/oms up` started answers: the CLI's own configuration (OMS_PORT_*,
 // oms.config.json, defaults), so the suite follows a stack moved to other ports.
-const endpoints = endpointsFor(loadConfig({ repoRoot: REPO_ROOT, cwd: REPO_ROOT, env: process.env, flags: {} }).config);
-export const CUSTOMERS = endpoints.services.customers;
-export const PRODUCTS = endpoints.services.products;
-export const ORDERS = endpoints.services.orders;
-export const INVENTORY = endpoints.services.inventory;
-export const GRAPH = endpoints.services.ordersGraph;
-export const BROKERS = endpoints.kafkaBrokers;
-export const CONSOLE = endpoints.console;
+export const ENDPOINTS = endpointsFor(loadConfig({ repoRoot: REPO_ROOT, cwd: REPO_ROOT, env: process.env, flags: {} }).config);
+export const CUSTOMERS = ENDPOINTS.services.customers;
+export const PRODUCTS = ENDPOINTS.services.products;
+export const ORDERS = ENDPOINTS.services.orders;
+export const INVENTORY = ENDPOINTS.services.inventory;
+export const GRAPH = ENDPOINTS.services.ordersGraph;
+export const BROKERS = ENDPOINTS.kafkaBrokers;
+export const CONSOLE = ENDPOINTS.console;
 
 export interface OmsRun {
   exitCode: number | undefined;
@@ -77,8 +77,25 @@ export interface PlacedOrder {
   cents: number;
 }
 
+/** Raises each product's stock, when needed, so that `units` are available (orders reserve stock). */
+export async function ensureAvailable(skus: readonly string[], units: number): Promise<void> {
+  for (const sku of skus) {
+    const path = `${INVENTORY}/inventory/${encodeURIComponent(sku)}`;
+    const stock = await json<{ onHand: number; available: number }>('GET', path);
+    if (stock.status !== 200) throw new Error(`reading the stock of ${sku} answered ${stock.status}: ${JSON.stringify(stock.body)}`);
+    if (stock.body.available >= units) continue;
+    const res = await json('PUT', path, { onHand: stock.body.onHand + units - stock.body.available });
+    if (res.status !== 200) throw new Error(`restocking ${sku} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+}
+
 /** Places `count` orders with at most `concurrency` in flight; `onPlaced` sees the running count. */
 export async function placeOrders(customer: TestCustomer, products: Product[], count: number, concurrency: number, onPlaced?: (n: number) => unknown): Promise<PlacedOrder[]> {
+  // Order i has a line of product i and one of product i + 1, each of at most 3 units.
+  await ensureAvailable(
+    products.map((p) => p.sku),
+    3 * 2 * Math.ceil(count / products.length) + 3,
+  );
   const placed: PlacedOrder[] = [];
   let next = 0;
   await Promise.all(

@@ -1,7 +1,10 @@
 /**
  * Pipeline benchmark (not a test): POST /orders → visible in GraphQL, against a running stack
  * (`oms up` first). Prints p50/p99 at a low rate and at 100 orders/s, then ramps the rate
- * to find the highest one the pipeline sustains with flat lag.
+ * to find the highest one the pipeline sustains with flat lag. The reservation is measured
+ * twice: POST /reservations on its own (the call every order makes before its write), and, for
+ * a sample of the bench's orders, reserved → confirmed (the inventory seeing the row via CDC).
+ * It restocks the SKUs it orders (PUT /inventory/:sku) so the run never meets "out of stock".
  *
  *   npm run bench:pipeline [-- --low-seconds 20 --high-seconds 20 --ramp 100,200,300,400,500 --step-seconds 15]
  */
@@ -11,7 +14,7 @@ import { z } from 'zod';
 import { loadConfig } from '../config.js';
 import { httpClient, parseAnswer } from '../lib/http.js';
 import { findRepoRoot } from '../lib/runtime/settings.js';
-import { customerSchema, placedOrderSchema, productPageSchema } from '../lib/services.js';
+import { customerSchema, placedOrderSchema, productPageSchema, reservationSchema } from '../lib/services.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +34,7 @@ const customers = client('the customers service', ports.customers);
 const products = client('the products service', ports.products);
 const orders = client('the orders service', ports.orders);
 const graph = client('the orders-graph service', ports.ordersGraph);
+const inventory = client('the inventory service', ports.inventory);
 
 const ordersPage = z.object({ data: z.object({ orders: z.object({ items: z.array(z.object({ id: z.string() })), total: z.number() }) }).nullable().optional() });
 
@@ -105,6 +109,55 @@ interface Fixture {
   products: Array<{ sku: string }>;
 }
 
+const stockSchema = z.object({ onHand: z.number().int() });
+
+/** Raises each SKU's count on hand by `units` (a restock sets the count; it is read first). */
+async function restock(skus: readonly string[], units: number): Promise<void> {
+  for (const sku of skus) {
+    const path = `/inventory/${encodeURIComponent(sku)}`;
+    const { onHand } = await inventory.json('GET', path, stockSchema);
+    await inventory.json('PUT', path, stockSchema, { onHand: onHand + units });
+  }
+}
+
+/** Reserve calls on their own, open loop at `rate`: one unit of `sku` under a fresh order id each (they expire after the inventory's TTL). */
+async function reserveAt(sku: string, rate: number, seconds: number): Promise<{ p50: number; p99: number; errors: number }> {
+  const ms: number[] = [];
+  let errors = 0;
+  const inflight: Array<Promise<void>> = [];
+  const start = performance.now();
+  const total = Math.round(rate * seconds);
+  for (let i = 0; i < total; i++) {
+    const wait = start + (i * 1000) / rate - performance.now();
+    if (wait > 1) await sleep(wait);
+    const sent = performance.now();
+    inflight.push(
+      inventory
+        .send('POST', '/reservations', { body: { orderId: randomUUID(), lines: [{ sku, quantity: 1 }] } })
+        .then((r) => {
+          if (r.status === 201) ms.push(performance.now() - sent);
+          else errors++;
+        })
+        .catch(() => {
+          errors++;
+        }),
+    );
+  }
+  await Promise.all(inflight);
+  return { p50: pct(ms, 50), p99: pct(ms, 99), errors };
+}
+
+/** reserved → confirmed of up to `n` visible orders, from the reservations' own times (the inventory's clock). */
+async function confirmLag(samples: Sample[], n: number): Promise<number[]> {
+  const lags: number[] = [];
+  const visible = samples.flatMap((x) => (x.id && x.visibleAt !== undefined ? [x.id] : []));
+  for (const id of visible.slice(0, n)) {
+    const r = await inventory.json('GET', `/reservations/${id}`, reservationSchema);
+    if (r.state === 'confirmed') lags.push(Date.parse(r.updatedAt) - Date.parse(r.createdAt));
+  }
+  return lags;
+}
+
 async function fixture(): Promise<Fixture> {
   const catalogue = await products.json('GET', '/products?limit=20', productPageSchema);
   if (catalogue.items.length === 0) throw new Error('no products: run `oms up` (it seeds) first');
@@ -157,7 +210,7 @@ async function runAt(fx: Fixture, rate: number, seconds: number): Promise<Sample
   return samples;
 }
 
-function summarise(label: string, samples: Sample[], rate: number): { p50: number; p99: number; ok: boolean; flat: boolean } {
+async function summarise(label: string, samples: Sample[], rate: number): Promise<{ p50: number; p99: number; ok: boolean; flat: boolean }> {
   const lat = samples.filter((s) => s.visibleAt !== undefined).map((s) => s.visibleAt! - s.sentAt);
   const post = samples.filter((s) => s.postMs !== undefined && !s.error).map((s) => s.postMs!);
   const errors = samples.filter((s) => s.error).length;
@@ -175,20 +228,33 @@ function summarise(label: string, samples: Sample[], rate: number): { p50: numbe
       `POST→GraphQL p50 ${p50.toFixed(0)} ms p99 ${p99.toFixed(0)} ms  (POST alone p50 ${pct(post, 50).toFixed(0)} ms)  ` +
       `errors ${errors} not-visible ${lost}  lag ${flat ? 'flat' : 'GROWING'}`,
   );
+  const confirms = await confirmLag(samples, 200);
+  console.log(`${''.padEnd(16)} reserved→confirmed p50 ${pct(confirms, 50).toFixed(0)} ms p99 ${pct(confirms, 99).toFixed(0)} ms (n=${confirms.length})`);
   return { p50, p99, ok: errors === 0 && lost === 0 && achieved >= rate * 0.95, flat };
 }
 
 const fx = await fixture();
 console.log(`bench against ${orders.baseUrl} → ${graph.baseUrl} (customer ${fx.customerId}, ${fx.products.length} products)`);
+const ramp = args.ramp.split(',').map(Number);
+// Every order the run may place, at up to 3 units (1 + i % 3), spread over the products, plus the reserve-only phases.
+const maxOrders = 10 + Number(args['low-rate']) * Number(args['low-seconds']) + Number(args['high-rate']) * Number(args['high-seconds']) + ramp.reduce((sum, r) => sum + r * Number(args['step-seconds']), 0);
+const benchSku = fx.products[0]!.sku;
+await restock(fx.products.map((p) => p.sku), Math.ceil((maxOrders * 3) / fx.products.length));
+const reserveUnits = Math.round(Number(args['low-rate']) * Number(args['low-seconds']) + Number(args['high-rate']) * Number(args['high-seconds']));
+await restock([benchSku], reserveUnits);
+for (const [label, rate, seconds] of [['reserve, low rate', Number(args['low-rate']), Number(args['low-seconds'])], ['reserve, 100/s', Number(args['high-rate']), Number(args['high-seconds'])]] as const) {
+  const r = await reserveAt(benchSku, rate, seconds);
+  console.log(`${label.padEnd(16)} target ${String(rate).padStart(4)}/s  POST /reservations p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms  errors ${r.errors}`);
+}
 await runAt(fx, 5, 2); // warm-up: connections, JIT, caches
-const low = summarise('low rate', await runAt(fx, Number(args['low-rate']), Number(args['low-seconds'])), Number(args['low-rate']));
-const high = summarise('100 orders/s', await runAt(fx, Number(args['high-rate']), Number(args['high-seconds'])), Number(args['high-rate']));
+const low = await summarise('low rate', await runAt(fx, Number(args['low-rate']), Number(args['low-seconds'])), Number(args['low-rate']));
+const high = await summarise('100 orders/s', await runAt(fx, Number(args['high-rate']), Number(args['high-seconds'])), Number(args['high-rate']));
 let best = 0;
-for (const rate of args.ramp.split(',').map(Number)) {
-  const r = summarise(`ramp`, await runAt(fx, rate, Number(args['step-seconds'])), rate);
+for (const rate of ramp) {
+  const r = await summarise(`ramp`, await runAt(fx, rate, Number(args['step-seconds'])), rate);
   if (!r.ok || !r.flat) break;
   best = rate;
   await sleep(3000);
 }
 console.log('');
-console.log(`RESULT low-rate p50 ${low.p50.toFixed(0)} ms p99 ${low.p99.toFixed(0)} ms | 100/s p50 ${high.p50.toFixed(0)} ms p99 ${high.p99.toFixed(0)} ms | max sustained with flat lag: ${best > 0 ? `${best} orders/s` : `below ${args.ramp.split(',')[0]!} orders/s`}`);
+console.log(`RESULT low-rate p50 ${low.p50.toFixed(0)} ms p99 ${low.p99.toFixed(0)} ms | 100/s p50 ${high.p50.toFixed(0)} ms p99 ${high.p99.toFixed(0)} ms | max sustained with flat lag: ${best > 0 ? `${best} orders/s` : `below ${String(ramp[0])} orders/s`}`);

@@ -36,6 +36,11 @@ export const productSchema = z.object({ sku: z.string(), price: z.number() });
 export const productPageSchema = z.object({ items: z.array(productSchema) });
 
 export const orderPageSchema = z.object({ total: z.number().int().optional(), items: z.array(z.unknown()) });
+
+/** GET /inventory?skus= */
+export const stockListSchema = z.object({ items: z.array(z.object({ sku: z.string(), available: z.number().int() })) });
+/** GET /reservations/:orderId: its state, and when it was made and last changed (the inventory's clock). */
+export const reservationSchema = z.object({ state: z.string(), createdAt: z.string(), updatedAt: z.string() });
 export const placedOrderSchema = z.object({ id: z.string(), createdAt: z.string().optional() });
 
 /** The enriched order as GraphQL returns it (what smoke checks). */

@@ -27,6 +27,7 @@ describe('smokeSuite', () => {
         { hop: 'seen on orders-graph', atMs: 31, deltaMs: 13 },
         { hop: 'visible in GraphQL', atMs: 91, deltaMs: 60 },
       ],
+      reservation: { reservedMs: 3, confirmedMs: 19 },
     };
     const suite = read(toJUnitXml(smokeSuite({ ok: true, result }, started, 95, 'ci')));
     expect(suite).toMatchObject({ tests: '4', failures: '0' });

@@ -18,7 +18,7 @@ import { type JUnitCase, type JUnitSuite, toJUnitXml } from '../lib/junit.js';
 import { kafkaClient, withAdmin } from '../lib/kafka.js';
 import { describeProgress, groupProgress } from '../lib/lag.js';
 import { pollUntil } from '../lib/retry.js';
-import { customerSchema, type GraphOrder, orderQueryAnswer, placedOrderSchema, productPageSchema, type ServiceClients, serviceClients } from '../lib/services.js';
+import { customerSchema, type GraphOrder, orderQueryAnswer, placedOrderSchema, productPageSchema, reservationSchema, type ServiceClients, serviceClients, stockListSchema } from '../lib/services.js';
 import { connectClient, connectorStates, renderStates } from './connectors.js';
 import { mentions } from './records.js';
 import { PROCESSOR_GROUP } from './status.js';
@@ -165,6 +165,11 @@ export interface SmokeResult {
   totalMs: number;
   /** When the POST's response arrived (the service answers after its commit). */
   restResponseMs: number;
+  /**
+   * The reservation hop, in ms since the POST was sent (the inventory's clock): reserved before
+   * the order was written, confirmed when the inventory saw the order's row through CDC.
+   */
+  reservation: { reservedMs: number; confirmedMs: number };
 }
 
 const SMOKE_ADDRESS = { streetType: 'AVENUE', streetName: 'Probe avenue', streetNumber: '1', buildingNumber: '1', departmentNumber: '1', reference: 'smoke test', latitude: 51.5, longitude: -0.12 };
@@ -172,10 +177,18 @@ const SMOKE_ADDRESS = { streetType: 'AVENUE', streetName: 'Probe avenue', street
 /** What a demo order is made of: a fresh customer with one address, and up to two products. */
 export type DemoOrderPlan = Awaited<ReturnType<typeof prepareDemoOrder>>;
 
-/** A fresh customer with one address, and up to two products to order (the console's "place a demo order" too). */
+/** A fresh customer with one address, and up to two products with the stock to order them (the console's "place a demo order" too). */
 export async function prepareDemoOrder(clients: ServiceClients) {
-  const catalogue = await clients.products.json('GET', '/products?limit=2', productPageSchema);
+  const catalogue = await clients.products.json('GET', '/products?limit=20', productPageSchema);
   if (catalogue.items.length === 0) throw new CheckFailedError('the catalogue is empty: smoke needs a product to order', { hint: 'run `oms seed` first' });
+  // Line i orders i + 1 units: ask the inventory itself (products' `available` may lag a moment).
+  const stock = await clients.inventory.json('GET', `/inventory?skus=${catalogue.items.map((p) => encodeURIComponent(p.sku)).join(',')}`, stockListSchema);
+  const stocked = catalogue.items.filter((_, i) => (stock.items[i]?.available ?? 0) >= 2).slice(0, 2);
+  if (stocked.length === 0) {
+    throw new CheckFailedError('no product among the first 20 has 2 units available: the smoke order would be refused as out of stock', {
+      hint: `restock one, e.g. \`curl -XPUT ${clients.inventory.baseUrl}/inventory/${encodeURIComponent(catalogue.items[0]!.sku)} -H 'content-type: application/json' -d '{"onHand":100}'\``,
+    });
+  }
   const stamp = `${Date.now()}-${randomUUID().slice(0, 8)}`;
   const email = `smoke-${stamp}@oms.example`;
   const customer = await clients.customers.json('POST', '/customers', customerSchema, {
@@ -186,7 +199,7 @@ export async function prepareDemoOrder(clients: ServiceClients) {
     active: true,
     addresses: [SMOKE_ADDRESS],
   });
-  const lines = catalogue.items.map((p, i) => ({ sku: p.sku, quantity: i + 1, price: p.price }));
+  const lines = stocked.map((p, i) => ({ sku: p.sku, quantity: i + 1, price: p.price }));
   return { customer, email, addressId: customer.addresses[0]!.id, lines };
 }
 
@@ -250,7 +263,8 @@ export async function runSmoke(ctx: OpsContext, timeoutMs: number, pollMs: numbe
     if (!order) throw await stalled(ctx, endpoints, orderId, times, start, timeoutMs);
     const problems = verifyOrder(order, { customerId: customer.id, email, addressId, lines });
     if (problems.length > 0) throw new SmokeFailedError(`order ${orderId} reached GraphQL but is not enriched correctly`, hopsFrom(times, start).slice(0, -1), 'visible in GraphQL', Date.now() - start, { details: problems });
-    return { orderId, customerId: customer.id, hops: hopsFrom(times, start), totalMs: times['visible in GraphQL']! - start, restResponseMs };
+    const reservation = await awaitConfirmed(ctx, clients, orderId, times, start, timeoutMs);
+    return { orderId, customerId: customer.id, hops: hopsFrom(times, start), totalMs: times['visible in GraphQL']! - start, restResponseMs, reservation };
   } finally {
     await watch.stop();
   }
@@ -267,6 +281,45 @@ export class SmokeFailedError extends CheckFailedError {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * The reservation hop: reserved (before the order was written) → confirmed (the inventory saw
+ * the order's row on topic `order`), from the reservation's own times; waits for the confirm
+ * within what is left of the timeout.
+ */
+async function awaitConfirmed(ctx: OpsContext, clients: ServiceClients, orderId: string, times: Partial<Record<HopName, number>>, start: number, timeoutMs: number): Promise<SmokeResult['reservation']> {
+  let last = 'not found';
+  const confirmed = await pollUntil(
+    async () => {
+      const res = await clients.inventory.send('GET', `/reservations/${orderId}`);
+      if (res.status !== 200) return undefined;
+      const reservation = parseAnswer(reservationSchema, res.body, 'the inventory service (GET /reservations/:orderId)');
+      last = reservation.state;
+      return reservation.state === 'confirmed' ? reservation : undefined;
+    },
+    {
+      timeoutMs: Math.max(1000, start + timeoutMs - Date.now()),
+      minDelayMs: 20,
+      signal: ctx.signal,
+      onAbort: () => new CheckFailedError('interrupted'),
+      onTimeout: () =>
+        // Reported on the last hop, as an order that reached GraphQL unenriched is: the run did not complete.
+        new SmokeFailedError(
+          `order ${orderId} reached GraphQL, but its reservation was not confirmed within ${timeoutMs / 1000} s (it is ${last}): stalled at "confirmed" — the inventory's follower of topic order`,
+          hopsFrom(times, start).slice(0, -1),
+          'visible in GraphQL',
+          Date.now() - start,
+          { hint: `look at \`oms logs inventory\` and ${clients.inventory.baseUrl}/health/orders` },
+        ),
+    },
+  );
+  return { reservedMs: Math.max(0, Date.parse(confirmed.createdAt) - start), confirmedMs: Math.max(0, Date.parse(confirmed.updatedAt) - start) };
+}
+
+/** The reservation hop as text lines under the hops. */
+export function renderReservation({ reservedMs, confirmedMs }: SmokeResult['reservation']): string {
+  return [`${'stock reserved'.padEnd(22)} ${String(reservedMs).padStart(6)} ms`, `${'reservation confirmed'.padEnd(22)} ${String(confirmedMs).padStart(6)} ms  (+${Math.max(0, confirmedMs - reservedMs)} ms)`].join('\n');
 }
 
 /** The timeout error: which hop stalled, the hops reached, and the diagnosis. */

@@ -25,7 +25,6 @@ export function loadEnv<S extends z.ZodObject>(schema: S, env: Record<string, st
 /** Env helpers: ports and integers arrive as strings. */
 export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 export const envInt = (fallback: number) => z.coerce.number().int().default(fallback);
-
 /** pino's levels; every service takes LOG_LEVEL from this list. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const envLogLevel = () => z.enum(LOG_LEVELS).default('info');

@@ -125,6 +125,27 @@ export async function tcpForwarder(target: { host: string; port: number }): Prom
   };
 }
 
+/**
+ * Polls `probe` every `intervalMs` until `accept` takes its value, and returns that value; past
+ * `timeoutMs` it fails naming `what` and the last value seen.
+ */
+export async function eventually<T>(
+  probe: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  { timeoutMs = 20_000, what = 'condition', intervalMs = 100 }: { timeoutMs?: number; what?: string; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) {
+      const last = value === undefined ? 'undefined' : JSON.stringify(value).slice(0, 2000);
+      throw new Error(`${what} not met within ${timeoutMs} ms; last value: ${last}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 /** A service started from its built entry file. */
 export interface ServiceProcess {
   child: ChildProcess;

@@ -6,6 +6,13 @@ export function describeIssues(error: z.ZodError): Array<{ path: string; message
   return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
 }
 
+/** The same problems on one line (`path: message; …`), for a log line or a rejected record's reason. */
+export function issuesText(error: z.ZodError): string {
+  return describeIssues(error)
+    .map((issue) => `${issue.path}: ${issue.message}`)
+    .join('; ');
+}
+
 /** Parses `input` with `schema` or throws a 400 listing every problem. */
 export function validate<S extends z.ZodType>(schema: S, input: unknown, what = 'request'): z.infer<S> {
   const result = schema.safeParse(input);

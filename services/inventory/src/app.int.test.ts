@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { ConsumerHealth } from '@oms/service-kit/kafka';
 import { describeOpenApiContract, ResponseLog } from '@oms/service-kit/openapi-check';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
@@ -38,11 +39,31 @@ async function call<T = any>(method: string, path: string, body?: unknown, { raw
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
 }
 
+/** A stand-in for the order follower (the real one needs Kafka; order-follower.int.test.ts runs it): its state as `/health/orders` serves it. */
+function fakeFollower(ready: boolean): { ready: boolean; health(): ConsumerHealth } {
+  const follower = {
+    ready,
+    health: (): ConsumerHealth => ({
+      status: follower.ready ? 'consuming' : 'starting',
+      topic: 'order',
+      groupId: 'inventory-orders',
+      partitions: [],
+      lag: null,
+      lagByPartition: {},
+      retrying: null,
+      totals: { batches: 0, records: 0, confirmed: 0, released: 0, unchanged: 0, unknown: 0, oversold: 0, ignored: 0, invalid: 0 },
+      lastError: null,
+    }),
+  };
+  return follower;
+}
+
 beforeAll(async () => {
   redis = await connectTestRedis();
   store = new RedisInventoryStore(redis, { prefix });
   inventory = new Inventory({ store, catalogue, reservationTtlMs: 3_600_000 });
-  app = createApp({ inventory, logger: silentLogger, health: [{ name: 'redis', check: () => redis.ping() }] });
+  // With a follower, so the document the contract test reads lists `/health/orders` too.
+  app = createApp({ inventory, logger: silentLogger, orderFollower: fakeFollower(true), health: [{ name: 'redis', check: () => redis.ping() }] });
   baseUrl = await listen(app, servers);
 });
 
@@ -58,6 +79,15 @@ afterAll(async () => {
 describe('GET /health', () => {
   it('when Redis answers, then 200 naming it', async () => {
     expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', checks: { redis: { ok: true } } } });
+  });
+
+  it('when the order follower is not consuming, then /health/orders is 503 with its state while /health stays 200', async () => {
+    const follower = fakeFollower(false);
+    const url = await listen(createApp({ inventory, logger: silentLogger, orderFollower: follower, health: [{ name: 'redis', check: () => redis.ping() }] }), servers);
+    expect(await call('GET', '/health/orders', undefined, { base: url })).toMatchObject({ status: 503, body: { status: 'starting', totals: { oversold: 0 } } });
+    expect((await call('GET', '/health', undefined, { base: url })).status).toBe(200);
+    Object.assign(follower, { ready: true });
+    expect((await call('GET', '/health/orders', undefined, { base: url })).status).toBe(200);
   });
 });
 

@@ -1,4 +1,5 @@
 import { createBaseApp, DependencyUnavailableError, finishApp, type DependencyState, type HealthCheck, type Logger } from '@oms/service-kit';
+import type { ConsumerHealth } from '@oms/service-kit/kafka';
 import { serveApiDocs } from '@oms/service-kit/openapi';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Inventory } from './domain/inventory-service.js';
@@ -14,14 +15,21 @@ export interface InventoryAppDeps {
   health: HealthCheck[];
   /** The start-up state (see service-kit's runService); absent in tests that start ready. */
   dependencies?: DependencyState;
+  /** The follower of the `order` topic, for `GET /health/orders`; absent in tests without Kafka. */
+  orderFollower?: { readonly ready: boolean; health(): ConsumerHealth };
 }
 
-/** Builds the inventory express app. Never listens: server.ts (or a test) does. */
-export function createApp({ inventory, logger, health, dependencies }: InventoryAppDeps): Express {
+/**
+ * Builds the inventory express app. Never listens: server.ts (or a test) does. The follower of
+ * the `order` topic is not in `/health` (Kafka being down delays confirms, never a reservation);
+ * its state, lag and counters — `oversold` among them — are at `GET /health/orders`.
+ */
+export function createApp({ inventory, logger, health, dependencies, orderFollower }: InventoryAppDeps): Express {
   const app = createBaseApp({ logger, health, ...(dependencies ? { dependencies } : {}) });
+  if (orderFollower) app.get('/health/orders', (_req, res) => void res.status(orderFollower.ready ? 200 : 503).json(orderFollower.health()));
   app.use(inventoryRouter(inventory));
   app.use(reservationsRouter(inventory));
-  serveApiDocs(app, inventoryApi());
+  serveApiDocs(app, inventoryApi({ orderFollower: orderFollower !== undefined }));
   // A 503 says when to come back (Redis restarts in about a second); the shared error handler
   // writes the body, and its own Retry-After where an error carries one.
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

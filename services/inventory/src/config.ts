@@ -14,6 +14,10 @@ export const inventoryEnvSchema = serviceEnv(3005, {
   KAFKA_BROKERS: envBrokers(),
   /** The compacted topic, keyed by SKU, that receives every change of a SKU's stock. */
   INVENTORY_TOPIC: envTopic('inventory'),
+  /** Debezium's topic of the orders' rows: a row confirms its reservation, a cancelled one releases it. */
+  ORDER_TOPIC: envTopic('order'),
+  /** The inventory's consumer group on ORDER_TOPIC; every instance shares it. */
+  ORDERS_GROUP_ID: z.string().min(1).default('inventory-orders'),
   /** How long the publisher's lease lasts unrenewed: how soon another instance takes over from a dead one. */
   OUTBOX_LEASE_MS: envInt(10_000).pipe(z.number().min(3000)),
   /** How long a reservation waits for its order's row on the `order` topic before its stock returns. */

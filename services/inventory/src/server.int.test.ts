@@ -42,6 +42,9 @@ async function baseEnv(): Promise<Record<string, string>> {
     // the test's keys) instead of writing test SKUs to a real topic.
     KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
     INVENTORY_TOPIC: `inventory-test-absent-${randomUUID()}`,
+    // Likewise for the order follower: never the demo's `order` topic or the inventory's group.
+    ORDER_TOPIC: `order-test-absent-${randomUUID()}`,
+    ORDERS_GROUP_ID: `inventory-orders-test-${randomUUID()}`,
     LOG_LEVEL: 'warn',
   };
 }

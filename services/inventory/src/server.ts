@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { runService } from '@oms/service-kit';
+import { describeError, retry, RetryAbortedError, runService, STARTUP_BACKOFF } from '@oms/service-kit';
 import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -12,6 +12,7 @@ import { startExpirySweeper, type ExpirySweeper } from './domain/expiry-sweeper.
 import { Inventory } from './domain/inventory-service.js';
 import { startOutboxPublisher, type OutboxPublisher } from './domain/outbox-publisher.js';
 import { KafkaChangeSink } from './kafka/change-sink.js';
+import { OrderFollower } from './kafka/order-follower.js';
 
 /** QUIT needs a connection (ioredis would wait for a reconnect); without one there is nothing to flush. */
 async function closeRedis(client: Redis): Promise<void> {
@@ -20,11 +21,12 @@ async function closeRedis(client: Redis): Promise<void> {
 }
 
 // The entry point: service-kit runs the service (listen, wait for Redis, serve, shut down) and
-// says how it ended; only this file exits.
+// says how it ended; only this file exits. Kafka is not a dependency of the API: the outbox
+// publisher and the order follower start once Redis answers and keep trying while Kafka is down.
 const exitCode = await runService({
   name: 'inventory',
   loadConfig,
-  create: ({ config, logger, dependencies }) => {
+  create: ({ config, logger, dependencies, fail }) => {
     const redis = createRedisClient(config.REDIS_URL, logger);
     // The publisher waits for new outbox entries with a blocking read: on a connection of its
     // own, so requests never queue behind it.
@@ -34,8 +36,30 @@ const exitCode = await runService({
     const inventory = new Inventory({ store, catalogue: new HttpSkuCatalogue({ productsUrl: config.PRODUCTS_URL }), reservationTtlMs: config.RESERVATION_TTL_MS });
     let sweeper: ExpirySweeper | undefined;
     let publisher: OutboxPublisher | undefined;
+    const follower = new OrderFollower({
+      brokers: config.KAFKA_BROKERS,
+      groupId: config.ORDERS_GROUP_ID,
+      topic: config.ORDER_TOPIC,
+      inventory,
+      logger,
+      onFatal: (err) => fail(err, 'the order follower stopped for good'),
+    });
+    const stopping = new AbortController();
+    let following: Promise<void> | undefined;
+    const follow = () =>
+      retry(() => follower.start(stopping.signal), {
+        what: `follow topic ${config.ORDER_TOPIC}`,
+        backoff: STARTUP_BACKOFF,
+        signal: stopping.signal,
+        // While Kafka is down every attempt fails the same way: say so now and then, not each time.
+        onRetry: ({ attempt, error }) => {
+          if (attempt === 1 || attempt % 20 === 0) logger.warn({ attempt, error: describeError(error) }, 'cannot follow the order topic yet; confirms and releases wait, retrying');
+        },
+      }).catch((err: unknown) => {
+        if (!(err instanceof RetryAbortedError)) fail(err, 'the order follower could not start');
+      });
     return {
-      app: createApp({ inventory, logger, dependencies, health: [{ name: 'redis', check: () => redis.ping() }] }),
+      app: createApp({ inventory, logger, dependencies, orderFollower: follower, health: [{ name: 'redis', check: () => redis.ping() }] }),
       waitFor: [
         {
           dependency: 'redis',
@@ -59,11 +83,14 @@ const exitCode = await runService({
               }),
               logger: publisherLogger,
             });
+            following ??= follow();
           },
         },
       ],
       close: async () => {
-        await Promise.all([sweeper?.stop(), publisher?.stop()]);
+        stopping.abort();
+        await following;
+        await Promise.all([sweeper?.stop(), publisher?.stop(), follower.stop()]);
         await Promise.all([closeRedis(redis), closeRedis(publisherRedis)]);
       },
     };

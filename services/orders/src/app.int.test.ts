@@ -10,9 +10,15 @@ import { testInfra } from '../../../test/infra.js';
 // never import each other in production code.
 import { createApp as createCustomersApp } from '../../customers/src/app.js';
 import * as customersDb from '../../customers/src/data/database.js';
+import { createApp as createInventoryApp } from '../../inventory/src/app.js';
+import { HttpSkuCatalogue } from '../../inventory/src/data/http-sku-catalogue.js';
+import { RedisInventoryStore } from '../../inventory/src/data/redis-inventory-store.js';
+import { Inventory } from '../../inventory/src/domain/inventory-service.js';
+import { connectTestRedis, deleteKeys, uniquePrefix } from '../../inventory/src/test-support/redis.js';
 import { createApp } from './app.js';
 import { createPool, ensureDatabase, migrate } from './data/database.js';
 import { HttpReferenceChecker } from './data/http-reference-checker.js';
+import { HttpStockReservations } from './data/http-stock-reservations.js';
 import { orderPageSchema, orderSchema, type Order } from './domain/order.js';
 
 // Own databases, dropped and recreated per run: the demo data is never touched, and the
@@ -47,6 +53,10 @@ let ordersPool: Pool;
 let customersUrl: string;
 let productsUrl: string;
 let ordersUrl: string;
+// The real inventory app on real Redis, under a key prefix of its own.
+const inventoryPrefix = uniquePrefix('orders-test');
+let redis: Awaited<ReturnType<typeof connectTestRedis>>;
+let inventoryUrl: string;
 /** A URL nothing listens on: a server that was started and closed again. */
 let deadUrl: string;
 
@@ -68,10 +78,11 @@ async function resetDatabase(name: string): Promise<void> {
   }
 }
 
-/** An orders app on its own port, with reference checks against the given services. */
-async function startOrders(urls: { customersUrl: string; productsUrl: string }, timeoutMs = 2000): Promise<string> {
+/** An orders app on its own port, with reference checks and reservations against the given services. */
+async function startOrders(urls: { customersUrl: string; productsUrl: string; inventoryUrl?: string }, timeoutMs = 2000): Promise<string> {
   const references = new HttpReferenceChecker({ ...urls, timeoutMs });
-  const app = createApp({ pool: ordersPool, logger, references });
+  const stock = new HttpStockReservations({ inventoryUrl: urls.inventoryUrl ?? inventoryUrl, timeoutMs, backoff: { initialMs: 20, maxMs: 50 } });
+  const app = createApp({ pool: ordersPool, logger, references, stock });
   const url = await listen(app);
   ordersApps.set(url, app);
   return url;
@@ -134,6 +145,10 @@ beforeAll(async () => {
   await migrate(ordersPool);
 
   productsUrl = await listen(products);
+  redis = await connectTestRedis();
+  const inventory = new Inventory({ store: new RedisInventoryStore(redis, { prefix: inventoryPrefix }), catalogue: new HttpSkuCatalogue({ productsUrl }), reservationTtlMs: 60_000 });
+  inventoryUrl = await listen(createInventoryApp({ inventory, logger, health: [] }));
+  for (const sku of KNOWN_SKUS) expect((await call(inventoryUrl, 'PUT', `/inventory/${encodeURIComponent(sku)}`, { onHand: 1000 })).status).toBe(200);
   ordersUrl = await startOrders({ customersUrl, productsUrl });
 
   const closed = createServer();
@@ -148,6 +163,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   await Promise.all(pools.map((pool) => pool.end()));
+  if (redis) {
+    await deleteKeys(redis, inventoryPrefix);
+    await redis.quit();
+  }
 });
 
 describe('GET /health', () => {
@@ -316,6 +335,120 @@ describe('GET /orders?customerId=', () => {
     expect(missing.body.details).toEqual([{ path: 'customerId', message: expect.any(String) }]);
     expect((await call(ordersUrl, 'GET', '/orders?customerId=nope')).status).toBe(400);
     expect((await call(ordersUrl, 'GET', `/orders?customerId=${carol.id}&limit=500`)).status).toBe(400);
+  });
+});
+
+describe('POST /orders and the inventory', () => {
+  const stockOf = async (sku: string) => (await call<{ onHand: number; reserved: number; available: number }>(inventoryUrl, 'GET', `/inventory/${encodeURIComponent(sku)}`)).body;
+
+  it('when the stock covers the order, then 201 and the inventory holds a pending reservation under the order id', async () => {
+    const before = await stockOf('SKU-2');
+    const items = [
+      { sku: 'SKU-2', quantity: 2, addressId: alice.addresses[0]!.id },
+      { sku: 'SKU-2', quantity: 1, addressId: alice.addresses[1]!.id },
+    ];
+    const res = await call<Order>(ordersUrl, 'POST', '/orders', { customerId: alice.id, items });
+    expect(res.status).toBe(201);
+    const reservation = await call(inventoryUrl, 'GET', `/reservations/${res.body.id}`);
+    expect(reservation).toMatchObject({ status: 200, body: { orderId: res.body.id, state: 'pending', lines: [{ sku: 'SKU-2', quantity: 3 }] } });
+    expect(await stockOf('SKU-2')).toEqual({ ...before, reserved: before.reserved + 3, available: before.available - 3 });
+  });
+
+  it('when a line is short, then 422 with the inventory\'s message, no order row and nothing reserved', async () => {
+    const rows = await countRows();
+    const before = await stockOf('SKU-3');
+    const res = await call(ordersUrl, 'POST', '/orders', {
+      customerId: alice.id,
+      items: [
+        { sku: 'SKU-1', quantity: 1, addressId: alice.addresses[0]!.id },
+        { sku: 'SKU-3', quantity: before.available + 5, addressId: alice.addresses[0]!.id },
+      ],
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      error: 'unprocessable',
+      message: `out of stock: SKU-3 (wanted ${before.available + 5}, available ${before.available})`,
+      details: { outOfStock: [{ sku: 'SKU-3', wanted: before.available + 5, available: before.available }] },
+    });
+    expect(await countRows()).toEqual(rows);
+    expect(await stockOf('SKU-3')).toEqual(before);
+  });
+
+  it('when the inventory is down, then 503 naming it with Retry-After, after retries, and no order row', async () => {
+    const rows = await countRows();
+    const orphan = await startOrders({ customersUrl, productsUrl, inventoryUrl: deadUrl });
+    const res = await call(orphan, 'POST', '/orders', { customerId: alice.id, items: [{ sku: 'SKU-1', quantity: 1, addressId: alice.addresses[0]!.id }] });
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ error: 'dependency_unavailable', details: { dependency: 'inventory' } });
+    expect(res.body.message).toMatch(/inventory service is unavailable: POST .*\/reservations failed: ECONNREFUSED \(3 attempts\)/);
+    expect(res.headers.get('retry-after')).toBe('2');
+    expect(await countRows()).toEqual(rows);
+  });
+
+  it('when the answer to a reservation is lost, then it is retried with the same order id and the stock is held once', async () => {
+    // A relay to the real inventory that forwards the first POST and then drops the connection
+    // instead of answering: the reservation is made, but the orders service never hears of it.
+    const seen: string[] = [];
+    const relay = createServer((req, res) => {
+      const forward = async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const body = Buffer.concat(chunks).toString();
+        seen.push(body);
+        const answer = await fetch(`${inventoryUrl}${req.url ?? '/'}`, { method: req.method, headers: { 'content-type': 'application/json' }, body: body || undefined });
+        if (seen.length === 1) {
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+      };
+      // A relay failure shows as a dropped connection, which the test's assertions then catch.
+      forward().catch(() => req.socket.destroy());
+    });
+    const relayUrl = await listen(relay);
+    const before = await stockOf('SKU-1');
+    const flaky = await startOrders({ customersUrl, productsUrl, inventoryUrl: relayUrl });
+    const res = await call<Order>(flaky, 'POST', '/orders', { customerId: bob.id, items: [{ sku: 'SKU-1', quantity: 4, addressId: bob.addresses[0]!.id }] });
+    expect(res.status).toBe(201);
+    expect(seen).toHaveLength(2);
+    expect(JSON.parse(seen[1]!)).toEqual(JSON.parse(seen[0]!));
+    expect(JSON.parse(seen[0]!).orderId).toBe(res.body.id);
+    expect(await stockOf('SKU-1')).toMatchObject({ reserved: before.reserved + 4 });
+  });
+});
+
+describe('POST /orders/:id/cancel', () => {
+  it('when the order is placed, then 200 with it cancelled; GET shows it; header and lines carry the same new updated_at', async () => {
+    const placed = await call<Order>(ordersUrl, 'POST', '/orders', { customerId: bob.id, items: [{ sku: 'SKU-3', quantity: 1, addressId: bob.addresses[0]!.id }, { sku: 'SKU-1', quantity: 1, addressId: bob.addresses[0]!.id }] });
+    expect(placed.body).toMatchObject({ status: 'placed', cancelledAt: null });
+    const res = await call<Order>(ordersUrl, 'POST', `/orders/${placed.body.id}/cancel`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ...placed.body, status: 'cancelled', cancelledAt: res.body.updatedAt, updatedAt: res.body.updatedAt });
+    expect(Date.parse(res.body.updatedAt)).toBeGreaterThan(Date.parse(placed.body.updatedAt));
+    expect((await call(ordersUrl, 'GET', `/orders/${placed.body.id}`)).body).toEqual(res.body);
+
+    const [[header]] = await ordersPool.query<RowDataPacket[]>('SELECT status, cancelled_at, updated_at FROM `order` WHERE id = ?', [placed.body.id]);
+    const [lines] = await ordersPool.query<RowDataPacket[]>('SELECT updated_at FROM order_detail WHERE order_id = ?', [placed.body.id]);
+    expect(header).toMatchObject({ status: 'cancelled', cancelled_at: new Date(res.body.updatedAt), updated_at: new Date(res.body.updatedAt) });
+    expect(lines.map((l) => l.updated_at)).toEqual([new Date(res.body.updatedAt), new Date(res.body.updatedAt)]);
+  });
+
+  it('when the order is cancelled twice, then the second is 409 and changes nothing', async () => {
+    const placed = await call<Order>(ordersUrl, 'POST', '/orders', { customerId: bob.id, items: [{ sku: 'SKU-1', quantity: 1, addressId: bob.addresses[0]!.id }] });
+    const first = await call<Order>(ordersUrl, 'POST', `/orders/${placed.body.id}/cancel`);
+    const second = await call(ordersUrl, 'POST', `/orders/${placed.body.id}/cancel`);
+    expect(second.status).toBe(409);
+    expect(second.body).toEqual({
+      error: 'conflict',
+      message: `order ${placed.body.id} is already cancelled (at ${String(first.body.cancelledAt)})`,
+      details: { order: placed.body.id, cancelledAt: first.body.cancelledAt },
+    });
+    expect((await call(ordersUrl, 'GET', `/orders/${placed.body.id}`)).body).toEqual(first.body);
+  });
+
+  it('when the order is unknown, then 404; when the id is not a UUID, then 400', async () => {
+    expect(await call(ordersUrl, 'POST', `/orders/${MISSING_ID}/cancel`)).toMatchObject({ status: 404, body: { error: 'not_found', details: { order: MISSING_ID } } });
+    expect((await call(ordersUrl, 'POST', '/orders/42/cancel')).status).toBe(400);
   });
 });
 

@@ -1,6 +1,6 @@
-import { configLoader, envServiceUrl, serviceEnv } from '@oms/service-kit';
+import { configLoader, envInt, envServiceUrl, serviceEnv } from '@oms/service-kit';
 import { mysqlEnv } from '@oms/service-kit/mysql';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Every environment variable the orders service reads, with its default. This is the only
@@ -10,6 +10,13 @@ export const ordersEnvSchema = serviceEnv(3003, {
   ...mysqlEnv('orders'),
   CUSTOMERS_URL: envServiceUrl('http://127.0.0.1:3001'),
   PRODUCTS_URL: envServiceUrl('http://127.0.0.1:3002'),
+  /** Where stock is reserved before an order is written. */
+  INVENTORY_URL: envServiceUrl('http://127.0.0.1:3005'),
+  /**
+   * Test hook, off (0) by default: holds every order this long between its reservation and its
+   * write, so a test can kill the service there and watch the reservation expire.
+   */
+  TEST_PAUSE_AFTER_RESERVE_MS: envInt(0).pipe(z.number().min(0)),
 });
 
 /** The parsed, frozen configuration of the orders service. */

@@ -2,11 +2,12 @@ import { createBaseApp, finishApp, type DependencyState, type HealthCheck, type 
 import { serveApiDocs } from '@oms/service-kit/openapi';
 import type { Express } from 'express';
 import type { ProductRepository } from './data/product-repository.js';
+import type { StockRepository } from './data/stock-repository.js';
 import type { IndexerHealth } from './indexer/product-indexer.js';
 import { productsApi } from './routes/openapi.js';
 import { productRoutes } from './routes/products.js';
 
-/** The indexer as `/health` sees it; a test can pass any object with this shape. */
+/** An indexer as `/health` sees it; a test can pass any object with this shape. */
 export interface IndexerProbe {
   readonly ready: boolean;
   health(): IndexerHealth;
@@ -16,8 +17,12 @@ export interface IndexerProbe {
 export interface ProductsAppDeps {
   logger: Logger;
   products: ProductRepository;
+  /** Where `available` comes from. */
+  stock: StockRepository;
   /** Absent when INDEXER_ENABLED=false: health then depends on Elasticsearch alone. */
   indexer?: IndexerProbe;
+  /** The indexer of the inventory's stock records; absent when INDEXER_ENABLED=false. */
+  stockIndexer?: IndexerProbe;
   /** The start-up state `/health` reports (server.ts); absent, the app counts as started. */
   dependencies?: DependencyState;
 }
@@ -29,18 +34,21 @@ export interface ProductsAppDeps {
  * consumer group and fetching: `oms seed` waits for that 200 before publishing, so a 200 must
  * mean "what you publish now gets indexed". Lag does not count against health (a backlog at
  * start is normal). The indexer's state and lag are at `GET /health/indexer` (200/503 alike).
+ * The stock indexer's are at `GET /health/stock`; it does not count against `/health`: stale
+ * or missing stock makes `available` null or late, never the catalogue unusable.
  */
-export function createApp({ logger, products, indexer, dependencies }: ProductsAppDeps): Express {
+export function createApp({ logger, products, stock, indexer, stockIndexer, dependencies }: ProductsAppDeps): Express {
   const health: HealthCheck[] = [{ name: 'elasticsearch', check: () => products.ping() }];
   if (indexer) health.push({ name: 'indexer', check: async () => indexerCheck(indexer) });
   const app = createBaseApp({ logger, health, dependencies });
-  if (indexer) {
-    app.get('/health/indexer', (_req, res) => {
-      res.status(indexer.ready ? 200 : 503).json(indexer.health());
-    });
+  for (const [path, probe] of [
+    ['/health/indexer', indexer],
+    ['/health/stock', stockIndexer],
+  ] as const) {
+    if (probe) app.get(path, (_req, res) => void res.status(probe.ready ? 200 : 503).json(probe.health()));
   }
-  app.use(productRoutes(products));
-  serveApiDocs(app, productsApi({ indexer: indexer !== undefined }));
+  app.use(productRoutes(products, stock, logger));
+  serveApiDocs(app, productsApi({ indexer: indexer !== undefined, stockIndexer: stockIndexer !== undefined }));
   return finishApp(app, logger);
 }
 

@@ -10,9 +10,12 @@ describe('loadConfig', () => {
       PORT: 3002,
       ES_URL: 'http://127.0.0.1:9200',
       ES_INDEX: 'products',
+      ES_STOCK_INDEX: 'product-stock',
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       KAFKA_GROUP_ID: 'products-indexer',
       TOPIC_PRODUCTS: 'products',
+      KAFKA_STOCK_GROUP_ID: 'products-stock',
+      TOPIC_INVENTORY: 'inventory',
       INDEXER_ENABLED: true,
     },
     malformed: { PORT: 'x', ES_URL: 'nope', ES_INDEX: 'Bad Index' },
@@ -30,6 +33,11 @@ describe('loadConfig', () => {
     ['1', true],
   ])('when INDEXER_ENABLED is %s, then the indexer is %s', (value, enabled) => {
     expect(loadConfig({ INDEXER_ENABLED: value }).INDEXER_ENABLED).toBe(enabled);
+  });
+
+  it('when the stock indexer variables are bad, then each is named', () => {
+    const refused = refusedVariables(loadConfig, { ES_STOCK_INDEX: 'Stock', TOPIC_INVENTORY: 'in ventory', KAFKA_STOCK_GROUP_ID: '' });
+    expect(refused).toEqual(expect.arrayContaining(['ES_STOCK_INDEX', 'TOPIC_INVENTORY', 'KAFKA_STOCK_GROUP_ID']));
   });
 
   it('when the indexer variables are bad, then each is named', () => {

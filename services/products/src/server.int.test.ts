@@ -13,6 +13,9 @@ const run = `${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
 const TOPIC = `products-startup-test-${run}`;
 const GROUP = `products-startup-test-${run}`;
 const INDEX = `products_startup_test_${run}`;
+const STOCK_TOPIC = `products-startup-test-stock-${run}`;
+const STOCK_GROUP = `products-startup-test-stock-${run}`;
+const STOCK_INDEX = `products_startup_test_stock_${run}`;
 const elasticsearch = new URL(infra.elasticsearchUrl);
 let admin: Admin;
 let started: LateDependencyRun | undefined;
@@ -20,16 +23,19 @@ let started: LateDependencyRun | undefined;
 beforeAll(async () => {
   admin = new Kafka({ clientId: 'products-startup-test', brokers: infra.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: TOPIC, numPartitions: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [TOPIC, STOCK_TOPIC].map((topic) => ({ topic, numPartitions: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
+  });
 });
 
 afterAll(async () => {
   await started?.stop();
-  await admin?.deleteGroups([GROUP]).catch(() => undefined);
-  await admin?.deleteTopics({ topics: [TOPIC] }).catch(() => undefined);
+  await admin?.deleteGroups([GROUP, STOCK_GROUP]).catch(() => undefined);
+  await admin?.deleteTopics({ topics: [TOPIC, STOCK_TOPIC] }).catch(() => undefined);
   await admin?.disconnect();
   const es = new Client({ node: infra.elasticsearchUrl });
-  await es.indices.delete({ index: INDEX, ignore_unavailable: true });
+  await es.indices.delete({ index: [INDEX, STOCK_INDEX], ignore_unavailable: true });
   await es.close();
 });
 
@@ -44,6 +50,9 @@ describe('products start-up', () => {
         KAFKA_BROKERS: infra.kafkaBrokers.join(','),
         KAFKA_GROUP_ID: GROUP,
         TOPIC_PRODUCTS: TOPIC,
+        ES_STOCK_INDEX: STOCK_INDEX,
+        KAFKA_STOCK_GROUP_ID: STOCK_GROUP,
+        TOPIC_INVENTORY: STOCK_TOPIC,
         KAFKAJS_NO_PARTITIONER_WARNING: '1',
         LOG_LEVEL: 'info',
       }),

@@ -2,9 +2,11 @@ import { Client, errors } from '@elastic/elasticsearch';
 import { runService, type DependencyStep } from '@oms/service-kit';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
-import { ensureProductIndex } from './data/product-index.js';
+import { ensureProductIndex, ensureStockIndex } from './data/product-index.js';
 import { ElasticsearchProductRepository } from './data/product-repository.js';
+import { ElasticsearchStockRepository } from './data/stock-repository.js';
 import { ProductIndexer } from './indexer/product-indexer.js';
+import { StockIndexer } from './indexer/stock-indexer.js';
 
 // The entry point: service-kit runs the service (listen, wait for Elasticsearch then Kafka,
 // serve, shut down) and says how it ended; only this file exits.
@@ -14,39 +16,43 @@ const exitCode = await runService({
   create: ({ config, logger, dependencies, fail }) => {
     const client = new Client({ node: config.ES_URL, requestTimeout: 30_000 });
     const products = new ElasticsearchProductRepository(client, config.ES_INDEX);
+    const stock = new ElasticsearchStockRepository(client, config.ES_STOCK_INDEX);
     const steps: DependencyStep[] = [
       {
         dependency: 'elasticsearch',
-        target: `Elasticsearch at ${config.ES_URL} (index ${config.ES_INDEX})`,
-        prepare: () => ensureProductIndex(client, config.ES_INDEX),
+        target: `Elasticsearch at ${config.ES_URL} (index ${config.ES_INDEX}, stock index ${config.ES_STOCK_INDEX})`,
+        prepare: async () => {
+          await ensureProductIndex(client, config.ES_INDEX);
+          await ensureStockIndex(client, config.ES_STOCK_INDEX);
+        },
         // A mapping that conflicts with the index's is refused with a 400: no wait fixes that.
         isFatal: (err) => err instanceof errors.ResponseError && err.statusCode === 400,
       },
     ];
-    const indexer = config.INDEXER_ENABLED
-      ? new ProductIndexer({
-          brokers: config.KAFKA_BROKERS,
-          groupId: config.KAFKA_GROUP_ID,
-          topic: config.TOPIC_PRODUCTS,
-          products,
-          logger,
-          onFatal: (err) => fail(err, 'the indexer stopped for good'),
-        })
+    const kafka = { brokers: config.KAFKA_BROKERS, logger };
+    const indexers = config.INDEXER_ENABLED
+      ? {
+          products: new ProductIndexer({ ...kafka, groupId: config.KAFKA_GROUP_ID, topic: config.TOPIC_PRODUCTS, products, onFatal: (err) => fail(err, 'the indexer stopped for good') }),
+          stock: new StockIndexer({ ...kafka, groupId: config.KAFKA_STOCK_GROUP_ID, topic: config.TOPIC_INVENTORY, stock, onFatal: (err) => fail(err, 'the stock indexer stopped for good') }),
+        }
       : undefined;
-    if (indexer) {
+    if (indexers) {
       steps.push({
         dependency: 'kafka',
-        target: `Kafka at ${config.KAFKA_BROKERS.join(',')} (topic ${config.TOPIC_PRODUCTS}, group ${config.KAFKA_GROUP_ID})`,
-        prepare: (signal) => indexer.start(signal),
+        target: `Kafka at ${config.KAFKA_BROKERS.join(',')} (topics ${config.TOPIC_PRODUCTS} and ${config.TOPIC_INVENTORY}, groups ${config.KAFKA_GROUP_ID} and ${config.KAFKA_STOCK_GROUP_ID})`,
+        prepare: async (signal) => {
+          await indexers.products.start(signal);
+          await indexers.stock.start(signal);
+        },
       });
     } else {
-      logger.warn('INDEXER_ENABLED=false: products published to Kafka will not be indexed');
+      logger.warn('INDEXER_ENABLED=false: products and stock published to Kafka will not be indexed');
     }
     return {
-      app: createApp({ logger, products, indexer, dependencies }),
+      app: createApp({ logger, products, stock, indexer: indexers?.products, stockIndexer: indexers?.stock, dependencies }),
       waitFor: steps,
       close: async () => {
-        await indexer?.stop();
+        await Promise.all([indexers?.products.stop(), indexers?.stock.stop()]);
         await client.close();
       },
     };

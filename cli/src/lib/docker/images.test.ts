@@ -40,10 +40,10 @@ describe('imagePlan', () => {
       'node=oms-node:20',
       'customers=oms-customers:0.1.0',
       'products=oms-products:0.1.0',
+      'inventory=oms-inventory:0.1.0',
       'orders=oms-orders:0.1.0',
       'orders-stream=oms-orders-stream:0.1.0',
       'orders-graph=oms-orders-graph:0.1.0',
-      'inventory=oms-inventory:0.1.0',
     ]);
     expect(plan.some((i) => i.kind === 'pull')).toBe(false);
     const seen = new Set<string>();

@@ -16,14 +16,14 @@ const root = findRepoRoot();
 
 describe('selectUp / selectDown over the catalogue (both runtimes)', () => {
   it('when only some components are asked for, then what they need comes along, in start order', () => {
-    expect(selectUp(['orders']).map((c) => c.id)).toEqual(['mariadb', 'elasticsearch', 'kafka', 'customers', 'products', 'orders']);
+    expect(selectUp(['orders']).map((c) => c.id)).toEqual(['mariadb', 'redis', 'elasticsearch', 'kafka', 'customers', 'products', 'inventory', 'orders']);
     expect(selectUp(['connect']).map((c) => c.id)).toEqual(['kafka', 'connect']);
     expect(selectUp(undefined)).toHaveLength(CATALOGUE.length);
   });
 
   it('when a component is stopped, then what needs it stops too', () => {
-    expect(selectDown(['kafka']).map((c) => c.id)).toEqual(['kafka', 'connect', 'products', 'orders', 'orders-stream', 'inventory']);
-    expect(selectDown(['redis']).map((c) => c.id)).toEqual(['redis', 'inventory']);
+    expect(selectDown(['kafka']).map((c) => c.id)).toEqual(['kafka', 'connect', 'products', 'inventory', 'orders', 'orders-stream']);
+    expect(selectDown(['redis']).map((c) => c.id)).toEqual(['redis', 'inventory', 'orders']);
     expect(selectDown(['orders-stream']).map((c) => c.id)).toEqual(['orders-stream']);
   });
 

@@ -9,7 +9,7 @@ const runtime = createLocalRuntime(settings);
 describe('steps', () => {
   it('when everything is selected, then prerequisites and artifacts come first and services after the infra', () => {
     const ids = runtime.steps().map((s) => s.id);
-    expect(ids).toEqual(['prerequisites', 'artifacts', 'mariadb', 'postgres', 'redis', 'elasticsearch', 'kafka', 'connect', 'customers', 'products', 'orders', 'orders-stream', 'orders-graph', 'inventory']);
+    expect(ids).toEqual(['prerequisites', 'artifacts', 'mariadb', 'postgres', 'redis', 'elasticsearch', 'kafka', 'connect', 'customers', 'products', 'inventory', 'orders', 'orders-stream', 'orders-graph']);
   });
 
   it('when only Connect is asked for, then Kafka comes along', () => {
@@ -33,7 +33,7 @@ describe('steps', () => {
     steps.forEach((s, i) => {
       for (const n of s.needs ?? []) expect(steps.findIndex((x) => x.id === n)).toBeLessThan(i);
     });
-    expect(steps.find((s) => s.id === 'orders')?.needs).toEqual(expect.arrayContaining(['customers', 'products', 'mariadb']));
+    expect(steps.find((s) => s.id === 'orders')?.needs).toEqual(expect.arrayContaining(['customers', 'products', 'mariadb', 'inventory']));
   });
 
   it('when a component is unknown, then it is a usage error listing the known ones', () => {
@@ -88,6 +88,7 @@ describe('endpoints and service env', () => {
       KAFKA_BROKERS: '127.0.0.1:29092',
       CUSTOMERS_URL: 'http://127.0.0.1:23001',
       PRODUCTS_URL: 'http://127.0.0.1:23002',
+      INVENTORY_URL: 'http://127.0.0.1:23005',
     });
   });
 });

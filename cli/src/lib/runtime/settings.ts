@@ -101,6 +101,7 @@ export function commonServiceEnv({ endpoints, service, settings }: ServiceEnvCon
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     CUSTOMERS_URL: endpoints.services.customers ?? '',
     PRODUCTS_URL: endpoints.services.products ?? '',
+    INVENTORY_URL: endpoints.services.inventory ?? '',
     LOG_LEVEL: settings.logLevel,
     // Each service waits this long for its dependencies before it gives up (`oms up`'s own wait).
     START_TIMEOUT_MS: String(settings.readyTimeoutMs.service),

@@ -91,12 +91,13 @@ export const CATALOGUE: readonly ComponentEntry[] = [
   { id: 'connect', title: 'Kafka Connect', kind: 'infra', needs: ['kafka'], usesArtifacts: true, ports: ['connect'], stopTier: 1, local: connectProcess, url: http, probe: (at) => probeConnect(http(at)) },
   service('customers', ['mariadb'], 'customers'),
   service('products', ['elasticsearch', 'kafka'], 'products'),
-  // orders checks the customer, its addresses and the SKUs on every order
-  service('orders', ['mariadb', 'customers', 'products'], 'orders'),
+  // reservations live in Redis; restocks check the SKU with products; stock changes go to Kafka,
+  // and the orders' rows come from it (confirm, release)
+  service('inventory', ['redis', 'kafka', 'products'], 'inventory'),
+  // orders checks the customer, its addresses and the SKUs, and reserves the stock, on every order
+  service('orders', ['mariadb', 'customers', 'products', 'inventory'], 'orders'),
   service('orders-stream', ['kafka'], 'ordersStream'),
   service('orders-graph', ['postgres'], 'ordersGraph'),
-  // reservations live in Redis; restocks check the SKU with products; stock changes go to Kafka
-  service('inventory', ['redis', 'kafka', 'products'], 'inventory'),
 ];
 
 /** Ids of the services (what the pipeline steps wait for). */

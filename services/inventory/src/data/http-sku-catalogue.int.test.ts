@@ -7,6 +7,7 @@ import { testInfra } from '../../../../test/infra.js';
 import { createApp as createProductsApp } from '../../../products/src/app.js';
 import { ensureProductIndex } from '../../../products/src/data/product-index.js';
 import { ElasticsearchProductRepository } from '../../../products/src/data/product-repository.js';
+import { ElasticsearchStockRepository } from '../../../products/src/data/stock-repository.js';
 import { DependencyUnavailableError } from '@oms/service-kit';
 import { freePort } from '@oms/service-kit/testing';
 import { listen } from '../test-support/net.js';
@@ -35,7 +36,8 @@ beforeAll(async () => {
     { refresh: true },
   );
   expect(written.failed).toEqual([]);
-  productsUrl = await listen(createProductsApp({ logger: silentLogger, products: repo }), servers);
+  // No stock index: `available` reads as null, which the catalogue check does not look at.
+  productsUrl = await listen(createProductsApp({ logger: silentLogger, products: repo, stock: new ElasticsearchStockRepository(client, `${INDEX}_stock`) }), servers);
 });
 
 afterAll(async () => {
@@ -62,7 +64,10 @@ describe('HttpSkuCatalogue', () => {
   it('when the products service answers 500 (its Elasticsearch is gone), then it is unavailable', async () => {
     const brokenClient = new Client({ node: await deadUrl(), maxRetries: 0 });
     clients.push(brokenClient);
-    const brokenUrl = await listen(createProductsApp({ logger: silentLogger, products: new ElasticsearchProductRepository(brokenClient, INDEX) }), servers);
+    const brokenUrl = await listen(
+      createProductsApp({ logger: silentLogger, products: new ElasticsearchProductRepository(brokenClient, INDEX), stock: new ElasticsearchStockRepository(brokenClient, `${INDEX}_stock`) }),
+      servers,
+    );
     const err = await new HttpSkuCatalogue({ productsUrl: brokenUrl }).unknownSkus(['SKU-00001']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DependencyUnavailableError);
     expect((err as Error).message).toContain('answered 500');

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { InventoryStore, ReserveResult, RestockOptions, RestockResult, TransitionResult } from '../domain/inventory-service.js';
-import { RESERVATION_STATES, stockOf, type Reservation, type ReservationLine, type Stock } from '../domain/inventory.js';
+import { RESERVATION_STATES, stockOf, type Reservation, type ReservationLine, type Shortage, type Stock } from '../domain/inventory.js';
 import { defineScript, guardRedis, type ScriptRunner } from './redis.js';
 import { CONFIRM_SCRIPT, EXPIRE_SCRIPT, RELEASE_SCRIPT, RESERVE_SCRIPT, RESTOCK_SCRIPT } from './scripts.js';
 
@@ -15,6 +15,8 @@ export interface InventoryKeys {
   readonly outbox: string;
   /** String: the token of the instance that publishes the outbox (a lease with a TTL). */
   readonly outboxLease: string;
+  /** Hash: order id → what its late confirm found short (orders placed whose stock was sold meanwhile). */
+  readonly oversold: string;
 }
 
 /** The key layout under `prefix` (the service's is `inventory:`; tests use one of their own). */
@@ -25,6 +27,7 @@ export function inventoryKeys(prefix: string): InventoryKeys {
     pending: `${prefix}reservations:pending`,
     outbox: `${prefix}outbox`,
     outboxLease: `${prefix}outbox:lease`,
+    oversold: `${prefix}oversold`,
   };
 }
 
@@ -130,6 +133,16 @@ export class RedisInventoryStore implements InventoryStore {
 
   confirm(orderId: string): Promise<TransitionResult> {
     return this.transition(this.scripts.confirm, orderId);
+  }
+
+  async recordOversold(orderId: string, shortages: readonly Shortage[]): Promise<void> {
+    // By order id: a redelivered confirm records the same entry again, never a second one.
+    await guardRedis(() => this.redis.hset(this.keys.oversold, orderId, JSON.stringify({ shortages })));
+  }
+
+  async oversold(): Promise<Array<{ orderId: string; shortages: Shortage[] }>> {
+    const entries = await guardRedis(() => this.redis.hgetall(this.keys.oversold));
+    return Object.entries(entries).map(([orderId, json]) => ({ orderId, shortages: z.object({ shortages: shortagesSchema }).parse(JSON.parse(json)).shortages }));
   }
 
   release(orderId: string): Promise<TransitionResult> {

@@ -66,6 +66,10 @@ export interface InventoryStore {
   release(orderId: string): Promise<TransitionResult>;
   /** Expires up to `limit` pending reservations whose deadline passed; returns their order ids. */
   expireDue(limit: number): Promise<string[]>;
+  /** Keeps, by order id, an order whose confirm found its stock sold (idempotent). */
+  recordOversold(orderId: string, shortages: readonly Shortage[]): Promise<void>;
+  /** Every order recorded by {@link recordOversold}. */
+  oversold(): Promise<Array<{ orderId: string; shortages: Shortage[] }>>;
 }
 
 export interface InventoryDeps {
@@ -142,9 +146,21 @@ export class Inventory {
     return this.deps.store.reservation(orderId);
   }
 
-  /** Called when the order's row arrives on the `order` topic. */
-  confirm(orderId: string): Promise<TransitionResult> {
-    return this.deps.store.confirm(orderId);
+  /**
+   * Called when the order's row arrives on the `order` topic. A confirm that finds the stock
+   * gone (`short`: the order's row arrived after its reservation expired and the units were sold
+   * again) changes nothing and is recorded by order id, for people to settle: the order exists,
+   * its units do not.
+   */
+  async confirm(orderId: string): Promise<TransitionResult> {
+    const result = await this.deps.store.confirm(orderId);
+    if (result.outcome === 'short') await this.deps.store.recordOversold(orderId, result.shortages);
+    return result;
+  }
+
+  /** Orders whose confirm found their stock sold (see {@link confirm}). */
+  oversold(): Promise<Array<{ orderId: string; shortages: Shortage[] }>> {
+    return this.deps.store.oversold();
   }
 
   /** Called when the order is cancelled. */

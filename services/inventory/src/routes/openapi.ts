@@ -1,4 +1,5 @@
-import { defineApi, errorResponse, getByKeyOperation, invalidInput, notFound, type OpenApiDocument } from '@oms/service-kit/openapi';
+import { consumerHealthSchema, type ConsumerHealth } from '@oms/service-kit/kafka';
+import { type ApiOperation, defineApi, errorResponse, getByKeyOperation, invalidInput, notFound, type OpenApiDocument } from '@oms/service-kit/openapi';
 import {
   orderIdPathSchema,
   reservationSchema,
@@ -10,6 +11,7 @@ import {
   stockQuerySchema,
   stockSchema,
 } from '../domain/inventory.js';
+import { ORDER_FOLLOWER_COUNTERS } from '../kafka/order-follower.js';
 
 const ORDER_ID = '9b2e4f6a-1c3d-4e5f-8a7b-6c5d4e3f2a1b';
 const stock = { sku: 'SKU-00004', onHand: 12, reserved: 2, available: 10 };
@@ -26,12 +28,40 @@ const productsDown = errorResponse('Redis or the products service (asked whether
   },
 });
 
+const followerHealthSchema = consumerHealthSchema(ORDER_FOLLOWER_COUNTERS);
+const followerHealth: ConsumerHealth = {
+  status: 'consuming',
+  topic: 'order',
+  groupId: 'inventory-orders',
+  partitions: [0, 1, 2],
+  lag: 0,
+  lagByPartition: { '0': 0, '1': 0, '2': 0 },
+  retrying: null,
+  totals: { batches: 30, records: 120, confirmed: 110, released: 6, unchanged: 4, unknown: 0, oversold: 0, ignored: 0, invalid: 0 },
+  lastError: null,
+};
+
+/** `GET /health/orders`, served when the follower of topic `order` runs in this process. */
+const followerOperation: ApiOperation = {
+  method: 'get',
+  path: '/health/orders',
+  tag: 'service',
+  summary: "The order follower's state, lag and counters",
+  description:
+    'The Kafka consumer of topic `order` (CDC of the orders service) that confirms a reservation when its order\'s row appears and releases it when the row turns cancelled. `totals.oversold` counts orders whose late confirm found the stock sold. It does not count against `/health`: Kafka being down delays confirms, never a reservation.',
+  responses: {
+    200: { description: 'Consuming.', schema: followerHealthSchema, example: followerHealth },
+    503: { description: 'Not consuming (starting, restarting, stopped or crashed).', schema: followerHealthSchema, example: { ...followerHealth, status: 'restarting', lastError: 'connect ECONNREFUSED 127.0.0.1:9092' } },
+  },
+};
+
 /**
  * The inventory API (`GET /openapi.json`, `GET /docs`): routes/inventory.ts and
- * routes/reservations.ts with the schemas they validate with (domain/inventory.ts). The
+ * routes/reservations.ts with the schemas they validate with (domain/inventory.ts), and
+ * `/health/orders` when the app runs the order follower. The
  * route-coverage test in app.int.test.ts fails when they drift apart.
  */
-export function inventoryApi(): OpenApiDocument {
+export function inventoryApi({ orderFollower }: { orderFollower: boolean }): OpenApiDocument {
   return defineApi({
     title: 'inventory',
     dependency: 'redis',
@@ -122,6 +152,7 @@ export function inventoryApi(): OpenApiDocument {
         invalid: ['orderId', 'Invalid UUID'],
         notFound: notFound('No reservation for this order id.', 'reservation', ORDER_ID, 'no reservation'),
       }),
+      ...(orderFollower ? [followerOperation] : []),
     ],
   });
 }

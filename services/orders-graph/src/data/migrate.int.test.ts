@@ -41,22 +41,27 @@ afterAll(async () => {
 });
 
 describe('orders-graph migrations', () => {
-  const status: Migration = { name: '0002-orders-status', statements: ['ALTER TABLE orders ADD COLUMN IF NOT EXISTS status TEXT'] };
+  // A later migration, as the next change of the read model would add one.
+  const later: Migration = { name: '9999-test-note', statements: ['ALTER TABLE orders ADD COLUMN IF NOT EXISTS test_note TEXT'] };
 
-  it('when the read model was built by the unversioned schema, then the first migration adopts it and keeps its rows', async () => {
-    expect(await migrate(pool, logger)).toEqual(['0001-initial-schema']);
+  it('when the read model was built by the unversioned schema, then the first migration adopts it, the next ones apply, and its rows stay', async () => {
+    expect(await migrate(pool, logger)).toEqual(['0001-initial-schema', '0002-order-status']);
     expect(await new PgOrderRepository(pool).findById('o-old')).toMatchObject({ id: 'o-old', total: 12.5 });
     expect(await migrate(pool, logger)).toEqual([]);
   });
 
+  it('when orders get a status, then rows written before it read as placed, not cancelled', async () => {
+    expect(await new PgOrderRepository(pool).findById('o-old')).toMatchObject({ id: 'o-old', status: 'placed', cancelledAt: null });
+  });
+
   it('when a new migration adds a column, then only it runs, old rows get the column and the service still reads them', async () => {
-    expect(await migratePg(pool, [...ORDERS_GRAPH_MIGRATIONS, status], logger)).toEqual(['0002-orders-status']);
+    expect(await migratePg(pool, [...ORDERS_GRAPH_MIGRATIONS, later], logger)).toEqual(['9999-test-note']);
     expect(await columns()).toEqual([
-      'id', 'customer_id', 'customer_name', 'customer_email', 'customer', 'items', 'total', 'created_at', 'updated_at', 'status',
+      'id', 'customer_id', 'customer_name', 'customer_email', 'customer', 'items', 'total', 'created_at', 'updated_at', 'status', 'cancelled_at', 'test_note',
     ]);
-    expect((await pool.query("SELECT status FROM orders WHERE id = 'o-old'")).rows).toEqual([{ status: null }]);
+    expect((await pool.query("SELECT test_note FROM orders WHERE id = 'o-old'")).rows).toEqual([{ test_note: null }]);
     expect(await new PgOrderRepository(pool).findById('o-old')).toMatchObject({ id: 'o-old', createdAt: '2024-03-01T10:00:00.000Z' });
     const { rows } = await pool.query('SELECT name FROM schema_migrations ORDER BY name');
-    expect(rows.map((r: { name: string }) => r.name)).toEqual(['0001-initial-schema', '0002-orders-status']);
+    expect(rows.map((r: { name: string }) => r.name)).toEqual(['0001-initial-schema', '0002-order-status', '9999-test-note']);
   });
 });

@@ -51,6 +51,12 @@ $$`;
  */
 export const ORDERS_GRAPH_MIGRATIONS: readonly Migration[] = [
   { name: '0001-initial-schema', statements: [ORDERS_TABLE_DDL, ...ORDERS_INDEX_DDL, NAME_INDEX_DDL] },
+  {
+    // Cancelled orders. The columns must exist before the first record carrying the fields
+    // reaches the sink (it alters nothing itself); rows written before are placed orders.
+    name: '0002-order-status',
+    statements: [`ALTER TABLE orders ADD COLUMN status TEXT NOT NULL DEFAULT 'placed', ADD COLUMN cancelled_at TIMESTAMPTZ`],
+  },
 ];
 
 /** Applies the pending migrations; safe to run at every start and from two instances at once. */

@@ -8,7 +8,7 @@ export interface SqlQuery {
 
 /** Columns every order read selects, in table order. */
 export const ORDER_COLUMNS =
-  'id, customer_id, customer_name, customer_email, customer, items, total, created_at, updated_at';
+  'id, customer_id, customer_name, customer_email, customer, items, total, status, cancelled_at, created_at, updated_at';
 
 /** Escapes LIKE wildcards so a name like "50%" is matched literally. */
 export function escapeLike(s: string): string {

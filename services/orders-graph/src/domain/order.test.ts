@@ -21,6 +21,8 @@ const row = (over: Partial<OrderRow> = {}): OrderRow => ({
   customer: { id: 'c-1', name: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', active: true },
   items: [{ sku: 'SKU-1', description: 'Pan', unitPrice: 10.5, quantity: 2, lineTotal: 21, deliveryAddress: address }],
   total: '21.00',
+  status: 'placed',
+  cancelled_at: null,
   created_at: new Date('2024-03-01T10:00:00.000Z'),
   updated_at: new Date('2024-03-01T10:05:00.000Z'),
   ...over,
@@ -33,9 +35,16 @@ describe('toOrder', () => {
       customer: { id: 'c-1', name: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
       items: [{ sku: 'SKU-1', description: 'Pan', unitPrice: 10.5, quantity: 2, lineTotal: 21, deliveryAddress: address }],
       total: 21,
+      status: 'placed',
+      cancelledAt: null,
       createdAt: '2024-03-01T10:00:00.000Z',
       updatedAt: '2024-03-01T10:05:00.000Z',
     });
+  });
+
+  it('when the row is a cancelled order, then status and cancelledAt say so; a row without a status is placed', () => {
+    expect(toOrder(row({ status: 'cancelled', cancelled_at: new Date('2024-03-02T08:00:00.000Z') }))).toMatchObject({ status: 'cancelled', cancelledAt: '2024-03-02T08:00:00.000Z' });
+    expect(toOrder(row({ status: null }))).toMatchObject({ status: 'placed', cancelledAt: null });
   });
 
   it('when JSON columns arrive as strings, then they are parsed', () => {

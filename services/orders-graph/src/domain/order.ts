@@ -18,6 +18,8 @@ export interface OrderRow {
   customer: unknown;
   items: unknown;
   total: string | number | null;
+  status: string | null;
+  cancelled_at: Date | string | null;
   created_at: Date | string | null;
   updated_at: Date | string | null;
 }
@@ -68,6 +70,9 @@ export const orderSchema = z.object({
   customer: customerSchema.nullable(),
   items: z.array(orderItemSchema),
   total: z.number(),
+  /** `placed` or `cancelled`. */
+  status: z.string(),
+  cancelledAt: z.string().nullable(),
   createdAt: z.string().nullable(),
   updatedAt: z.string().nullable(),
 });
@@ -92,6 +97,9 @@ export function toOrder(row: OrderRow): Order {
     items,
     // The stored total is authoritative; the sum of lines only covers rows without one.
     total: toNumber(row.total) ?? round2(items.reduce((sum, i) => sum + (i.lineTotal ?? 0), 0)),
+    // Rows written before orders had a status were placed orders.
+    status: toStr(row.status) ?? 'placed',
+    cancelledAt: toIso(row.cancelled_at),
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
   };

@@ -32,6 +32,10 @@ export const typeDefs = /* GraphQL */ `
     customer: Customer
     items: [OrderItem!]!
     total: Float!
+    "placed, or cancelled (then its stock went back to the inventory)."
+    status: String!
+    "When it was cancelled (ISO 8601, UTC); null while it is placed."
+    cancelledAt: String
     "ISO 8601, UTC."
     createdAt: String
     "ISO 8601, UTC."

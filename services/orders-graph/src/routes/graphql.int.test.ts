@@ -114,7 +114,7 @@ describe('migration', () => {
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'orders' ORDER BY ordinal_position`,
     );
     expect(cols.map((c) => c.column_name)).toEqual([
-      'id', 'customer_id', 'customer_name', 'customer_email', 'customer', 'items', 'total', 'created_at', 'updated_at',
+      'id', 'customer_id', 'customer_name', 'customer_email', 'customer', 'items', 'total', 'created_at', 'updated_at', 'status', 'cancelled_at',
     ]);
     expect(cols.find((c) => c.column_name === 'items')?.data_type).toBe('jsonb');
     const { rows: idx } = await pool.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'orders' ORDER BY indexname`);
@@ -142,7 +142,7 @@ describe('migration', () => {
 describe('Query.order', () => {
   it('when the id exists, then the whole enriched order is returned', async () => {
     const { status, body } = await gql(`{ order(id: "o-1") {
-      id total createdAt updatedAt
+      id total status cancelledAt createdAt updatedAt
       customer { id name lastName email }
       items { sku description unitPrice quantity lineTotal deliveryAddress {
         id streetType streetName streetNumber buildingNumber departmentNumber reference latitude longitude } }
@@ -152,6 +152,8 @@ describe('Query.order', () => {
     expect(body.data.order).toEqual({
       id: 'o-1',
       total: 25.25,
+      status: 'placed',
+      cancelledAt: null,
       createdAt: '2024-03-01T10:00:00.000Z',
       updatedAt: '2024-03-01T10:00:00.000Z',
       customer: customers.ada,
@@ -160,6 +162,23 @@ describe('Query.order', () => {
         { sku: 'SKU-2', description: 'Lid', unitPrice: 4.25, quantity: 1, lineTotal: 4.25, deliveryAddress: address },
       ],
     });
+  });
+
+  it('when the sink upserts the order again cancelled, then the order reads as cancelled, with when', async () => {
+    await pool.query(
+      `INSERT INTO orders (id, customer_id, customer_name, customer_email, customer, items, total, status, created_at, updated_at)
+       VALUES ('o-cancel', 'c', 'X Y', 'x@example.com', '{}', '[]', 1, 'placed', '2024-03-05T10:00:00Z', '2024-03-05T10:00:00Z')`,
+    );
+    await pool.query(
+      `INSERT INTO orders (id, status, cancelled_at, updated_at) VALUES ('o-cancel', 'cancelled', '2024-03-05T11:00:00Z', '2024-03-05T11:00:00Z')
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, cancelled_at = EXCLUDED.cancelled_at, updated_at = EXCLUDED.updated_at`,
+    );
+    try {
+      const { body } = await gql('{ order(id: "o-cancel") { id status cancelledAt updatedAt total } }');
+      expect(body).toEqual({ data: { order: { id: 'o-cancel', status: 'cancelled', cancelledAt: '2024-03-05T11:00:00.000Z', updatedAt: '2024-03-05T11:00:00.000Z', total: 1 } } });
+    } finally {
+      await pool.query(`DELETE FROM orders WHERE id = 'o-cancel'`);
+    }
   });
 
   it('when the id is unknown, then order is null without errors', async () => {

@@ -74,6 +74,8 @@ describe('OrderJoin', () => {
         expect.objectContaining({ lineNo: 2, sku: 'SKU-2', unitPriceCents: 10, quantity: 1, lineTotalCents: 10 }),
       ],
       totalCents: 6007,
+      status: 'placed',
+      cancelledAt: null,
       createdAt: '2026-01-15T10:30:00.000Z',
       updatedAt: '2026-01-15T10:30:00.000Z',
     });
@@ -178,6 +180,103 @@ describe('OrderJoin', () => {
     const { header, line1, line2 } = twoLineOrder(feed);
     const [order] = applyAll(join, [header, line1, line2]).emits;
     expect(order?.customer).toMatchObject({ name: 'Ana María', active: false });
+  });
+
+  describe('versions: an order changed after it was placed (cancelled)', () => {
+    const T1 = Date.UTC(2026, 0, 15, 11, 0, 0);
+    /** The cancel's records: header and both lines rewritten with updated_at T1, as the orders service writes them. */
+    function cancelled(feed: RecordFeed, orderId = O1) {
+      const v2 = { updated_at: T1 };
+      return {
+        header: feed.next('order', orderValue(orderId, 2, ids.customer, { status: 'cancelled', cancelled_at: T1, updated_at: T1 })),
+        line1: feed.next('order_detail', detailValue(orderId, 1, 'SKU-1', 3, ids.address1, v2)),
+        line2: feed.next('order_detail', detailValue(orderId, 2, 'SKU-2', 1, ids.address2, v2)),
+      };
+    }
+
+    it('when an emitted order is cancelled, then it is emitted again, cancelled, with the same lines and total', () => {
+      const feed = new RecordFeed();
+      const join = loadedJoin(feed);
+      const placed = twoLineOrder(feed);
+      const [first] = applyAll(join, [placed.header, placed.line1, placed.line2]).emits;
+      const cancel = cancelled(feed);
+      const { emits } = applyAll(join, [cancel.header, cancel.line1, cancel.line2]);
+      expect(emits).toEqual([{ ...first, status: 'cancelled', cancelledAt: '2026-01-15T11:00:00.000Z', updatedAt: '2026-01-15T11:00:00.000Z' }]);
+      expect(join.stats().pendingOrders).toBe(0);
+    });
+
+    it('when the lines of the cancel arrive before its header, then it is emitted once, with the header of that version', () => {
+      const feed = new RecordFeed();
+      const join = loadedJoin(feed);
+      const placed = twoLineOrder(feed);
+      applyAll(join, [placed.header, placed.line1, placed.line2]);
+      const cancel = cancelled(feed);
+      expect(applyAll(join, [cancel.line1, cancel.line2]).emits).toEqual([]);
+      expect(join.apply(cancel.header).emits.map((e) => e.status)).toEqual(['cancelled']);
+    });
+
+    it('when the processor restarted and remembers nothing of the first version, then the cancel alone is a whole order and is emitted', () => {
+      const feed = new RecordFeed();
+      twoLineOrder(feed); // offsets of the placed version, committed before the restart
+      const join = loadedJoin(feed);
+      const cancel = cancelled(feed);
+      const { emits } = applyAll(join, [cancel.line2, cancel.header, cancel.line1]);
+      expect(emits.map((e) => [e.id, e.status, e.totalCents])).toEqual([[O1, 'cancelled', 6007]]);
+    });
+
+    it('when both versions arrive before the order can complete, then only the newest is emitted', () => {
+      const feed = new RecordFeed();
+      const join = new OrderJoin();
+      const placed = twoLineOrder(feed);
+      const cancel = cancelled(feed);
+      // Interleaved as two topics may be fetched: headers first, then the lines of both versions.
+      expect(applyAll(join, [placed.header, cancel.header, placed.line1, placed.line2, cancel.line1, cancel.line2]).emits).toEqual([]);
+      const { emits } = applyAll(join, [
+        feed.next('customer', customerValue()),
+        feed.next('address', addressValue(ids.address1)),
+        feed.next('address', addressValue(ids.address2)),
+        feed.next('products', productValue('SKU-1', 19.99)),
+        feed.next('products', productValue('SKU-2', '0.10')),
+      ]);
+      expect(emits.map((e) => [e.id, e.status])).toEqual([[O1, 'cancelled']]);
+    });
+
+    it('when a re-read sees the placed header, the cancelled header, then the lines of both, then only the cancelled order is emitted', () => {
+      const feed = new RecordFeed();
+      const join = loadedJoin(feed);
+      const placed = twoLineOrder(feed);
+      const cancel = cancelled(feed);
+      const { emits } = applyAll(join, [placed.header, cancel.header, placed.line1, placed.line2, cancel.line1, cancel.line2]);
+      expect(emits.map((e) => e.status)).toEqual(['cancelled']);
+    });
+
+    it('when the placed version is redelivered after the cancel went out, then nothing is emitted', () => {
+      const feed = new RecordFeed();
+      const join = loadedJoin(feed);
+      const placed = twoLineOrder(feed);
+      const cancel = cancelled(feed);
+      applyAll(join, [placed.header, placed.line1, placed.line2, cancel.header, cancel.line1, cancel.line2]);
+      const again = twoLineOrder(feed);
+      expect(applyAll(join, [again.header, again.line1, again.line2]).emits).toEqual([]);
+      expect(join.stats().pendingOrders).toBe(0);
+    });
+
+    it('when only the header of the cancel has arrived, then the order waits and the commit stops at that header', () => {
+      const feed = new RecordFeed();
+      const join = loadedJoin(feed);
+      const placed = twoLineOrder(feed); // order/0, order_detail/0-1
+      applyAll(join, [placed.header, placed.line1, placed.line2]);
+      join.markCommitted(join.offsetsToCommit());
+      const header = feed.next('order', orderValue(O1, 2, ids.customer, { status: 'cancelled', cancelled_at: T1, updated_at: T1 })); // order/1
+      expect(join.apply(header).emits).toEqual([]);
+      expect(join.pendingOrderIds()).toEqual([O1]);
+      // Committed is order/0 → 1: it does not move past the pending header.
+      expect(join.offsetsToCommit()).toEqual([]);
+      const v2 = { updated_at: T1 };
+      applyAll(join, [feed.next('order_detail', detailValue(O1, 1, 'SKU-1', 3, ids.address1, v2)), feed.next('order_detail', detailValue(O1, 2, 'SKU-2', 1, ids.address2, v2))]);
+      expect(join.pendingOrderIds()).toEqual([]);
+      expect(Object.fromEntries(join.offsetsToCommit().map((c) => [`${c.kind}/${c.partition}`, c.offset]))).toEqual({ 'order/0': 2, 'order_detail/0': 4 });
+    });
   });
 
   describe('malformed records', () => {

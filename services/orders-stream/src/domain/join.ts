@@ -46,6 +46,9 @@ export interface EnrichedOrder {
   customer: Customer;
   items: EnrichedItem[];
   totalCents: number;
+  /** `placed` or `cancelled`, as the order row says. */
+  status: string;
+  cancelledAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -95,6 +98,12 @@ export interface OrderJoinOptions {
 /** First and last offset an order was seen at, per `kind/partition`. */
 type Ranges = Map<string, { first: number; last: number }>;
 
+/** An emitted order: where its records lie, and the version (`updatedAt`) that went out. */
+interface Emitted {
+  ranges: Ranges;
+  version: string;
+}
+
 interface PendingOrder {
   id: string;
   header?: OrderHeader;
@@ -114,6 +123,13 @@ const parseTp = (key: string): { kind: OrderKind; partition: number } => {
  * The order join as a state machine with no I/O: feed it records in offset order per partition,
  * and it answers with the orders that became complete and the records that belong in the DLQ.
  *
+ * Versions. Every change of an order (placing, cancelling) writes the header and all its lines
+ * again in one transaction, with one `updated_at`: the order's version. A version is complete
+ * when its header and `line_count` lines of that version are in; only the newest version seen is
+ * emitted. So an update of an order that already went out (a cancel) is emitted again with the
+ * new status — even after a restart, when nothing of the first version is remembered — while a
+ * redelivery (same or older version) is swallowed.
+ *
  * Offsets. It also decides what may be committed: never past the first record of an order
  * still pending (so a restart re-reads every part of it), and never between the records of an
  * order already emitted (so a restart re-reads such an order whole — and re-emits it, which the
@@ -126,8 +142,8 @@ export class OrderJoin {
   private readonly pending = new Map<string, PendingOrder>();
   /** Lookup key → ids of complete-but-for-lookups orders waiting for it. */
   private readonly waiting = new Map<string, Set<string>>();
-  /** Recently emitted order ids (insertion order = FIFO eviction) with their offset ranges. */
-  private readonly emitted = new Map<string, Ranges>();
+  /** Recently emitted order ids (insertion order = FIFO eviction) with their offset ranges and version. */
+  private readonly emitted = new Map<string, Emitted>();
   /** Emitted ids whose records may still lie at or past the committed offset. */
   private readonly emittedAboveCommit = new Set<string>();
   /** Next offset to read, per `kind/partition`, as far as this join has seen. */
@@ -184,7 +200,7 @@ export class OrderJoin {
     for (let changed = true; changed; ) {
       changed = false;
       for (const id of this.emittedAboveCommit) {
-        const ranges = this.emitted.get(id);
+        const ranges = this.emitted.get(id)?.ranges;
         if (!ranges) continue;
         let above = false;
         let below = false;
@@ -209,7 +225,7 @@ export class OrderJoin {
   markCommitted(offsets: CommitOffset[]): void {
     for (const o of offsets) this.committed.set(tp(o.kind, o.partition), o.offset);
     for (const id of this.emittedAboveCommit) {
-      const ranges = this.emitted.get(id);
+      const ranges = this.emitted.get(id)?.ranges;
       const stillAbove =
         ranges !== undefined &&
         [...ranges].some(([key, r]) => {
@@ -229,7 +245,7 @@ export class OrderJoin {
     const touches = (ranges: Ranges) => [...ranges.keys()].some((k) => gone.has(parseTp(k).partition));
     for (const order of [...this.pending.values()]) if (touches(order.ranges)) this.forget(order);
     for (const id of [...this.emittedAboveCommit]) {
-      const ranges = this.emitted.get(id);
+      const ranges = this.emitted.get(id)?.ranges;
       if (ranges && touches(ranges)) this.emittedAboveCommit.delete(id);
     }
     for (const map of [this.consumed, this.committed]) {
@@ -292,14 +308,23 @@ export class OrderJoin {
     if (part.kind === 'invalid') return { emits: [], dlq: [this.dlqEntry(record, part.reason)] };
     if (part.kind === 'ignore') return { emits: [], dlq: [] };
     const orderId = 'orderId' in part.row ? part.row.orderId : part.row.id;
+    const version = part.row.updatedAt;
 
-    const emittedRanges = this.emitted.get(orderId);
-    if (emittedRanges) {
+    const emitted = this.emitted.get(orderId);
+    if (emitted && !newer(version, emitted.version)) {
       // A redelivery of an order that already went out: remember where it lies, so commits
       // never split it, but do not start the order over.
-      extend(emittedRanges, kind, record.partition, record.offset);
+      extend(emitted.ranges, kind, record.partition, record.offset);
       this.emittedAboveCommit.add(orderId);
       return { emits: [], dlq: [] };
+    }
+    if (emitted) {
+      // A new version of an emitted order (it was cancelled): it is gathered again from its
+      // own header and lines. Records of the version that went out are no longer protected
+      // from a commit between them: a restart that re-reads some of them re-reads the new
+      // version after them too, and only the newest version is emitted.
+      this.emitted.delete(orderId);
+      this.emittedAboveCommit.delete(orderId);
     }
 
     let order = this.pending.get(orderId);
@@ -308,22 +333,26 @@ export class OrderJoin {
       this.pending.set(orderId, order);
     }
     extend(order.ranges, kind, record.partition, record.offset);
-    if ('orderId' in part.row) order.details.set(part.row.lineKey, part.row);
-    else order.header = part.row;
+    if ('orderId' in part.row) {
+      const held = order.details.get(part.row.lineKey);
+      if (!held || !newer(held.updatedAt, part.row.updatedAt)) order.details.set(part.row.lineKey, part.row);
+    } else if (!order.header || !newer(order.header.updatedAt, part.row.updatedAt)) order.header = part.row;
     const done = this.evaluate(order);
     return { emits: done ? [done] : [], dlq: [] };
   }
 
-  /** Emits the order if everything is in; otherwise (re)registers what it waits for. */
+  /** Emits the order if everything of its newest version is in; otherwise (re)registers what it waits for. */
   private evaluate(order: PendingOrder): EnrichedOrder | undefined {
     this.unwait(order);
     const { header } = order;
-    if (!header || order.details.size < header.lineCount) return undefined;
+    if (!header) return undefined;
+    // Lines written before lines carried a version belong to the order's first version.
+    const details = [...order.details.values()].filter((d) => (d.updatedAt ?? header.createdAt) === header.updatedAt).sort(byLine);
+    if (details.length < header.lineCount) return undefined;
 
     const missing = new Set<string>();
     const customer = this.customers.get(header.customerId);
     if (!customer) missing.add(`c:${header.customerId}`);
-    const details = [...order.details.values()].sort(byLine);
     for (const d of details) {
       if (!this.addresses.has(d.addressId)) missing.add(`a:${d.addressId}`);
       if (!this.products.has(d.sku)) missing.add(`p:${d.sku}`);
@@ -355,16 +384,18 @@ export class OrderJoin {
       customer,
       items,
       totalCents: items.reduce((sum, i) => sum + i.lineTotalCents, 0),
+      status: header.status,
+      cancelledAt: header.cancelledAt,
       createdAt: header.createdAt,
       updatedAt: header.updatedAt,
     };
     this.pending.delete(order.id);
-    this.remember(order.id, order.ranges);
+    this.remember(order.id, { ranges: order.ranges, version: header.updatedAt });
     return enriched;
   }
 
-  private remember(id: string, ranges: Ranges): void {
-    this.emitted.set(id, ranges);
+  private remember(id: string, emitted: Emitted): void {
+    this.emitted.set(id, emitted);
     this.emittedAboveCommit.add(id);
     while (this.emitted.size > this.emittedCapacity) {
       const oldest = this.emitted.keys().next().value!;
@@ -390,6 +421,14 @@ export class OrderJoin {
   private dlqEntry(record: InputRecord, reason: string): DlqEntry {
     return { reason, topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value };
   }
+}
+
+/**
+ * Whether version `a` is newer than `b`. Versions are ISO 8601 UTC times in one format, so they
+ * compare as text; `null` (a line written before lines carried a version) is the oldest.
+ */
+function newer(a: string | null, b: string | null): boolean {
+  return (a ?? '') > (b ?? '');
 }
 
 function extend(ranges: Ranges, kind: OrderKind, partition: number, offset: number): void {

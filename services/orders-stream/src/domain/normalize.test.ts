@@ -83,7 +83,22 @@ describe('record parsers', () => {
 
   it('when a header has no updated_at, then created_at stands in', () => {
     const out = parseOrderHeader(null, JSON.stringify({ id: 'o', customer_id: 'c', line_count: '2', created_at: '2026-01-01T00:00:00Z' }));
-    expect(out).toEqual({ kind: 'row', row: { id: 'o', customerId: 'c', lineCount: 2, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' } });
+    expect(out).toEqual({
+      kind: 'row',
+      row: { id: 'o', customerId: 'c', lineCount: 2, status: 'placed', cancelledAt: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' },
+    });
+  });
+
+  it('when a header is cancelled, then status and cancelled_at (epoch ms, as Debezium sends DATETIME(3)) are read', () => {
+    const out = parseOrderHeader(null, JSON.stringify({ id: 'o', customer_id: 'c', line_count: 1, status: 'cancelled', created_at: 1767225600000, updated_at: 1767229200000, cancelled_at: 1767229200000 }));
+    expect(out).toMatchObject({ kind: 'row', row: { status: 'cancelled', cancelledAt: '2026-01-01T01:00:00.000Z', updatedAt: '2026-01-01T01:00:00.000Z' } });
+  });
+
+  it('when a detail carries updated_at, then it is its version; without it, the version is null', () => {
+    const detail = (extra: Record<string, unknown>) => JSON.stringify({ id: 1, order_id: 'o', line_no: 1, sku: 'S', quantity: 1, address_id: 'a', ...extra });
+    expect(parseOrderDetail(null, detail({ updated_at: 1767229200000 }))).toMatchObject({ kind: 'row', row: { updatedAt: '2026-01-01T01:00:00.000Z' } });
+    expect(parseOrderDetail(null, detail({}))).toMatchObject({ kind: 'row', row: { updatedAt: null } });
+    expect(parseOrderDetail(null, detail({ updated_at: 'soon' }))).toEqual({ kind: 'invalid', reason: 'updated_at is not a timestamp' });
   });
 
   it('when a detail has no line_no, then its id tells lines apart', () => {

@@ -219,13 +219,20 @@ const orderHeaderRow = z
     created_at: timestamp('created_at'),
     updated_at: timestamp('updated_at').nullish(),
     customer_id: text('customer_id'),
+    // Absent on rows written before orders could be cancelled: those are placed.
+    status: optionalText('status'),
+    cancelled_at: timestamp('cancelled_at').nullish(),
   })
   .transform((r) => ({
     id: r.id,
     customerId: r.customer_id,
     lineCount: r.line_count,
+    status: r.status ?? 'placed',
+    /** ISO 8601 UTC, or null while the order is not cancelled. */
+    cancelledAt: r.cancelled_at ?? null,
     /** ISO 8601 UTC. */
     createdAt: r.created_at,
+    /** ISO 8601 UTC: the version of the order (every change of an order writes it anew). */
     updatedAt: r.updated_at ?? r.created_at,
   }));
 export type OrderHeader = z.output<typeof orderHeaderRow>;
@@ -243,6 +250,7 @@ const orderDetailRow = z
     }),
     sku: text('sku'),
     address_id: text('address_id'),
+    updated_at: timestamp('updated_at').nullish(),
   })
   .refine((r) => r.id !== null || r.line_no !== null, 'missing id and line_no')
   .transform((r) => ({
@@ -254,6 +262,11 @@ const orderDetailRow = z
     sku: r.sku,
     quantity: r.quantity,
     addressId: r.address_id,
+    /**
+     * The order version this line was written with (the header's `updated_at`); null on lines
+     * written before lines carried it, which belong to the order's first version.
+     */
+    updatedAt: r.updated_at ?? null,
   }));
 export type OrderDetail = z.output<typeof orderDetailRow>;
 

@@ -28,6 +28,8 @@ const order: EnrichedOrder = {
     },
   ],
   totalCents: 5997,
+  status: 'placed',
+  cancelledAt: null,
   createdAt: '2026-01-15T10:30:00.000Z',
   updatedAt: '2026-01-15T10:31:00.000Z',
 };
@@ -51,6 +53,8 @@ describe('toConnectRecord', () => {
       ['customer', 'string', 'io.debezium.data.Json'],
       ['items', 'string', 'io.debezium.data.Json'],
       ['total', 'double', null],
+      ['status', 'string', null],
+      ['cancelled_at', 'string', 'io.debezium.time.ZonedTimestamp'],
       ['created_at', 'string', 'io.debezium.time.ZonedTimestamp'],
       ['updated_at', 'string', 'io.debezium.time.ZonedTimestamp'],
     ]);
@@ -61,9 +65,17 @@ describe('toConnectRecord', () => {
       customer_name: 'Ana Pérez',
       customer_email: 'ana@example.com',
       total: 59.97,
+      status: 'placed',
+      cancelled_at: null,
       created_at: '2026-01-15T10:30:00.000Z',
       updated_at: '2026-01-15T10:31:00.000Z',
     });
+  });
+
+  it('when the order is cancelled, then status and cancelled_at say so; cancelled_at is the one optional field', () => {
+    const payload = JSON.parse(toConnectRecord({ ...order, status: 'cancelled', cancelledAt: '2026-01-15T11:00:00.000Z' }).value).payload;
+    expect(payload).toMatchObject({ status: 'cancelled', cancelled_at: '2026-01-15T11:00:00.000Z' });
+    expect(ORDER_VALUE_SCHEMA.fields.filter((f) => f.optional).map((f) => f.field)).toEqual(['cancelled_at']);
   });
 
   it('when JSON columns are serialised, then they hold camelCase JSON text', () => {

@@ -4,7 +4,8 @@ import type { EnrichedOrder } from './join.js';
  * The `orders-graph` record format: Kafka Connect JsonConverter with schemas, because the
  * Debezium JDBC sink needs a schema to create and upsert into table `orders`. JSON columns use
  * Debezium's `io.debezium.data.Json` (→ jsonb) and times `io.debezium.time.ZonedTimestamp`
- * (→ timestamptz); both are strings on the wire.
+ * (→ timestamptz); both are strings on the wire. The sink creates nothing (`schema.evolution:
+ * none`): a field added here needs its column in the read model first (orders-graph's migrations).
  */
 
 export interface ConnectField {
@@ -50,6 +51,8 @@ export const ORDER_VALUE_SCHEMA: Readonly<ConnectStruct> = Object.freeze<Connect
     { field: 'customer', type: 'string', optional: false, ...JSON_TYPE },
     { field: 'items', type: 'string', optional: false, ...JSON_TYPE },
     { field: 'total', type: 'double', optional: false },
+    { field: 'status', type: 'string', optional: false },
+    { field: 'cancelled_at', type: 'string', optional: true, ...ZONED_TIMESTAMP },
     { field: 'created_at', type: 'string', optional: false, ...ZONED_TIMESTAMP },
     { field: 'updated_at', type: 'string', optional: false, ...ZONED_TIMESTAMP },
   ],
@@ -64,6 +67,8 @@ export interface OrderRow {
   customer: string;
   items: string;
   total: number;
+  status: string;
+  cancelled_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -108,6 +113,8 @@ export function toOrderRow(order: EnrichedOrder): OrderRow {
       })),
     ),
     total: fromCents(order.totalCents),
+    status: order.status,
+    cancelled_at: order.cancelledAt,
     created_at: order.createdAt,
     updated_at: order.updatedAt,
   };

@@ -185,6 +185,44 @@ describe('orders-stream against Kafka', () => {
     expect(new Set(outputIds(out.records))).toEqual(new Set([done.orderId, partial.orderId, later.orderId]));
   }, 90_000);
 
+  it('when an emitted order is cancelled, then it is emitted again with the new status — also by a processor that restarted since', async () => {
+    const w = await world();
+    await seedLookups(w);
+    const config = kafka.config(w.topics);
+    const first = await kafka.startProcessor(config);
+    running.push(first);
+    const out = await collect(w.topics.output);
+    const payloads = (id: string) => out.records.map((r) => JSON.parse(r.value).payload).filter((p: { id: string }) => p.id === id);
+    const cancel = (o: ReturnType<typeof orderRecords>, at: number) => ({
+      header: { ...o.header, status: 'cancelled', cancelled_at: at, updated_at: at },
+      line1: { ...o.line1, updated_at: at },
+      line2: { ...o.line2, updated_at: at },
+    });
+
+    // Cancelled while the processor runs: it remembers the first version.
+    const a = orderRecords(w);
+    await sendOrder(w, a);
+    await out.waitFor(hasAll([a.orderId]));
+    const T1 = Date.UTC(2026, 0, 15, 11, 0, 0);
+    await sendOrder(w, { orderId: a.orderId, ...cancel(a, T1) });
+    await out.waitFor(() => payloads(a.orderId).length === 2);
+    expect(payloads(a.orderId).map((p: { status: string; cancelled_at: string | null; total: number }) => [p.status, p.cancelled_at, p.total])).toEqual([
+      ['placed', null, 45.03],
+      ['cancelled', '2026-01-15T11:00:00.000Z', 45.03],
+    ]);
+
+    // Cancelled after a restart: the new processor never saw the first version.
+    const b = orderRecords(w);
+    await sendOrder(w, b);
+    await out.waitFor(hasAll([b.orderId]));
+    await new Promise((r) => setTimeout(r, 500)); // the commit after b's emission
+    await first.stop();
+    await sendOrder(w, { orderId: b.orderId, ...cancel(b, Date.UTC(2026, 0, 15, 12, 0, 0)) });
+    await start(w, { groupId: config.groupId, instanceId: config.instanceId });
+    await out.waitFor(() => payloads(b.orderId).some((p: { status: string }) => p.status === 'cancelled'));
+    expect(payloads(b.orderId).at(-1)).toMatchObject({ status: 'cancelled', cancelled_at: '2026-01-15T12:00:00.000Z', total: 45.03 });
+  }, 90_000);
+
   it('when the producer is fenced mid-stream, then the processor rebuilds its order side and no order is lost', async () => {
     const w = await world();
     await seedLookups(w);

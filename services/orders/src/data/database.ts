@@ -43,6 +43,18 @@ export const ORDERS_MIGRATIONS: readonly Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     ],
   },
+  {
+    // Cancelling. Every change of an order rewrites its header and its lines with one
+    // `updated_at`, so the lines carry it too: orders-stream takes one version of an order
+    // (header + `line_count` lines of the same `updated_at`) as a whole.
+    name: '0002-order-status',
+    statements: [
+      `ALTER TABLE ${ORDER_TABLE}
+        ADD COLUMN status VARCHAR(16) NOT NULL DEFAULT 'placed' AFTER line_count,
+        ADD COLUMN cancelled_at DATETIME(3) NULL AFTER status`,
+      `ALTER TABLE ${ORDER_DETAIL_TABLE} ADD COLUMN updated_at DATETIME(3) NULL`,
+    ],
+  },
 ];
 
 /** Applies the pending migrations; safe to run at every start. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { cancellationTime } from '../domain/cancel-order.js';
 import type { Order } from '../domain/order.js';
-import type { OrderRepository } from '../domain/place-order.js';
+import type { CancelResult, OrderRepository } from '../domain/place-order.js';
 import { ORDER_DETAIL_TABLE, ORDER_TABLE } from './database.js';
 import { ORDER_COLUMNS, ORDER_DETAIL_COLUMNS, orderDetailValues, orderValues, toOrder, type OrderDetailRow, type OrderRow } from './rows.js';
 
@@ -31,6 +32,38 @@ export class MysqlOrderRepository implements OrderRepository {
       await tx.query(INSERT_ORDER, [[orderValues(order)]]);
       await tx.query(INSERT_DETAILS, [orderDetailValues(order, this.newId)]);
       await tx.commit();
+    } catch (err) {
+      await tx.rollback().catch(() => undefined);
+      throw err;
+    } finally {
+      tx.release();
+    }
+  }
+
+  /**
+   * Locks the order row, then rewrites it (status, cancelled_at, updated_at) and every line
+   * (updated_at) with the same time in one transaction: Debezium then carries a whole new
+   * version of the order — header and lines — from one binlog transaction, which is what
+   * orders-stream needs to re-emit it (a line written unchanged would not reach the binlog).
+   */
+  async cancel(id: string, now: Date): Promise<CancelResult> {
+    const tx = await this.pool.getConnection();
+    try {
+      await tx.beginTransaction();
+      const [rows] = await tx.query<OrderRecord[]>(`SELECT * FROM ${ORDER_TABLE} WHERE id = ? FOR UPDATE`, [id]);
+      const row = rows[0];
+      if (!row || row.status === 'cancelled') {
+        await tx.rollback();
+        if (!row) return { outcome: 'missing' };
+        const [details] = await tx.query<OrderDetailRecord[]>(SELECT_DETAILS_OF, [[id]]);
+        return { outcome: 'already-cancelled', order: toOrder(row, details) };
+      }
+      const at = cancellationTime(now, row.updated_at);
+      await tx.query(`UPDATE ${ORDER_TABLE} SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?`, [at, at, id]);
+      await tx.query(`UPDATE ${ORDER_DETAIL_TABLE} SET updated_at = ? WHERE order_id = ?`, [at, id]);
+      const [details] = await tx.query<OrderDetailRecord[]>(SELECT_DETAILS_OF, [[id]]);
+      await tx.commit();
+      return { outcome: 'cancelled', order: toOrder({ ...row, status: 'cancelled', cancelled_at: at, updated_at: at }, details) };
     } catch (err) {
       await tx.rollback().catch(() => undefined);
       throw err;

@@ -38,11 +38,21 @@ export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
 /** Path of GET /orders/:id; a malformed UUID is a 400. */
 export const orderPathSchema = z.object({ id: uuidParam });
 
+/**
+ * placed: stored, its units taken from stock once the inventory sees the row. cancelled: by
+ * `POST /orders/:id/cancel`; the inventory sees that too and puts the units back. Final.
+ */
+export const ORDER_STATUSES = ['placed', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
 /** The order resource as the API returns it. */
 export const orderSchema = z.object({
   id: z.uuid(),
   customerId: z.uuid(),
   items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), addressId: z.uuid() })),
+  status: z.enum(ORDER_STATUSES),
+  /** When it was cancelled; null while it is placed. */
+  cancelledAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -1,7 +1,7 @@
 import { DependencyUnavailableError } from '@oms/service-kit';
 import { describe, expect, it } from 'vitest';
 import type { Order } from './order.js';
-import { MissingReferencesError, placeOrder, type OrderRepository, type ReferenceChecker } from './place-order.js';
+import { MissingReferencesError, OutOfStockError, placeOrder, type CancelResult, type OrderRepository, type ReferenceChecker, type StockLine, type StockReservations } from './place-order.js';
 
 const CUSTOMER = '6f1c1a64-8b39-4f0e-9a53-2f4a2b0a9d10';
 const HOME = '0b8e4a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b';
@@ -32,11 +32,30 @@ class FakeReferences implements ReferenceChecker {
   }
 }
 
+/** A fake of our own StockReservations port: records each call, and answers as told. */
+class FakeStock implements StockReservations {
+  readonly calls: Array<{ orderId: string; lines: StockLine[] }> = [];
+  failing?: Error;
+  constructor(private readonly events: string[] = []) {}
+  async reserve(orderId: string, lines: readonly StockLine[]): Promise<void> {
+    this.calls.push({ orderId, lines: [...lines] });
+    this.events.push('reserve');
+    if (this.failing) throw this.failing;
+  }
+}
+
 /** An in-memory fake of our own OrderRepository port. */
 class FakeOrders implements OrderRepository {
   readonly saved: Order[] = [];
+  failing?: Error;
+  constructor(private readonly events: string[] = []) {}
   async insert(order: Order): Promise<void> {
+    this.events.push('insert');
+    if (this.failing) throw this.failing;
     this.saved.push(order);
+  }
+  async cancel(): Promise<CancelResult> {
+    return { outcome: 'missing' };
   }
   async findById(id: string): Promise<Order | null> {
     return this.saved.find((order) => order.id === id) ?? null;
@@ -48,9 +67,11 @@ class FakeOrders implements OrderRepository {
 }
 
 function setup(failing?: DependencyUnavailableError) {
+  const events: string[] = [];
   const references = new FakeReferences({ [CUSTOMER]: [HOME, OFFICE], [FOREIGN]: [] }, ['SKU-1', 'SKU-2'], failing);
-  const orders = new FakeOrders();
-  return { references, orders, deps: { references, orders, now: () => NOW, newId: () => ORDER_ID } };
+  const orders = new FakeOrders(events);
+  const stock = new FakeStock(events);
+  return { references, orders, stock, events, deps: { references, orders, stock, now: () => NOW, newId: () => ORDER_ID } };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -70,7 +91,7 @@ describe('placeOrder', () => {
       { sku: 'SKU-1', quantity: 3, addressId: OFFICE },
     ];
     const order = await placeOrder({ customerId: CUSTOMER, items }, deps);
-    expect(order).toEqual({ id: ORDER_ID, customerId: CUSTOMER, items, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() });
+    expect(order).toEqual({ id: ORDER_ID, customerId: CUSTOMER, items, status: 'placed', cancelledAt: null, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() });
     expect(orders.saved).toEqual([order]);
   });
 
@@ -130,5 +151,69 @@ describe('placeOrder', () => {
       expect((err as DependencyUnavailableError).details).toEqual({ dependency });
       expect(orders.saved).toEqual([]);
     }
+  });
+
+  it('when the order is valid, then its lines are reserved under its new id before it is stored', async () => {
+    const { stock, events, deps } = setup();
+    const items = [
+      { sku: 'SKU-1', quantity: 2, addressId: HOME },
+      { sku: 'SKU-1', quantity: 1, addressId: OFFICE },
+      { sku: 'SKU-2', quantity: 4, addressId: HOME },
+    ];
+    await placeOrder({ customerId: CUSTOMER, items }, deps);
+    expect(stock.calls).toEqual([
+      {
+        orderId: ORDER_ID,
+        lines: [
+          { sku: 'SKU-1', quantity: 2 },
+          { sku: 'SKU-1', quantity: 1 },
+          { sku: 'SKU-2', quantity: 4 },
+        ],
+      },
+    ]);
+    expect(events).toEqual(['reserve', 'insert']);
+  });
+
+  it('when the stock is short, then the 422 carries the inventory\'s message and nothing is stored', async () => {
+    const { orders, stock, deps } = setup();
+    stock.failing = new OutOfStockError('out of stock: SKU-1 (wanted 5, available 2)', [{ sku: 'SKU-1', wanted: 5, available: 2 }]);
+    const err = (await rejection(placeOrder({ customerId: CUSTOMER, items: [{ sku: 'SKU-1', quantity: 5, addressId: HOME }] }, deps))) as OutOfStockError;
+    expect(err).toBeInstanceOf(OutOfStockError);
+    expect({ status: err.status, message: err.message, details: err.details }).toEqual({
+      status: 422,
+      message: 'out of stock: SKU-1 (wanted 5, available 2)',
+      details: { outOfStock: [{ sku: 'SKU-1', wanted: 5, available: 2 }] },
+    });
+    expect(orders.saved).toEqual([]);
+  });
+
+  it('when the inventory is unavailable, then its 503 propagates and nothing is stored', async () => {
+    const { orders, stock, deps } = setup();
+    stock.failing = new DependencyUnavailableError('inventory', 'POST /reservations failed: ECONNREFUSED', 2);
+    const err = await rejection(placeOrder({ customerId: CUSTOMER, items: [{ sku: 'SKU-1', quantity: 1, addressId: HOME }] }, deps));
+    expect(err).toMatchObject({ status: 503, details: { dependency: 'inventory' }, retryAfterSeconds: 2 });
+    expect(orders.saved).toEqual([]);
+  });
+
+  it('when a reference is missing, then nothing is reserved', async () => {
+    const { stock, deps } = setup();
+    await rejection(placeOrder({ customerId: CUSTOMER, items: [{ sku: 'NOPE', quantity: 1, addressId: HOME }] }, deps));
+    expect(stock.calls).toEqual([]);
+  });
+
+  it('when the write fails after the reservation, then the error propagates and nothing is released (the reservation expires)', async () => {
+    const { orders, stock, events, deps } = setup();
+    orders.failing = new Error('MariaDB went away');
+    const err = await rejection(placeOrder({ customerId: CUSTOMER, items: [{ sku: 'SKU-1', quantity: 1, addressId: HOME }] }, deps));
+    expect(err).toBe(orders.failing);
+    // The port has no release: reserve is the only call the inventory got.
+    expect(stock.calls).toHaveLength(1);
+    expect(events).toEqual(['reserve', 'insert']);
+  });
+
+  it('when the test hook is set, then it runs between the reservation and the write', async () => {
+    const { events, deps } = setup();
+    await placeOrder({ customerId: CUSTOMER, items: [{ sku: 'SKU-1', quantity: 1, addressId: HOME }] }, { ...deps, afterReserve: async () => void events.push('pause') });
+    expect(events).toEqual(['reserve', 'pause', 'insert']);
   });
 });

@@ -14,6 +14,25 @@ export interface ReferenceChecker {
   missingSkus(skus: readonly string[]): Promise<string[]>;
 }
 
+/** A line of a reservation: units of one SKU. */
+export interface StockLine {
+  sku: string;
+  quantity: number;
+}
+
+/**
+ * Holds stock for an order before it is written. The real one asks the inventory service over
+ * HTTP; tests pass a fake. A reservation is idempotent by order id: asking again for the same
+ * order and lines holds nothing more, which is what makes retrying it safe.
+ */
+export interface StockReservations {
+  /**
+   * Reserves every line or none. Throws {@link OutOfStockError} (a 422) when a line is short,
+   * service-kit's `DependencyUnavailableError` (a 503) when the inventory cannot answer.
+   */
+  reserve(orderId: string, lines: readonly StockLine[]): Promise<void>;
+}
+
 /** Where orders are kept. */
 export interface OrderRepository {
   /** Writes the order and all its lines atomically. */
@@ -21,7 +40,15 @@ export interface OrderRepository {
   findById(id: string): Promise<Order | null>;
   /** One page of a customer's orders, newest first, with the total count. */
   listByCustomer(customerId: string, page: { limit: number; offset: number }): Promise<{ items: Order[]; total: number }>;
+  /**
+   * Marks the order cancelled at `at` (see {@link cancellationTime}), the order and every line
+   * in one transaction; an order cancelled already is left as it is.
+   */
+  cancel(id: string, now: Date): Promise<CancelResult>;
 }
+
+/** What {@link OrderRepository.cancel} found and did. */
+export type CancelResult = { outcome: 'cancelled' | 'already-cancelled'; order: Order } | { outcome: 'missing' };
 
 /** What an order referred to that does not exist. Absent keys were found. */
 export interface MissingReferences {
@@ -39,19 +66,53 @@ export class MissingReferencesError extends UnprocessableError {
   }
 }
 
+/** A SKU the inventory could not cover. */
+export interface Shortage {
+  sku: string;
+  wanted: number;
+  available: number;
+}
+
+/**
+ * The inventory cannot cover the order: a 422 carrying the inventory's own message
+ * (`out of stock: SKU-00004 (wanted 5, available 2)`) and every short SKU.
+ */
+export class OutOfStockError extends UnprocessableError {
+  constructor(
+    message: string,
+    readonly outOfStock: readonly Shortage[],
+  ) {
+    super(message, { outOfStock });
+    this.name = 'OutOfStockError';
+  }
+}
+
 export interface PlaceOrderDeps {
   references: ReferenceChecker;
   orders: OrderRepository;
+  stock: StockReservations;
   now?: () => Date;
   newId?: () => string;
+  /**
+   * Runs between the reservation and the write: a test hook (`TEST_PAUSE_AFTER_RESERVE_MS`) that
+   * holds an order there, so a test can kill the service at the worst moment.
+   */
+  afterReserve?: () => Promise<void>;
 }
 
 /**
  * Places an order: checks the customer, that every address is one of that customer's, and
- * that every SKU exists (customer and SKU checks run concurrently), then stores the order.
- * Throws {@link MissingReferencesError} listing everything missing at once.
+ * that every SKU exists (customer and SKU checks run concurrently); then reserves its stock
+ * under the order's new id and only then stores the order. Throws
+ * {@link MissingReferencesError} listing everything missing at once, {@link OutOfStockError}
+ * when the stock is short (nothing is stored).
+ *
+ * Two stores, no distributed transaction: if the write fails (or the process dies) after the
+ * reservation, nothing releases it here. The reservation stays pending, the order's row never
+ * reaches the inventory through CDC, and the inventory expires it after its TTL, returning the
+ * units (docs/architecture.md, "The path of one order").
  */
-export async function placeOrder(input: PlaceOrderInput, { references, orders, now = () => new Date(), newId = randomUUID }: PlaceOrderDeps): Promise<Order> {
+export async function placeOrder(input: PlaceOrderInput, { references, orders, stock, now = () => new Date(), newId = randomUUID, afterReserve }: PlaceOrderDeps): Promise<Order> {
   const skus = unique(input.items.map((item) => item.sku));
   const addressIds = unique(input.items.map((item) => item.addressId));
   const [customerAddresses, missingSkus] = await Promise.all([references.customerAddressIds(input.customerId), references.missingSkus(skus)]);
@@ -67,11 +128,19 @@ export async function placeOrder(input: PlaceOrderInput, { references, orders, n
   if (unknownSkus.size > 0) missing.skus = skus.filter((sku) => unknownSkus.has(sku));
   if (Object.keys(missing).length > 0) throw new MissingReferencesError(missing);
 
+  const id = newId();
+  await stock.reserve(
+    id,
+    input.items.map(({ sku, quantity }) => ({ sku, quantity })),
+  );
+  await afterReserve?.();
   const at = now().toISOString();
   const order: Order = {
-    id: newId(),
+    id,
     customerId: input.customerId,
     items: input.items.map(({ sku, quantity, addressId }) => ({ sku, quantity, addressId })),
+    status: 'placed',
+    cancelledAt: null,
     createdAt: at,
     updatedAt: at,
   };

@@ -7,7 +7,9 @@ const ADDRESS_ID = '7a1e5d2c-4b3f-4a8e-9c6d-0e1f2a3b4c5d';
 const AT = '2026-01-15T10:31:00.000Z';
 
 const newOrder = { customerId: CUSTOMER_ID, items: [{ sku: 'SKU-00004', quantity: 2, addressId: ADDRESS_ID }] };
-const order = { id: ORDER_ID, ...newOrder, createdAt: AT, updatedAt: AT };
+const order = { id: ORDER_ID, ...newOrder, status: 'placed', cancelledAt: null, createdAt: AT, updatedAt: AT };
+const CANCELLED_AT = '2026-01-15T11:02:00.000Z';
+const cancelled = { ...order, status: 'cancelled', cancelledAt: CANCELLED_AT, updatedAt: CANCELLED_AT };
 
 /**
  * The orders API (`GET /openapi.json`, `GET /docs`): routes/orders.ts with the schemas it
@@ -29,12 +31,16 @@ export function ordersApi(): OpenApiDocument {
         tag: 'orders',
         summary: 'Place an order',
         description:
-          'Checks that the customer exists, that every address is one of its addresses and that every SKU is in the catalogue (asking the customers and products services), then writes the order and its lines in one transaction.',
+          'Checks that the customer exists, that every address is one of its addresses and that every SKU is in the catalogue (asking the customers and products services), reserves the stock of every line in the inventory under the new order id (all lines or none; retried with the same id when no answer comes), then writes the order and its lines in one transaction. The inventory confirms the reservation when it sees the order\'s row through CDC; a reservation whose order was never written expires and its stock returns.',
         request: { body: { schema: placeOrderSchema, description: 'The customer and 1 to 100 lines, each with its delivery address.', example: newOrder } },
         responses: {
           201: { description: 'Placed; `Location` is its URL.', schema: orderSchema, example: order, headers: { Location: 'The new order, `/orders/{id}`.' } },
           400: invalidInput('order', 'items.0.quantity', 'Too small: expected number to be >=1'),
-          422: errorResponse('The order refers to things that do not exist; `details.missing` names every one.', {
+          422: errorResponse('The order refers to things that do not exist (`details.missing` names every one), or the stock cannot cover it (`details.outOfStock`, the inventory\'s answer; nothing is written).', {
+            outOfStock: {
+              summary: 'not enough stock',
+              value: { error: 'unprocessable', message: 'out of stock: SKU-00004 (wanted 5, available 2)', details: { outOfStock: [{ sku: 'SKU-00004', wanted: 5, available: 2 }] } },
+            },
             unknownCustomer: {
               summary: 'an unknown customer and SKU',
               value: {
@@ -52,10 +58,18 @@ export function ordersApi(): OpenApiDocument {
               },
             },
           }),
-          503: errorResponse('The customers or products service (or MariaDB) cannot answer; retry after `Retry-After` seconds when given.', {
+          503: errorResponse('The customers, products or inventory service (or MariaDB) cannot answer; retry after `Retry-After` seconds when given.', {
             dependency: {
               summary: 'the products service is down',
               value: { error: 'dependency_unavailable', message: 'the products service is unavailable: GET http://127.0.0.1:3002/products/SKU-00004 got no answer', details: { dependency: 'products' } },
+            },
+            inventory: {
+              summary: 'the inventory service is down',
+              value: {
+                error: 'dependency_unavailable',
+                message: 'the inventory service is unavailable: POST http://127.0.0.1:3005/reservations failed: ECONNREFUSED (3 attempts)',
+                details: { dependency: 'inventory' },
+              },
             },
           }),
         },
@@ -81,6 +95,26 @@ export function ordersApi(): OpenApiDocument {
         invalid: ['id', 'Invalid UUID'],
         notFound: notFound('No order has this id.', 'order', ORDER_ID),
       }),
+      {
+        method: 'post',
+        path: '/orders/:id/cancel',
+        tag: 'orders',
+        summary: 'Cancel an order',
+        description:
+          'Marks the order cancelled. Its stock returns when the inventory sees the change through CDC, and GraphQL shows the order cancelled once orders-stream has re-emitted it.',
+        request: { params: orderPathSchema },
+        responses: {
+          200: { description: 'The order, cancelled.', schema: orderSchema, example: cancelled },
+          400: invalidInput('path', 'id', 'Invalid UUID'),
+          404: notFound('No order has this id.', 'order', ORDER_ID),
+          409: errorResponse('The order is already cancelled; nothing changed.', {
+            cancelled: {
+              summary: 'cancelled twice',
+              value: { error: 'conflict', message: `order ${ORDER_ID} is already cancelled (at ${CANCELLED_AT})`, details: { order: ORDER_ID, cancelledAt: CANCELLED_AT } },
+            },
+          }),
+        },
+      },
     ],
   });
 }

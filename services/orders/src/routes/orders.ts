@@ -1,11 +1,12 @@
 import { NotFoundError, validate } from '@oms/service-kit';
 import { Router } from 'express';
 import { listOrdersQuerySchema, orderPathSchema, placeOrderSchema, type OrderPage } from '../domain/order.js';
+import { cancelOrder } from '../domain/cancel-order.js';
 import { placeOrder, type PlaceOrderDeps } from '../domain/place-order.js';
 
 /**
- * The orders API (docs/architecture.md, "APIs"). Domain errors already carry their HTTP status (422, 503),
- * so handlers only validate, delegate and turn a miss into a 404.
+ * The orders API (docs/architecture.md, "APIs"). Domain errors already carry their HTTP status
+ * (404, 409, 422, 503), so handlers only validate, delegate and turn a miss into a 404.
  */
 export function ordersRouter(deps: PlaceOrderDeps): Router {
   const router = Router();
@@ -28,6 +29,11 @@ export function ordersRouter(deps: PlaceOrderDeps): Router {
     const order = await deps.orders.findById(id);
     if (!order) throw new NotFoundError('order', id);
     res.json(order);
+  });
+
+  router.post('/orders/:id/cancel', async (req, res) => {
+    const { id } = validate(orderPathSchema, req.params, 'path');
+    res.json(await cancelOrder(id, deps));
   });
 
   return router;

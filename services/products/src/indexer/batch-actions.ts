@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { issuesText } from '@oms/service-kit';
 import { productSchema, type Product } from '../domain/product.js';
 import type { BulkFailure } from '../data/product-repository.js';
 
@@ -69,7 +69,7 @@ function interpret(key: string | null, value: Buffer | null): Winner | { reason:
   if (value === null) {
     if (key === null) return { reason: 'tombstone without a key: no SKU to delete' };
     const sku = skuSchema.safeParse(key);
-    if (!sku.success) return { reason: `tombstone key is not a valid SKU: ${formatIssues(sku.error)}` };
+    if (!sku.success) return { reason: `tombstone key is not a valid SKU: ${issuesText(sku.error)}` };
     return { type: 'delete', sku: key };
   }
 
@@ -80,15 +80,11 @@ function interpret(key: string | null, value: Buffer | null): Winner | { reason:
     return { reason: `value is not valid JSON: ${(err as Error).message}` };
   }
   const parsed = productSchema.safeParse(json);
-  if (!parsed.success) return { reason: `value is not a valid product: ${formatIssues(parsed.error)}` };
+  if (!parsed.success) return { reason: `value is not a valid product: ${issuesText(parsed.error)}` };
   if (key !== null && key !== parsed.data.sku) {
     return { reason: `key "${key}" does not match value.sku "${parsed.data.sku}"` };
   }
   return { type: 'upsert', product: parsed.data };
-}
-
-function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
 /**
@@ -101,6 +97,13 @@ export function splitFailures(failed: readonly BulkFailure[]): { retry: BulkFail
   const skip: BulkFailure[] = [];
   for (const f of failed) (isTransientStatus(f.status) ? retry : skip).push(f);
   return { retry, skip };
+}
+
+/** Why a batch is written again: how many `what` failed transiently, and the first of them. */
+export function transientFailureError(again: readonly BulkFailure[], what: string): Error {
+  const [first] = again;
+  const example = first ? `, e.g. ${first.sku}: ${first.status} ${first.reason}` : '';
+  return new Error(`${again.length} ${what} failed transiently${example}`);
 }
 
 /** 429 (rejected execution, circuit breaker) and 5xx are transient; other statuses are not. */

@@ -3,13 +3,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@elastic/elasticsearch';
 import { createLogger } from '@oms/service-kit';
-import { tcpForwarder } from '@oms/service-kit/testing';
+import { eventually, tcpForwarder } from '@oms/service-kit/testing';
 import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
 import { createApp } from '../app.js';
 import { ensureProductIndex } from '../data/product-index.js';
 import { ElasticsearchProductRepository } from '../data/product-repository.js';
+import { ElasticsearchStockRepository } from '../data/stock-repository.js';
 import type { Product } from '../domain/product.js';
 import { ProductIndexer } from './product-indexer.js';
 
@@ -65,18 +66,6 @@ function newIndexer(options: { groupId?: string; products?: ElasticsearchProduct
 
 async function send(messages: Message[]): Promise<void> {
   await producer.send({ topic: TOPIC, acks: -1, messages });
-}
-
-/** Polls until `accept` holds; the last value is in the failure message. */
-async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  for (;;) {
-    last = await probe();
-    if (accept(last)) return last;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Per partition: [committed offset of `groupId`, high watermark]. */
@@ -169,7 +158,7 @@ describe('ProductIndexer', () => {
   });
 
   it('when records are malformed, then they are skipped, committed, and later records on their partitions still index', async () => {
-    const rejectedBefore = indexer.health().totals.rejected;
+    const rejectedBefore = indexer.health().totals.rejected ?? 0;
     await send([
       { key: 'M-1', value: '{not json' },
       { key: 'M-2', value: JSON.stringify({ sku: 'M-2', price: -1 }) },
@@ -177,7 +166,7 @@ describe('ProductIndexer', () => {
     ]);
     // Nothing else is pending, so the group reaching the end means the bad records were passed over.
     await caughtUp();
-    expect(indexer.health().totals.rejected - rejectedBefore).toBe(3);
+    expect((indexer.health().totals.rejected ?? 0) - rejectedBefore).toBe(3);
     expect(await repo.get('M-1')).toBeUndefined();
     expect(await repo.get('M-2')).toBeUndefined();
 
@@ -264,7 +253,8 @@ describe('GET /health with the indexer', () => {
 
 async function withApp(probe: ProductIndexer, fn: (url: string) => Promise<void>): Promise<void> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = createApp({ logger, products: repo, indexer: probe }).listen(0, '127.0.0.1', () => resolve(s));
+    // No stock index behind it: only /health is asked.
+    const s = createApp({ logger, products: repo, stock: new ElasticsearchStockRepository(es, `${INDEX}-stock`), indexer: probe }).listen(0, '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
   try {

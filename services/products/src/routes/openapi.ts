@@ -1,6 +1,7 @@
 import { type ApiOperation, defineApi, getByKeyOperation, notFound, type OpenApiDocument, pagedListOperation } from '@oms/service-kit/openapi';
-import { z } from 'zod';
-import { productPageSchema, productSchema, productSearchSchema, skuParamSchema } from '../domain/product.js';
+import { consumerHealthSchema } from '@oms/service-kit/kafka';
+import { productSearchSchema, skuParamSchema } from '../domain/product.js';
+import { productViewPageSchema, productViewSchema } from '../domain/stock.js';
 import type { IndexerHealth } from '../indexer/product-indexer.js';
 
 const product = {
@@ -14,20 +15,11 @@ const product = {
   weight: 1.2,
   unitMeasurement: 'CM',
   hierarchies: [{ hierarchyName: 'H1', hierarchyDescription: 'Small appliances' }],
+  available: 12,
 };
 
-/** `GET /health/indexer`'s body; typed against the indexer's own report, so the two cannot drift. */
-const indexerHealthSchema: z.ZodType<IndexerHealth> = z.object({
-  status: z.enum(['idle', 'starting', 'consuming', 'restarting', 'stopping', 'stopped', 'crashed']),
-  topic: z.string(),
-  groupId: z.string(),
-  partitions: z.array(z.number().int()),
-  lag: z.number().int().nullable(),
-  lagByPartition: z.record(z.string(), z.number().int()),
-  retrying: z.object({ partitions: z.array(z.number().int()), attempt: z.number().int(), since: z.string(), error: z.string() }).nullable(),
-  totals: z.object({ batches: z.number().int(), records: z.number().int(), upserted: z.number().int(), deleted: z.number().int(), rejected: z.number().int(), skippedByElasticsearch: z.number().int() }),
-  lastError: z.string().nullable(),
-});
+/** `GET /health/indexer`'s body: service-kit's consumer report with the indexer's counters. */
+const indexerHealthSchema = consumerHealthSchema(['upserted', 'deleted', 'rejected', 'skippedByElasticsearch']);
 
 const indexerHealth: IndexerHealth = {
   status: 'consuming',
@@ -41,31 +33,57 @@ const indexerHealth: IndexerHealth = {
   lastError: null,
 };
 
+/** `GET /health/stock`'s body: the same report, with the stock indexer's counters. */
+const stockIndexerHealthSchema = consumerHealthSchema(['stored', 'stale', 'rejected', 'skippedByElasticsearch']);
+
+const stockIndexerHealth: IndexerHealth = {
+  ...indexerHealth,
+  topic: 'inventory',
+  groupId: 'products-stock',
+  totals: { batches: 40, records: 2200, stored: 2150, stale: 50, rejected: 0, skippedByElasticsearch: 0 },
+};
+
 /** `GET /health/indexer`, served when the indexer runs in this process (INDEXER_ENABLED). */
 const indexerOperation: ApiOperation = {
+    method: 'get',
+    path: '/health/indexer',
+    tag: 'service',
+    summary: "The products indexer's state and lag",
+    description: 'The Kafka consumer that keeps Elasticsearch in step with topic `products`. Lag does not count against `/health`.',
+    responses: {
+      200: { description: 'Consuming.', schema: indexerHealthSchema, example: indexerHealth },
+      503: { description: 'Not consuming (starting, restarting, stopped or crashed).', schema: indexerHealthSchema, example: { ...indexerHealth, status: 'restarting', lastError: 'connect ECONNREFUSED 127.0.0.1:9092' } },
+    },
+};
+
+/** `GET /health/stock`, served when the stock indexer runs in this process (INDEXER_ENABLED). */
+const stockIndexerOperation: ApiOperation = {
   method: 'get',
-  path: '/health/indexer',
+  path: '/health/stock',
   tag: 'service',
-  summary: "The products indexer's state and lag",
-  description: 'The Kafka consumer that keeps Elasticsearch in step with topic `products`. Lag does not count against `/health`.',
+  summary: "The stock indexer's state and lag",
+  description:
+    'The Kafka consumer that keeps `available` in step with topic `inventory` (a record not newer than the stored one is dropped and counted as `stale`). It does not count against `/health`: stale or missing stock makes `available` late or null, never the catalogue unusable.',
   responses: {
-    200: { description: 'Consuming.', schema: indexerHealthSchema, example: indexerHealth },
-    503: { description: 'Not consuming (starting, restarting, stopped or crashed).', schema: indexerHealthSchema, example: { ...indexerHealth, status: 'restarting', lastError: 'connect ECONNREFUSED 127.0.0.1:9092' } },
+    200: { description: 'Consuming.', schema: stockIndexerHealthSchema, example: stockIndexerHealth },
+    503: { description: 'Not consuming (starting, restarting, stopped or crashed).', schema: stockIndexerHealthSchema, example: { ...stockIndexerHealth, status: 'restarting', lastError: 'connect ECONNREFUSED 127.0.0.1:9092' } },
   },
 };
 
 /**
  * The products API (`GET /openapi.json`, `GET /docs`): routes/products.ts with the schemas it
- * validates with (domain/product.ts), and `/health/indexer` when the app serves it. The
+ * validates with (domain/product.ts, domain/stock.ts), and `/health/indexer` and `/health/stock`
+ * when the app serves them. The
  * route-coverage test in routes/products.int.test.ts fails when they drift apart.
  */
-export function productsApi({ indexer }: { indexer: boolean }): OpenApiDocument {
+export function productsApi({ indexer, stockIndexer }: { indexer: boolean; stockIndexer: boolean }): OpenApiDocument {
   return defineApi({
     title: 'products',
     dependency: 'elasticsearch',
     version: '0.1.0',
-    description: 'The product catalogue, searched in Elasticsearch. Written only by its indexer from topic `products` (`oms seed` publishes there): there is no write API.',
-    schemas: { Product: productSchema, ProductPage: productPageSchema },
+    description:
+      'The product catalogue, searched in Elasticsearch. Written only by its indexer from topic `products` (`oms seed` publishes there): there is no write API. Each product carries `available`, the units the inventory last published on topic `inventory` (null while none was), kept by a second indexer.',
+    schemas: { Product: productViewSchema, ProductPage: productViewPageSchema },
     operations: [
       pagedListOperation({
         path: '/products',
@@ -73,7 +91,7 @@ export function productsApi({ indexer }: { indexer: boolean }): OpenApiDocument 
         summary: 'Search products',
         description: 'Full-text search on the description when `text` is given (best match first), else every product by SKU. `offset + limit` may not exceed 10000.',
         query: productSearchSchema,
-        page: productPageSchema,
+        page: productViewPageSchema,
         item: product,
         invalid: ['offset', 'offset + limit must not exceed 10000'],
       }),
@@ -83,12 +101,13 @@ export function productsApi({ indexer }: { indexer: boolean }): OpenApiDocument 
         summary: 'Get a product by SKU',
         params: skuParamSchema,
         found: 'The product.',
-        schema: productSchema,
+        schema: productViewSchema,
         example: product,
         invalid: ['sku', 'Too big: expected string to have <=128 characters'],
         notFound: notFound('No product has this SKU.', 'product', 'NOPE', 'an unknown SKU'),
       }),
       ...(indexer ? [indexerOperation] : []),
+      ...(stockIndexer ? [stockIndexerOperation] : []),
     ],
   });
 }

@@ -6,11 +6,14 @@ import { describeOpenApiContract, ResponseLog, routeCoverage } from '@oms/servic
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
 import { createApp, type IndexerProbe } from '../app.js';
-import { ensureProductIndex } from '../data/product-index.js';
+import { ensureProductIndex, ensureStockIndex } from '../data/product-index.js';
 import { ElasticsearchProductRepository } from '../data/product-repository.js';
+import { ElasticsearchStockRepository } from '../data/stock-repository.js';
 import type { Product } from '../domain/product.js';
+import type { StockRecord } from '../domain/stock.js';
 
 const INDEX = 'products_test';
+const STOCK_INDEX = 'products_test_stock';
 const logger = createLogger('products-test', 'silent');
 const base = { length: 10, width: 20, height: 5, weight: 1.5, unitMeasurement: 'CM' };
 const products: Product[] = [
@@ -30,12 +33,20 @@ const products: Product[] = [
   { ...base, sku: 'SKU-004', description: 'Cast iron skillet', price: 49.5, productType: 'KITCHEN', hierarchies: [{ hierarchyName: 'H1', hierarchyDescription: 'Cookware' }] },
 ];
 
+// SKU-001 and SKU-003 have stock; SKU-002 and SKU-004 never had any published.
+const stockRecords: StockRecord[] = [
+  { sku: 'SKU-001', onHand: 10, reserved: 3, available: 7, version: 4, at: '2026-01-01T00:00:00.000Z' },
+  { sku: 'SKU-003', onHand: 0, reserved: 0, available: 0, version: 9, at: '2026-01-01T00:00:00.000Z' },
+];
+
 let client: Client;
 let app: ReturnType<typeof createApp>;
 let server: Server;
 let baseUrl: string;
 /** Every answer the tests receive, checked against /openapi.json at the end. */
 const answers = new ResponseLog();
+let repo: ElasticsearchProductRepository;
+let stock: ElasticsearchStockRepository;
 
 async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -53,18 +64,22 @@ async function getJson(path: string, url = baseUrl): Promise<{ status: number; b
 
 beforeAll(async () => {
   client = new Client({ node: testInfra().elasticsearchUrl });
-  await client.indices.delete({ index: INDEX, ignore_unavailable: true });
+  await client.indices.delete({ index: [INDEX, STOCK_INDEX], ignore_unavailable: true });
   await ensureProductIndex(client, INDEX);
-  const repo = new ElasticsearchProductRepository(client, INDEX);
+  await ensureStockIndex(client, STOCK_INDEX);
+  repo = new ElasticsearchProductRepository(client, INDEX);
+  stock = new ElasticsearchStockRepository(client, STOCK_INDEX);
   const written = await repo.bulkUpsert(products, { refresh: true });
   expect(written.failed).toEqual([]);
-  app = createApp({ logger, products: repo });
+  expect(await stock.bulkPut(stockRecords, { refresh: true })).toEqual({ stored: 2, stale: 0, failed: [] });
+  app = createApp({ logger, products: repo, stock });
   server = await listen(app);
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
+  await client?.indices.delete({ index: [INDEX, STOCK_INDEX], ignore_unavailable: true });
   await client?.close();
 });
 
@@ -74,7 +89,17 @@ describe('GET /products', () => {
     expect(status).toBe(200);
     expect(body.items.map((p: Product) => p.sku)).toEqual(['SKU-001', 'SKU-002', 'SKU-003', 'SKU-004']);
     expect(body).toMatchObject({ total: 4, limit: 20, offset: 0 });
-    expect(body.items[0]).toEqual(products[1]);
+    expect(body.items[0]).toEqual({ ...products[1], available: 7 });
+  });
+
+  it('when products are listed, then each carries the available units the inventory published (null without any)', async () => {
+    const { body } = await getJson('/products');
+    expect(body.items.map((p: { sku: string; available: number | null }) => [p.sku, p.available])).toEqual([
+      ['SKU-001', 7],
+      ['SKU-002', null],
+      ['SKU-003', 0],
+      ['SKU-004', null],
+    ]);
   });
 
   it('when limit and offset are given, then that page is returned with the full total', async () => {
@@ -131,7 +156,24 @@ describe('GET /products/:sku', () => {
   it('when the sku exists, then the product is returned', async () => {
     const { status, body } = await getJson('/products/SKU-003');
     expect(status).toBe(200);
-    expect(body).toEqual(products[0]);
+    expect(body).toEqual({ ...products[0], available: 0 });
+  });
+
+  it('when the inventory published stock for the sku, then available is beside the product; without stock it is null', async () => {
+    expect((await getJson('/products/SKU-001')).body).toMatchObject({ sku: 'SKU-001', description: 'Wireless optical mouse', available: 7 });
+    expect((await getJson('/products/SKU-002')).body).toMatchObject({ sku: 'SKU-002', available: null });
+  });
+
+  it('when the stock cannot be read, then the product is still served, with available null', async () => {
+    const unreadable = () => Promise.reject(new Error('stock index unreadable'));
+    const s = await listen(createApp({ logger, products: repo, stock: { bulkPut: unreadable, available: unreadable } }));
+    try {
+      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      expect(await getJson('/products/SKU-001', url)).toEqual({ status: 200, body: { ...products[1], available: null } });
+      expect((await getJson('/products?text=keyboard', url)).body.items).toEqual([{ ...products[2], available: null }]);
+    } finally {
+      await new Promise((resolve) => s.close(resolve));
+    }
   });
 
   it('when the sku is unknown, then it is a 404 naming it', async () => {
@@ -155,7 +197,7 @@ describe('GET /health', () => {
 
   it('when Elasticsearch is unreachable, then it is 503', async () => {
     const dead = new Client({ node: 'http://127.0.0.1:1', maxRetries: 0, requestTimeout: 1000 });
-    const app = createApp({ logger, products: new ElasticsearchProductRepository(dead, INDEX) });
+    const app = createApp({ logger, products: new ElasticsearchProductRepository(dead, INDEX), stock: new ElasticsearchStockRepository(dead, STOCK_INDEX) });
     const s = await listen(app);
     try {
       const { status, body } = await getJson('/health', `http://127.0.0.1:${(s.address() as AddressInfo).port}`);
@@ -176,8 +218,8 @@ describe('unknown routes', () => {
   });
 });
 
-describe('GET /health/indexer', () => {
-  it('when the app runs the indexer, then /health/indexer is in its document and its 200 and 503 answers match it', async () => {
+describe('GET /health/indexer and /health/stock', () => {
+  it('when the app runs the indexers, then /health/indexer and /health/stock are in its document and their 200 and 503 answers match it', async () => {
     let ready = true;
     const probe: IndexerProbe = {
       get ready() {
@@ -195,19 +237,27 @@ describe('GET /health/indexer', () => {
         lastError: ready ? null : 'Elasticsearch is down',
       }),
     };
-    const withIndexer = createApp({ logger, products: new ElasticsearchProductRepository(client, INDEX), indexer: probe });
+    const stockProbe: IndexerProbe = {
+      get ready() {
+        return ready;
+      },
+      health: () => ({ ...probe.health(), topic: 'inventory', groupId: 'products-stock', totals: { batches: 1, records: 3, stored: 2, stale: 1, rejected: 0, skippedByElasticsearch: 0 } }),
+    };
+    const withIndexer = createApp({ logger, products: new ElasticsearchProductRepository(client, INDEX), stock, indexer: probe, stockIndexer: stockProbe });
     const s = await listen(withIndexer);
     const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
     try {
       const log = new ResponseLog();
       const document = (await (await fetch(`${url}/openapi.json`)).json()) as object;
       expect(routeCoverage(withIndexer, document)).toEqual({ undocumented: [], unserved: [] });
-      for (const state of [true, false]) {
-        ready = state;
-        const res = await fetch(`${url}/health/indexer`);
-        log.add('GET', `${url}/health/indexer`, res, await res.text());
+      for (const path of ['/health/indexer', '/health/stock']) {
+        for (const state of [true, false]) {
+          ready = state;
+          const res = await fetch(`${url}${path}`);
+          log.add('GET', `${url}${path}`, res, await res.text());
+        }
       }
-      expect(log.seen.map((seen) => seen.status)).toEqual([200, 503]);
+      expect(log.seen.map((seen) => seen.status)).toEqual([200, 503, 200, 503]);
       expect(log.problems(document)).toEqual([]);
     } finally {
       await new Promise((resolve) => s.close(resolve));
