@@ -132,6 +132,35 @@ export function getByKeyOperation(
   };
 }
 
+/**
+ * `GET <path>` of a Kafka consumer's report (service-kit's BatchConsumer health, `schema`): 200
+ * while consuming, 503 otherwise; the examples show three partitions without lag.
+ */
+export function consumerHealthOperation(o: { path: string; summary: string; description: string; schema: ZodType; topic: string; groupId: string; totals: Record<string, number> }): ApiOperation {
+  const consuming = {
+    status: 'consuming',
+    topic: o.topic,
+    groupId: o.groupId,
+    partitions: [0, 1, 2],
+    lag: 0,
+    lagByPartition: { '0': 0, '1': 0, '2': 0 },
+    retrying: null,
+    totals: o.totals,
+    lastError: null,
+  };
+  return {
+    method: 'get',
+    path: o.path,
+    tag: 'service',
+    summary: o.summary,
+    description: o.description,
+    responses: {
+      200: { description: 'Consuming.', schema: o.schema, example: consuming },
+      503: { description: 'Not consuming (starting, restarting, stopped or crashed).', schema: o.schema, example: { ...consuming, status: 'restarting', lastError: 'connect ECONNREFUSED 127.0.0.1:9092' } },
+    },
+  };
+}
+
 const MALFORMED_JSON = { summary: 'a body that is not JSON', value: { error: 'malformed_json', message: 'request body is not valid JSON', details: null } };
 
 const TOO_LARGE = errorResponse('The body is over the 1 MB limit.', {

@@ -1,5 +1,5 @@
-import { consumerHealthSchema, type ConsumerHealth } from '@oms/service-kit/kafka';
-import { type ApiOperation, defineApi, errorResponse, getByKeyOperation, invalidInput, notFound, type OpenApiDocument } from '@oms/service-kit/openapi';
+import { consumerHealthSchema } from '@oms/service-kit/kafka';
+import { consumerHealthOperation, defineApi, errorResponse, getByKeyOperation, invalidInput, notFound, type OpenApiDocument } from '@oms/service-kit/openapi';
 import {
   orderIdPathSchema,
   reservationSchema,
@@ -29,31 +29,17 @@ const productsDown = errorResponse('Redis or the products service (asked whether
 });
 
 const followerHealthSchema = consumerHealthSchema(ORDER_FOLLOWER_COUNTERS);
-const followerHealth: ConsumerHealth = {
-  status: 'consuming',
-  topic: 'order',
-  groupId: 'inventory-orders',
-  partitions: [0, 1, 2],
-  lag: 0,
-  lagByPartition: { '0': 0, '1': 0, '2': 0 },
-  retrying: null,
-  totals: { batches: 30, records: 120, confirmed: 110, released: 6, unchanged: 4, unknown: 0, oversold: 0, ignored: 0, invalid: 0 },
-  lastError: null,
-};
-
 /** `GET /health/orders`, served when the follower of topic `order` runs in this process. */
-const followerOperation: ApiOperation = {
-  method: 'get',
+const followerOperation = consumerHealthOperation({
   path: '/health/orders',
-  tag: 'service',
   summary: "The order follower's state, lag and counters",
   description:
     'The Kafka consumer of topic `order` (CDC of the orders service) that confirms a reservation when its order\'s row appears and releases it when the row turns cancelled. `totals.oversold` counts orders whose late confirm found the stock sold. It does not count against `/health`: Kafka being down delays confirms, never a reservation.',
-  responses: {
-    200: { description: 'Consuming.', schema: followerHealthSchema, example: followerHealth },
-    503: { description: 'Not consuming (starting, restarting, stopped or crashed).', schema: followerHealthSchema, example: { ...followerHealth, status: 'restarting', lastError: 'connect ECONNREFUSED 127.0.0.1:9092' } },
-  },
-};
+  schema: followerHealthSchema,
+  topic: 'order',
+  groupId: 'inventory-orders',
+  totals: { batches: 30, records: 120, confirmed: 110, released: 6, unchanged: 4, unknown: 0, oversold: 0, ignored: 0, invalid: 0 },
+});
 
 /**
  * The inventory API (`GET /openapi.json`, `GET /docs`): routes/inventory.ts and

@@ -1,4 +1,4 @@
-import { type ApiOperation, defineApi, getByKeyOperation, notFound, type OpenApiDocument, pagedListOperation } from '@oms/service-kit/openapi';
+import { consumerHealthOperation, defineApi, getByKeyOperation, notFound, type OpenApiDocument, pagedListOperation } from '@oms/service-kit/openapi';
 import { consumerHealthSchema } from '@oms/service-kit/kafka';
 import { productSearchSchema, skuParamSchema } from '../domain/product.js';
 import { productViewPageSchema, productViewSchema } from '../domain/stock.js';
@@ -21,54 +21,31 @@ const product = {
 /** `GET /health/indexer`'s body: service-kit's consumer report with the indexer's counters. */
 const indexerHealthSchema = consumerHealthSchema(['upserted', 'deleted', 'rejected', 'skippedByElasticsearch']);
 
-const indexerHealth: IndexerHealth = {
-  status: 'consuming',
-  topic: 'products',
-  groupId: 'products-indexer',
-  partitions: [0, 1, 2],
-  lag: 0,
-  lagByPartition: { '0': 0, '1': 0, '2': 0 },
-  retrying: null,
-  totals: { batches: 12, records: 1000, upserted: 1000, deleted: 0, rejected: 0, skippedByElasticsearch: 0 },
-  lastError: null,
-};
-
 /** `GET /health/stock`'s body: the same report, with the stock indexer's counters. */
 const stockIndexerHealthSchema = consumerHealthSchema(['stored', 'stale', 'rejected', 'skippedByElasticsearch']);
 
-const stockIndexerHealth: IndexerHealth = {
-  ...indexerHealth,
-  topic: 'inventory',
-  groupId: 'products-stock',
-  totals: { batches: 40, records: 2200, stored: 2150, stale: 50, rejected: 0, skippedByElasticsearch: 0 },
-};
-
 /** `GET /health/indexer`, served when the indexer runs in this process (INDEXER_ENABLED). */
-const indexerOperation: ApiOperation = {
-    method: 'get',
-    path: '/health/indexer',
-    tag: 'service',
-    summary: "The products indexer's state and lag",
-    description: 'The Kafka consumer that keeps Elasticsearch in step with topic `products`. Lag does not count against `/health`.',
-    responses: {
-      200: { description: 'Consuming.', schema: indexerHealthSchema, example: indexerHealth },
-      503: { description: 'Not consuming (starting, restarting, stopped or crashed).', schema: indexerHealthSchema, example: { ...indexerHealth, status: 'restarting', lastError: 'connect ECONNREFUSED 127.0.0.1:9092' } },
-    },
-};
+const indexerOperation = consumerHealthOperation({
+  path: '/health/indexer',
+  summary: "The products indexer's state and lag",
+  description: 'The Kafka consumer that keeps Elasticsearch in step with topic `products`. Lag does not count against `/health`.',
+  schema: indexerHealthSchema,
+  topic: 'products',
+  groupId: 'products-indexer',
+  totals: { batches: 12, records: 1000, upserted: 1000, deleted: 0, rejected: 0, skippedByElasticsearch: 0 },
+});
 
 /** `GET /health/stock`, served when the stock indexer runs in this process (INDEXER_ENABLED). */
-const stockIndexerOperation: ApiOperation = {
-  method: 'get',
+const stockIndexerOperation = consumerHealthOperation({
   path: '/health/stock',
-  tag: 'service',
   summary: "The stock indexer's state and lag",
   description:
     'The Kafka consumer that keeps `available` in step with topic `inventory` (a record not newer than the stored one is dropped and counted as `stale`). It does not count against `/health`: stale or missing stock makes `available` late or null, never the catalogue unusable.',
-  responses: {
-    200: { description: 'Consuming.', schema: stockIndexerHealthSchema, example: stockIndexerHealth },
-    503: { description: 'Not consuming (starting, restarting, stopped or crashed).', schema: stockIndexerHealthSchema, example: { ...stockIndexerHealth, status: 'restarting', lastError: 'connect ECONNREFUSED 127.0.0.1:9092' } },
-  },
-};
+  schema: stockIndexerHealthSchema,
+  topic: 'inventory',
+  groupId: 'products-stock',
+  totals: { batches: 40, records: 2200, stored: 2150, stale: 50, rejected: 0, skippedByElasticsearch: 0 },
+});
 
 /**
  * The products API (`GET /openapi.json`, `GET /docs`): routes/products.ts with the schemas it
