@@ -2,7 +2,6 @@ import { consumerHealthOperation, defineApi, getByKeyOperation, notFound, type O
 import { consumerHealthSchema } from '@oms/service-kit/kafka';
 import { productSearchSchema, skuParamSchema } from '../domain/product.js';
 import { productViewPageSchema, productViewSchema } from '../domain/stock.js';
-import type { IndexerHealth } from '../indexer/product-indexer.js';
 
 const product = {
   sku: 'SKU-00004',
