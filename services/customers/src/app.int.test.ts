@@ -27,15 +27,8 @@ interface Reply<T = any> {
   headers: Headers;
 }
 
-async function call<T = any>(method: string, path: string, body?: unknown, rawBody?: string): Promise<Reply<T>> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {},
-    body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-  const text = await res.text();
-  answers.add(method, `${baseUrl}${path}`, res, text);
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+function call<T = any>(method: string, path: string, body?: unknown, rawBody?: string): Promise<Reply<T>> {
+  return answers.call<T>(method, `${baseUrl}${path}`, body, rawBody);
 }
 
 let emailCounter = 0;

@@ -28,15 +28,8 @@ let app: Express;
 /** Every answer the tests receive, checked against /openapi.json at the end. */
 const answers = new ResponseLog();
 
-async function call<T = any>(method: string, path: string, body?: unknown, { rawBody, base = baseUrl }: { rawBody?: string; base?: string } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {},
-    body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-  const text = await res.text();
-  answers.add(method, `${base}${path}`, res, text);
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+function call<T = any>(method: string, path: string, body?: unknown, { rawBody, base = baseUrl }: { rawBody?: string; base?: string } = {}) {
+  return answers.call<T>(method, `${base}${path}`, body, rawBody);
 }
 
 /** A stand-in for the order follower (the real one needs Kafka; order-follower.int.test.ts runs it): its state as `/health/orders` serves it. */

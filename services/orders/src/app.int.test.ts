@@ -88,15 +88,8 @@ async function startOrders(urls: { customersUrl: string; productsUrl: string; in
   return url;
 }
 
-async function call<T = any>(base: string, method: string, path: string, body?: unknown, rawBody?: string) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {},
-    body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-  const text = await res.text();
-  if (ordersApps.has(base)) answers.add(method, `${base}${path}`, res, text);
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+function call<T = any>(base: string, method: string, path: string, body?: unknown, rawBody?: string) {
+  return answers.call<T>(method, `${base}${path}`, body, rawBody, ordersApps.has(base));
 }
 
 async function countRows(): Promise<{ orders: number; details: number }> {

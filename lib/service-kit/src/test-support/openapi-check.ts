@@ -168,6 +168,21 @@ export class ResponseLog {
     this.seen.push({ method: method.toUpperCase(), path: new URL(url).pathname, status: res.status, contentType: res.headers.get('content-type'), body });
   }
 
+  /**
+   * Sends a JSON request (`body` serialized, or `rawBody` as it is) and records its answer unless
+   * `record` is false (a request to something else than the service under test).
+   */
+  async call<T = any>(method: string, url: string, body?: unknown, rawBody?: string, record = true): Promise<{ status: number; body: T; headers: Headers }> {
+    const res = await fetch(url, {
+      method,
+      headers: body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {},
+      body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await res.text();
+    if (record) this.add(method, url, res, text);
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+  }
+
   /** Every problem of every recorded answer against `document`; `[]` when all match. */
   problems(document: object): string[] {
     const validator = new SchemaValidator(document);

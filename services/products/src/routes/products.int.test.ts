@@ -55,11 +55,8 @@ async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
   });
 }
 
-async function getJson(path: string, url = baseUrl): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${url}${path}`);
-  const text = await res.text();
-  answers.add('GET', `${url}${path}`, res, text);
-  return { status: res.status, body: JSON.parse(text) };
+function getJson(path: string, url = baseUrl): Promise<{ status: number; body: any }> {
+  return answers.call('GET', `${url}${path}`);
 }
 
 beforeAll(async () => {
