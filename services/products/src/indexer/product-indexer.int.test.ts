@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@elastic/elasticsearch';
-import { createLogger } from '@oms/service-kit';
 import { eventually, tcpForwarder } from '@oms/service-kit/testing';
 import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,19 +11,13 @@ import { ElasticsearchProductRepository } from '../data/product-repository.js';
 import { ElasticsearchStockRepository } from '../data/stock-repository.js';
 import type { Product } from '../domain/product.js';
 import { ProductIndexer } from './product-indexer.js';
+import { indexerTestRun } from '../test-support/indexer-run.js';
 
 // We rely on kafkajs' default (Java-compatible) partitioner; its v2 notice is noise here.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const infra = testInfra();
-const run = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-// Unique per run: topics and groups outlive a crashed run, and other test files share the broker.
-const TOPIC = `products-indexer-test-${run}`;
-const GROUP = `products-indexer-test-${run}`;
-const REPLAY_GROUP = `products-indexer-test-replay-${run}`;
-const INDEX = `products_test_indexer_${run}`;
-const REPLAY_INDEX = `products_test_indexer_replay_${run}`;
-const logger = createLogger('products-indexer-test', 'silent');
+const { topic: TOPIC, group: GROUP, replayGroup: REPLAY_GROUP, index: INDEX, replayIndex: REPLAY_INDEX, logger } = indexerTestRun('indexer');
 const fastRetries = { initialMs: 50, maxMs: 300 };
 
 const product = (sku: string, description = `Product ${sku}`): Product => ({

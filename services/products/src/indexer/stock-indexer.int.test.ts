@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
-import { createLogger } from '@oms/service-kit';
 import { eventually } from '@oms/service-kit/testing';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,18 +8,12 @@ import { ensureStockIndex } from '../data/product-index.js';
 import { ElasticsearchStockRepository } from '../data/stock-repository.js';
 import type { StockRecord } from '../domain/stock.js';
 import { StockIndexer } from './stock-indexer.js';
+import { indexerTestRun } from '../test-support/indexer-run.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const infra = testInfra();
-const run = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-// Unique per run: topics, groups and indexes outlive a crashed run, and other test files share them.
-const TOPIC = `products-stock-test-${run}`;
-const GROUP = `products-stock-test-${run}`;
-const REPLAY_GROUP = `products-stock-test-replay-${run}`;
-const INDEX = `products_test_stock_${run}`;
-const REPLAY_INDEX = `products_test_stock_replay_${run}`;
-const logger = createLogger('products-stock-test', 'silent');
+const { topic: TOPIC, group: GROUP, replayGroup: REPLAY_GROUP, index: INDEX, replayIndex: REPLAY_INDEX, logger } = indexerTestRun('stock');
 
 const stockOf = (sku: string, version: number, available: number): StockRecord & { cause: string } => ({
   sku,
