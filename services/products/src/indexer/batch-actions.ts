@@ -1,4 +1,5 @@
-import { issuesText } from '@oms/service-kit';
+import { issuesText, type Backoff, type Logger } from '@oms/service-kit';
+import type { z } from 'zod';
 import { productSchema, type Product } from '../domain/product.js';
 import type { BulkFailure } from '../data/product-repository.js';
 
@@ -73,14 +74,8 @@ function interpret(key: string | null, value: Buffer | null): Winner | { reason:
     return { type: 'delete', sku: key };
   }
 
-  let json: unknown;
-  try {
-    json = JSON.parse(value.toString('utf8'));
-  } catch (err) {
-    return { reason: `value is not valid JSON: ${(err as Error).message}` };
-  }
-  const parsed = productSchema.safeParse(json);
-  if (!parsed.success) return { reason: `value is not a valid product: ${issuesText(parsed.error)}` };
+  const parsed = parseJsonValue(value, productSchema, 'a valid product');
+  if ('reason' in parsed) return parsed;
   if (key !== null && key !== parsed.data.sku) {
     return { reason: `key "${key}" does not match value.sku "${parsed.data.sku}"` };
   }
@@ -109,4 +104,36 @@ export function transientFailureError(again: readonly BulkFailure[], what: strin
 /** 429 (rejected execution, circuit breaker) and 5xx are transient; other statuses are not. */
 export function isTransientStatus(status: number): boolean {
   return status === 429 || status >= 500;
+}
+
+/** A record's value parsed as JSON and checked by `schema`; or the reason it is not `what`. */
+export function parseJsonValue<T>(value: Buffer, schema: z.ZodType<T>, what: string): { data: T } | { reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString('utf8'));
+  } catch (err) {
+    return { reason: `value is not valid JSON: ${(err as Error).message}` };
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { data: parsed.data } : { reason: `value is not ${what}: ${issuesText(parsed.error)}` };
+}
+
+/** What both indexers (products, stock) take besides where they write. */
+export interface IndexerConsumerOptions {
+  brokers: string[];
+  groupId: string;
+  topic: string;
+  logger: Logger;
+  clientId?: string;
+  /** How long one `start` waits for the first group join (default 60 s). */
+  joinTimeoutMs?: number;
+  /** Backoff between attempts to write a batch while Elasticsearch fails. */
+  writeBackoff?: Backoff;
+  /** Longest a fetch waits on an idle topic (default 50 ms). */
+  maxWaitTimeInMs?: number;
+  /**
+   * Called when the consumer stopped for good after it had started (a crash kafkajs will not
+   * restart). The indexer cannot recover by itself; the server exits so a supervisor can.
+   */
+  onFatal?: (error: Error) => void;
 }

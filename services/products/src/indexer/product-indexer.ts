@@ -1,27 +1,10 @@
-import { type Backoff, type Logger } from '@oms/service-kit';
 import { BatchConsumer, type ConsumerHealth } from '@oms/service-kit/kafka';
 import type { ProductRepository } from '../data/product-repository.js';
-import { reduceBatch, splitFailures, transientFailureError } from './batch-actions.js';
+import { reduceBatch, splitFailures, transientFailureError, type IndexerConsumerOptions } from './batch-actions.js';
 
-export interface ProductIndexerOptions {
-  brokers: string[];
-  groupId: string;
-  topic: string;
+export interface ProductIndexerOptions extends IndexerConsumerOptions {
   /** Where products go; only the bulk writes are used. */
   products: Pick<ProductRepository, 'bulkUpsert' | 'bulkDelete'>;
-  logger: Logger;
-  clientId?: string;
-  /** How long one {@link ProductIndexer.start} waits for the first group join (default 60 s). */
-  joinTimeoutMs?: number;
-  /** Backoff between attempts to write a batch while Elasticsearch fails. */
-  writeBackoff?: Backoff;
-  /** Longest a fetch waits on an idle topic (default 50 ms). */
-  maxWaitTimeInMs?: number;
-  /**
-   * Called when the consumer stopped for good after it had started (a crash kafkajs will not
-   * restart). The indexer cannot recover by itself; the server exits so a supervisor can.
-   */
-  onFatal?: (error: Error) => void;
 }
 
 /**

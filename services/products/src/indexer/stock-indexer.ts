@@ -1,22 +1,12 @@
-import { issuesText, type Backoff, type Logger } from '@oms/service-kit';
 import { BatchConsumer } from '@oms/service-kit/kafka';
 import type { KafkaMessage } from 'kafkajs';
 import type { StockRepository } from '../data/stock-repository.js';
 import { stockRecordSchema, type StockRecord } from '../domain/stock.js';
-import { splitFailures, transientFailureError, type RejectedRecord } from './batch-actions.js';
+import { parseJsonValue, splitFailures, transientFailureError, type IndexerConsumerOptions, type RejectedRecord } from './batch-actions.js';
 
-export interface StockIndexerOptions {
-  brokers: string[];
-  groupId: string;
-  /** The compacted topic the inventory publishes each SKU's stock to (`inventory`). */
-  topic: string;
+/** `topic` is the compacted topic the inventory publishes each SKU's stock to (`inventory`). */
+export interface StockIndexerOptions extends IndexerConsumerOptions {
   stock: Pick<StockRepository, 'bulkPut'>;
-  logger: Logger;
-  clientId?: string;
-  joinTimeoutMs?: number;
-  writeBackoff?: Backoff;
-  maxWaitTimeInMs?: number;
-  onFatal?: (error: Error) => void;
 }
 
 /**
@@ -47,15 +37,8 @@ export function newestStock(messages: ReadonlyArray<Pick<KafkaMessage, 'offset' 
 }
 
 function parseStock(value: Buffer): { record: StockRecord } | { reason: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(value.toString('utf8'));
-  } catch (err) {
-    return { reason: `value is not valid JSON: ${(err as Error).message}` };
-  }
-  const parsed = stockRecordSchema.safeParse(json);
-  if (!parsed.success) return { reason: `value is not a stock record: ${issuesText(parsed.error)}` };
-  return { record: parsed.data };
+  const parsed = parseJsonValue(value, stockRecordSchema, 'a stock record');
+  return 'reason' in parsed ? parsed : { record: parsed.data };
 }
 
 /**
