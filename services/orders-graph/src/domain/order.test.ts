@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toOrder, type OrderRow } from './order.js';
-
-const address = {
-  id: 'a-1',
-  streetType: 'AVENUE',
-  streetName: 'Main',
-  streetNumber: '12',
-  buildingNumber: 'B',
-  departmentNumber: '3',
-  reference: 'blue door',
-  latitude: -33.45,
-  longitude: -70.66,
-};
+import { address } from '../test-support/fixtures.js';
 
 const row = (over: Partial<OrderRow> = {}): OrderRow => ({
   id: 'o-1',

@@ -7,23 +7,13 @@ import { testInfra } from '../../../../test/infra.js';
 import { createApp } from '../app.js';
 import { ensureDatabase, migrate, type PgConnection } from '../data/migrate.js';
 import { PgOrderRepository } from '../data/order-repository.js';
+import { address } from '../test-support/fixtures.js';
 
 const DATABASE = 'orders_graph_test';
 const logger = createLogger('orders-graph-test', 'silent');
 const { postgres } = testInfra();
 const conn: PgConnection = { ...postgres, database: DATABASE };
 
-const address = {
-  id: 'addr-1',
-  streetType: 'AVENUE',
-  streetName: 'Main',
-  streetNumber: '12',
-  buildingNumber: 'B',
-  departmentNumber: '3',
-  reference: 'blue door',
-  latitude: -33.45,
-  longitude: -70.66,
-};
 const customers = {
   ada: { id: 'c-ada', name: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
   grace: { id: 'c-grace', name: 'Grace', lastName: 'Hopper', email: 'Grace@Example.com' },
