@@ -74,6 +74,17 @@ async function collect(topic: string) {
   return c;
 }
 
+/** A seeded world with one processor running on it (its config kept for a successor in its group) and a collector of its output. */
+async function runningWorld() {
+  const w = await world();
+  await seedLookups(w);
+  const config = kafka.config(w.topics);
+  const first = await kafka.startProcessor(config);
+  running.push(first);
+  const out = await collect(w.topics.output);
+  return { w, config, first, out };
+}
+
 const hasAll = (ids: string[]) => (records: Parameters<typeof outputIds>[0]) => ids.every((id) => outputIds(records).includes(id));
 
 describe('orders-stream against Kafka', () => {
@@ -158,12 +169,7 @@ describe('orders-stream against Kafka', () => {
   }, 60_000);
 
   it('when the processor stops mid-order and a new one starts in the same group, then every order is emitted and none is lost', async () => {
-    const w = await world();
-    await seedLookups(w);
-    const config = kafka.config(w.topics);
-    const first = await kafka.startProcessor(config);
-    running.push(first);
-    const out = await collect(w.topics.output);
+    const { w, config, first, out } = await runningWorld();
 
     const done = orderRecords(w);
     await sendOrder(w, done);
@@ -186,12 +192,7 @@ describe('orders-stream against Kafka', () => {
   }, 90_000);
 
   it('when an emitted order is cancelled, then it is emitted again with the new status — also by a processor that restarted since', async () => {
-    const w = await world();
-    await seedLookups(w);
-    const config = kafka.config(w.topics);
-    const first = await kafka.startProcessor(config);
-    running.push(first);
-    const out = await collect(w.topics.output);
+    const { w, config, first, out } = await runningWorld();
     const payloads = (id: string) => out.records.map((r) => JSON.parse(r.value).payload).filter((p: { id: string }) => p.id === id);
     const cancel = (o: ReturnType<typeof orderRecords>, at: number) => ({
       header: { ...o.header, status: 'cancelled', cancelled_at: at, updated_at: at },
