@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { EnrichedOrder } from './join.js';
 import { fromCents, ORDER_VALUE_SCHEMA, toConnectRecord } from './output-schema.js';
 
+const address = {
+  id: 'a-1',
+  streetType: 'AVENUE',
+  streetName: 'Arequipa',
+  streetNumber: '1200',
+  buildingNumber: null,
+  departmentNumber: '402',
+  reference: null,
+  latitude: -12.0464,
+  longitude: -77.0428,
+};
+
 const order: EnrichedOrder = {
   id: 'o-1',
   customer: { id: 'c-1', name: 'Ana', lastName: 'Pérez', email: 'ana@example.com', identityDocument: 'DNI-1', active: true },
@@ -13,18 +25,7 @@ const order: EnrichedOrder = {
       unitPriceCents: 1999,
       quantity: 3,
       lineTotalCents: 5997,
-      deliveryAddress: {
-        id: 'a-1',
-        customerId: 'c-1',
-        streetType: 'AVENUE',
-        streetName: 'Arequipa',
-        streetNumber: '1200',
-        buildingNumber: null,
-        departmentNumber: '402',
-        reference: null,
-        latitude: -12.0464,
-        longitude: -77.0428,
-      },
+      deliveryAddress: { ...address, customerId: 'c-1' },
     },
   ],
   totalCents: 5997,
@@ -88,17 +89,8 @@ describe('toConnectRecord', () => {
         unitPrice: 19.99,
         quantity: 3,
         lineTotal: 59.97,
-        deliveryAddress: {
-          id: 'a-1',
-          streetType: 'AVENUE',
-          streetName: 'Arequipa',
-          streetNumber: '1200',
-          buildingNumber: null,
-          departmentNumber: '402',
-          reference: null,
-          latitude: -12.0464,
-          longitude: -77.0428,
-        },
+        // The address as the read model keeps it: without the customer id.
+        deliveryAddress: address,
       },
     ]);
   });
