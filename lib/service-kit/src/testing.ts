@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import axios from 'axios';
@@ -286,3 +287,12 @@ export function refusedVariables(load: (env: Record<string, string | undefined>)
 
 /** What every service's configuration holds by default besides its own variables. */
 export const runDefaults = { HOST: '127.0.0.1', LOG_LEVEL: 'info', START_TIMEOUT_MS: DEFAULT_START_TIMEOUT_MS } as const;
+
+/** Serves `app` (an express app or any request listener) on a free port of 127.0.0.1. */
+export function listenLocal(app: RequestListener): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}

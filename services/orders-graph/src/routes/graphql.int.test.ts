@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@oms/service-kit';
+import { listenLocal } from '@oms/service-kit/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
@@ -35,12 +36,7 @@ let server: Server;
 let baseUrl: string;
 let createdDatabase: boolean;
 
-async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
-  });
-}
+
 interface HealthBody { checks: Record<string, { ok: boolean } | undefined> }
 const urlOf = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 
@@ -83,7 +79,7 @@ beforeAll(async () => {
       [id, customer.id, `${customer.name} ${customer.lastName}`, customer.email, JSON.stringify(customer), JSON.stringify(items), '25.25', createdAt],
     );
   }
-  server = await listen(createApp({ logger, orders: new PgOrderRepository(pool) }));
+  server = await listenLocal(createApp({ logger, orders: new PgOrderRepository(pool) }));
   baseUrl = urlOf(server);
 });
 
@@ -379,7 +375,7 @@ describe('when PostgreSQL is unreachable', () => {
 
   beforeAll(async () => {
     deadPool = new pg.Pool({ ...conn, port: 1, connectionTimeoutMillis: 1000 });
-    deadServer = await listen(createApp({ logger, orders: new PgOrderRepository(deadPool) }));
+    deadServer = await listenLocal(createApp({ logger, orders: new PgOrderRepository(deadPool) }));
   });
   afterAll(async () => {
     await new Promise((resolve) => deadServer?.close(resolve));

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { Client } from '@elastic/elasticsearch';
 import { createLogger } from '@oms/service-kit';
 import { describeOpenApiContract, ResponseLog, routeCoverage } from '@oms/service-kit/openapi-check';
+import { listenLocal } from '@oms/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
 import { createApp, type IndexerProbe } from '../app.js';
@@ -48,12 +49,6 @@ const answers = new ResponseLog();
 let repo: ElasticsearchProductRepository;
 let stock: ElasticsearchStockRepository;
 
-async function listen(app: ReturnType<typeof createApp>): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
-  });
-}
 
 function getJson(path: string, url = baseUrl): Promise<{ status: number; body: any }> {
   return answers.call('GET', `${url}${path}`);
@@ -70,7 +65,7 @@ beforeAll(async () => {
   expect(written.failed).toEqual([]);
   expect(await stock.bulkPut(stockRecords, { refresh: true })).toEqual({ stored: 2, stale: 0, failed: [] });
   app = createApp({ logger, products: repo, stock });
-  server = await listen(app);
+  server = await listenLocal(app);
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
@@ -163,7 +158,7 @@ describe('GET /products/:sku', () => {
 
   it('when the stock cannot be read, then the product is still served, with available null', async () => {
     const unreadable = () => Promise.reject(new Error('stock index unreadable'));
-    const s = await listen(createApp({ logger, products: repo, stock: { bulkPut: unreadable, available: unreadable } }));
+    const s = await listenLocal(createApp({ logger, products: repo, stock: { bulkPut: unreadable, available: unreadable } }));
     try {
       const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
       expect(await getJson('/products/SKU-001', url)).toEqual({ status: 200, body: { ...products[1], available: null } });
@@ -195,7 +190,7 @@ describe('GET /health', () => {
   it('when Elasticsearch is unreachable, then it is 503', async () => {
     const dead = new Client({ node: 'http://127.0.0.1:1', maxRetries: 0, requestTimeout: 1000 });
     const app = createApp({ logger, products: new ElasticsearchProductRepository(dead, INDEX), stock: new ElasticsearchStockRepository(dead, STOCK_INDEX) });
-    const s = await listen(app);
+    const s = await listenLocal(app);
     try {
       const { status, body } = await getJson('/health', `http://127.0.0.1:${(s.address() as AddressInfo).port}`);
       expect(status).toBe(503);
@@ -241,7 +236,7 @@ describe('GET /health/indexer and /health/stock', () => {
       health: () => ({ ...probe.health(), topic: 'inventory', groupId: 'products-stock', totals: { batches: 1, records: 3, stored: 2, stale: 1, rejected: 0, skippedByElasticsearch: 0 } }),
     };
     const withIndexer = createApp({ logger, products: new ElasticsearchProductRepository(client, INDEX), stock, indexer: probe, stockIndexer: stockProbe });
-    const s = await listen(withIndexer);
+    const s = await listenLocal(withIndexer);
     const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
     try {
       const log = new ResponseLog();
