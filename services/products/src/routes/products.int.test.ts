@@ -50,8 +50,9 @@ let repo: ElasticsearchProductRepository;
 let stock: ElasticsearchStockRepository;
 
 
-function getJson(path: string, url = baseUrl): Promise<{ status: number; body: any }> {
-  return answers.call('GET', `${url}${path}`);
+async function getJson(path: string, url = baseUrl): Promise<{ status: number; body: any }> {
+  const { status, body } = await answers.call('GET', `${url}${path}`);
+  return { status, body };
 }
 
 beforeAll(async () => {
