@@ -29,8 +29,8 @@ export function nulIssues(input: unknown): Array<{ path: string; message: string
   type Path = { key: string; parent: Path } | null;
   const text = (path: Path): string => {
     const keys: string[] = [];
-    for (let p = path; p; p = p.parent) keys.unshift(p.key);
-    return keys.join('.') || '(root)';
+    for (let p = path; p; p = p.parent) keys.push(p.key);
+    return keys.reverse().join('.') || '(root)';
   };
   const pending: Array<[value: unknown, path: Path]> = [[input, null]];
   for (let next = pending.pop(); next; next = pending.pop()) {
