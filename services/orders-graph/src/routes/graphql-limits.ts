@@ -18,7 +18,7 @@ import {
  * time limit is checked before execution, so a request over a limit never reaches PostgreSQL.
  */
 export interface GraphqlLimits {
-  /** Tokens in the query text; bounds parsing and validation work (graphql's own `maxTokens`). */
+  /** Tokens in the query text; bounds parsing and validation work (graphql's own `maxLexicalTokens`). */
   maxTokens: number;
   /** Nesting of fields; introspection's `__schema` is not counted, so GraphiQL keeps working. */
   maxDepth: number;
@@ -67,21 +67,21 @@ function reportOn(limit: keyof GraphqlLimits, max: number) {
 
 /** The validation rules that enforce depth, aliases and cost; graphql-http adds them to the standard ones. */
 export function limitRules(limits: GraphqlLimits): ValidationRule[] {
-  // graphql-armor types its rules against its own copy of graphql's types; the copies are one package.
   return [
     maxDepthRule({ n: limits.maxDepth, ...reportOn('maxDepth', limits.maxDepth) }),
     maxAliasesRule({ n: limits.maxAliases, ...reportOn('maxAliases', limits.maxAliases) }),
     costLimitRule({ maxCost: limits.maxCost, ...reportOn('maxCost', limits.maxCost) }),
-  ] as unknown as ValidationRule[];
+  ];
 }
 
 /** graphql's parser, stopping at `maxTokens` with a GraphQL syntax error (a 400). */
 export function limitedParse(maxTokens: number): (source: string | Source) => DocumentNode {
   return (source) => {
     try {
-      return parse(source, { maxTokens });
+      return parse(source, { maxLexicalTokens: maxTokens });
     } catch (err) {
-      if (err instanceof GraphQLError && err.message.includes('tokens')) {
+      // graphql's own message ("Document contains more that N tokens. Parsing aborted.") is a syntax error.
+      if (err instanceof GraphQLError && err.message.includes('tokens. Parsing aborted.')) {
         throw new GraphQLError(`Query exceeds the limit of ${maxTokens} tokens.`, {
           extensions: { code: LIMIT_CODE, limit: 'maxTokens', max: maxTokens },
         });
