@@ -46,9 +46,21 @@ export async function ensurePgDatabase(conn: PgConnection): Promise<boolean> {
  * A pool on the database. Creating it connects to nothing; an idle client that loses its
  * connection is logged rather than left to crash the process. `applicationName` shows in
  * `pg_stat_activity`, so a service's connections (and open transactions) can be told apart.
+ * `statementTimeoutMs` makes PostgreSQL cancel any statement that runs longer (error 57014);
+ * migrations are exempt (see {@link PgMigrationStorage}).
  */
-export function createPgPool(conn: PgConnection, logger: Logger, { max = 10, applicationName }: { max?: number; applicationName?: string } = {}): pg.Pool {
-  const pool = new pg.Pool({ ...conn, max, connectionTimeoutMillis: 5_000, application_name: applicationName });
+export function createPgPool(
+  conn: PgConnection,
+  logger: Logger,
+  { max = 10, applicationName, statementTimeoutMs }: { max?: number; applicationName?: string; statementTimeoutMs?: number } = {},
+): pg.Pool {
+  const pool = new pg.Pool({
+    ...conn,
+    max,
+    connectionTimeoutMillis: 5_000,
+    application_name: applicationName,
+    ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
+  });
   pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL connection failed'));
   return pool;
 }
@@ -112,6 +124,8 @@ export class PgMigrationStorage implements MigrationStorage {
   }
 
   async withLock<T>(work: () => Promise<T>): Promise<T> {
+    // A pool's statement timeout is for requests; a migration (an index build) may take longer.
+    await this.client.query('SET statement_timeout = 0');
     await this.client.query(`SET lock_timeout = '${LOCK_TIMEOUT}'`);
     await this.client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
@@ -119,6 +133,7 @@ export class PgMigrationStorage implements MigrationStorage {
     } finally {
       await this.client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
       await this.client.query('RESET lock_timeout').catch(() => undefined);
+      await this.client.query('RESET statement_timeout').catch(() => undefined);
     }
   }
 }

@@ -132,6 +132,18 @@ describe('POST /customers', () => {
     );
   });
 
+  it('when a text field holds a NUL character, then 400 naming each such field, and nothing is stored', async () => {
+    // MariaDB would store it, but the name travels on to PostgreSQL's read model, which rejects U+0000.
+    const email = uniqueEmail();
+    const res = await call('POST', '/customers', newCustomer({ email, name: 'Ada\u0000', addresses: [newAddress({ reference: '\u0000' })] }));
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([
+      { path: 'name', message: 'must not contain the NUL character (U+0000)' },
+      { path: 'addresses.0.reference', message: 'must not contain the NUL character (U+0000)' },
+    ]);
+    expect((await call<{ total: number }>('GET', `/customers?email=${encodeURIComponent(email)}`)).body.total).toBe(0);
+  });
+
   it('when the body is not JSON, then 400 malformed_json', async () => {
     const res = await call('POST', '/customers', undefined, '{"name":');
     expect(res.status).toBe(400);

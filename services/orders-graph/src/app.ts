@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { OrderRepository } from './data/order-repository.js';
 import { graphiqlRoutes } from './routes/graphiql.js';
 import { graphqlRoutes } from './routes/graphql.js';
+import type { GraphqlLimits } from './routes/graphql-limits.js';
 
 /** What the orders-graph app needs; tests pass a repository over a throw-away database. */
 export interface OrdersGraphAppDeps {
@@ -10,13 +11,15 @@ export interface OrdersGraphAppDeps {
   orders: OrderRepository;
   /** The start-up state `/health` reports (server.ts); absent, the app counts as started. */
   dependencies?: DependencyState;
+  /** What one GraphQL request may ask for; absent, the documented defaults. */
+  limits?: GraphqlLimits;
 }
 
 /** Builds the orders-graph HTTP app. Never listens: `server.ts` (or a test) does. */
-export function createApp({ logger, orders, dependencies }: OrdersGraphAppDeps): Express {
+export function createApp({ logger, orders, dependencies, limits }: OrdersGraphAppDeps): Express {
   const app = createBaseApp({ logger, dependencies, health: [{ name: 'postgres', check: () => orders.ping() }] });
   // Before graphql-http: a browser's GET /graphql gets GraphiQL, everything else goes on.
   app.use(graphiqlRoutes());
-  app.use(graphqlRoutes(orders, logger));
+  app.use(graphqlRoutes(orders, logger, limits));
   return finishApp(app, logger);
 }

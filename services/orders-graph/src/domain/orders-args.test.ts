@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOrdersArgs } from './orders-args.js';
+import { MAX_ID_LENGTH, parseOrderId, parseOrdersArgs } from './orders-args.js';
 
 const ok = (args: unknown) => {
   const parsed = parseOrdersArgs(args);
@@ -66,5 +66,21 @@ describe('parseOrdersArgs', () => {
 
   it('when several arguments are wrong, then every problem is reported', () => {
     expect(fail({ limit: 0, offset: -1, toDate: 'x' }).details.map((d) => d.path).sort()).toEqual(['limit', 'offset', 'toDate']);
+  });
+
+  it('when a customer filter holds U+0000, then it is refused, since PostgreSQL would reject it', () => {
+    expect(fail({ customer: { name: 'A\u0000' } }).details).toEqual([{ path: 'customer.name', message: 'must not contain the NUL character (U+0000)' }]);
+  });
+});
+
+describe('parseOrderId', () => {
+  it('when the id is an ordinary string, then it passes unchanged', () => {
+    expect(parseOrderId('9b2e4f6a-1c3d-4e5f-8a7b-6c5d4e3f2a1b')).toEqual({ ok: true, id: '9b2e4f6a-1c3d-4e5f-8a7b-6c5d4e3f2a1b' });
+  });
+
+  it('when the id holds U+0000, is empty or too long, then each is refused with a message naming id', () => {
+    expect(parseOrderId('a\u0000b')).toMatchObject({ ok: false, message: 'invalid arguments: id: must not contain the NUL character (U+0000)' });
+    expect(parseOrderId('')).toMatchObject({ ok: false, message: 'invalid arguments: id: id must not be empty' });
+    expect(parseOrderId('x'.repeat(MAX_ID_LENGTH + 1))).toMatchObject({ ok: false, details: [{ path: 'id', message: `id must be at most ${MAX_ID_LENGTH} characters` }] });
   });
 });

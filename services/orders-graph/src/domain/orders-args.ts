@@ -1,4 +1,4 @@
-import { describeIssues } from '@oms/service-kit';
+import { describeIssues, nulIssues } from '@oms/service-kit';
 import { z } from 'zod';
 
 /** Largest page `orders` serves. */
@@ -67,18 +67,22 @@ export interface OrderFilter {
   offset: number;
 }
 
+/** Arguments that failed validation: one message, and every problem by argument path. */
+export interface InvalidArgs {
+  ok: false;
+  message: string;
+  details: Array<{ path: string; message: string }>;
+}
+
 /** Result of {@link parseOrdersArgs}: a filter, or every problem found. */
-export type ParsedOrdersArgs =
-  | { ok: true; filter: OrderFilter }
-  | { ok: false; message: string; details: Array<{ path: string; message: string }> };
+export type ParsedOrdersArgs = { ok: true; filter: OrderFilter } | InvalidArgs;
 
 /** Validates `orders` arguments into an {@link OrderFilter}; pure, so it is unit-tested. */
 export function parseOrdersArgs(args: unknown): ParsedOrdersArgs {
   const result = ordersArgsSchema.safeParse(args);
-  if (!result.success) {
-    const details = describeIssues(result.error);
-    return { ok: false, message: `invalid arguments: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details };
-  }
+  // PostgreSQL rejects U+0000 in text parameters: such a name is the caller's mistake, not a 500.
+  const details = [...(result.success ? [] : describeIssues(result.error)), ...nulIssues(args)];
+  if (!result.success || details.length > 0) return invalid(details);
   const { customer, fromDate, toDate, limit, offset } = result.data;
   const filter: OrderFilter = { limit, offset };
   if (customer.name) filter.name = customer.name;
@@ -90,6 +94,28 @@ export function parseOrdersArgs(args: unknown): ParsedOrdersArgs {
       : { at: toDate, inclusive: true };
   }
   return { ok: true, filter };
+}
+
+/** Longest `order(id:)` looked up; ids are UUIDs, so anything longer cannot match. */
+export const MAX_ID_LENGTH = 200;
+
+const orderIdSchema = z.string().min(1, 'id must not be empty').max(MAX_ID_LENGTH, `id must be at most ${MAX_ID_LENGTH} characters`);
+
+/** Result of {@link parseOrderId}. */
+export type ParsedOrderId = { ok: true; id: string } | InvalidArgs;
+
+/** Validates the `id` of `Query.order` before it reaches PostgreSQL (which rejects U+0000 in text). */
+export function parseOrderId(id: unknown): ParsedOrderId {
+  const result = orderIdSchema.safeParse(id);
+  const details = [
+    ...(result.success ? [] : describeIssues(result.error)),
+    ...nulIssues(id),
+  ].map((d) => ({ ...d, path: 'id' }));
+  return result.success && details.length === 0 ? { ok: true, id: result.data } : invalid(details);
+}
+
+function invalid(details: InvalidArgs['details']): InvalidArgs {
+  return { ok: false, message: `invalid arguments: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details };
 }
 
 function isDateOnly(s: string): boolean {

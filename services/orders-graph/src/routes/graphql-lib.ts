@@ -8,11 +8,20 @@
  */
 export {
   buildSchema,
+  execute,
+  getIntrospectionQuery,
   GraphQLError,
   isInputObjectType,
   isListType,
   isNonNullType,
   isObjectType,
+  parse,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLSchema,
   type GraphQLType,
+  type Source,
+  type ValidationContext,
+  type ValidationRule,
 } from 'graphql/index.js';

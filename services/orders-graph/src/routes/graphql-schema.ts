@@ -1,6 +1,6 @@
 import { buildSchema, GraphQLError, type GraphQLSchema } from './graphql-lib.js';
 import type { OrderRepository } from '../data/order-repository.js';
-import { parseOrdersArgs } from '../domain/orders-args.js';
+import { parseOrderId, parseOrdersArgs } from '../domain/orders-args.js';
 
 /**
  * The public contract of orders-graph (docs/architecture.md, "APIs"), in GraphQL. The types
@@ -93,7 +93,11 @@ export function createGraphqlApi(orders: OrderRepository): GraphqlApi {
   return {
     schema: buildSchema(typeDefs),
     rootValue: {
-      order: ({ id }: { id: string }) => orders.findById(id),
+      order: ({ id }: { id: string }) => {
+        const parsed = parseOrderId(id);
+        if (!parsed.ok) throw new UserInputError(parsed.message, parsed.details);
+        return orders.findById(parsed.id);
+      },
       orders: (args: unknown) => {
         const parsed = parseOrdersArgs(args);
         if (!parsed.ok) throw new UserInputError(parsed.message, parsed.details);

@@ -1,7 +1,9 @@
 import { createLogger } from '@oms/service-kit';
 import { GraphQLError } from './graphql-lib.js';
 import { describe, expect, it } from 'vitest';
+import { StatementTimeoutError } from '../data/order-repository.js';
 import { maskInternalError } from './graphql.js';
+import { LIMIT_CODE } from './graphql-limits.js';
 import { UserInputError } from './graphql-schema.js';
 
 const logger = createLogger('orders-graph-test', 'silent');
@@ -13,6 +15,14 @@ describe('maskInternalError', () => {
     expect(masked.message).toBe('internal server error');
     expect(masked.path).toEqual(['orders']);
     expect(masked.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+  });
+
+  it('when PostgreSQL cancelled the statement at its timeout, then the answer is the time limit on that field', () => {
+    const err = new GraphQLError('canceling statement due to statement timeout', { path: ['orders'], originalError: new StatementTimeoutError(new Error('57014')) });
+    const masked = maskInternalError(err, logger, 1234) as GraphQLError;
+    expect(masked.message).toBe('The request took longer than the limit of 1234 ms and was stopped.');
+    expect(masked.path).toEqual(['orders']);
+    expect(masked.extensions).toEqual({ code: LIMIT_CODE, limit: 'timeoutMs', max: 1234 });
   });
 
   it('when the caller gave bad arguments, then the error passes through', () => {

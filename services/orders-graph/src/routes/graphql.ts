@@ -1,15 +1,18 @@
 import { BadRequestError, type Logger } from '@oms/service-kit';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { createHandler } from 'graphql-http/lib/use/express';
-import type { OrderRepository } from '../data/order-repository.js';
+import { StatementTimeoutError, type OrderRepository } from '../data/order-repository.js';
 import { GraphQLError } from './graphql-lib.js';
+import { DEFAULT_GRAPHQL_LIMITS, executeWithin, limitedParse, limitRules, RequestTimeoutError, type GraphqlLimits } from './graphql-limits.js';
 import { createGraphqlApi } from './graphql-schema.js';
 
 /**
  * `GET|POST /graphql` through graphql-http. Malformed JSON and oversized bodies never reach
  * it: service-kit's body parser answers them with the same 400/413 JSON as every service.
+ * A request over one of `limits` is refused at parsing or validation, before anything runs,
+ * except the time limit, which stops execution (see graphql-limits.ts).
  */
-export function graphqlRoutes(orders: OrderRepository, logger: Logger): Router {
+export function graphqlRoutes(orders: OrderRepository, logger: Logger, limits: GraphqlLimits = DEFAULT_GRAPHQL_LIMITS): Router {
   const { schema, rootValue } = createGraphqlApi(orders);
   const router = Router();
   router.post('/graphql', requireJsonObjectBody);
@@ -18,7 +21,10 @@ export function graphqlRoutes(orders: OrderRepository, logger: Logger): Router {
     createHandler({
       schema,
       rootValue,
-      formatError: (err) => maskInternalError(err, logger),
+      parse: limitedParse(limits.maxTokens),
+      validationRules: limitRules(limits),
+      execute: executeWithin(limits.timeoutMs),
+      formatError: (err) => maskInternalError(err, logger, limits.timeoutMs),
       onOperation: (req, _args, result) => {
         if ('data' in result || !result.errors) return;
         // No `data` entry means the request never executed (e.g. a variable of the wrong
@@ -27,7 +33,7 @@ export function graphqlRoutes(orders: OrderRepository, logger: Logger): Router {
         // The express adapter hands over node's plain IncomingHttpHeaders object.
         const accept = (req.headers as Record<string, string | string[] | undefined>).accept;
         if (!String(accept ?? '').includes('application/graphql-response+json')) return;
-        const body = JSON.stringify({ errors: result.errors.map((err) => maskInternalError(err, logger)) });
+        const body = JSON.stringify({ errors: result.errors.map((err) => maskInternalError(err, logger, limits.timeoutMs)) });
         return [
           body,
           {
@@ -58,14 +64,23 @@ function requireJsonObjectBody(req: Request, _res: Response, next: NextFunction)
 
 /**
  * Syntax, validation and argument errors (such as {@link UserInputError}) are the caller's
- * and pass through. An error thrown from a resolver for any other reason (a dropped
+ * and pass through. A statement PostgreSQL cancelled for running past the time limit is
+ * answered as that limit. An error thrown from a resolver for any other reason (a dropped
  * connection, a bug) is logged and replaced, so clients never see SQL or host names.
  */
-export function maskInternalError(err: Readonly<GraphQLError | Error>, logger: Logger): GraphQLError | Error {
+export function maskInternalError(
+  err: Readonly<GraphQLError | Error>,
+  logger: Logger,
+  timeoutMs = DEFAULT_GRAPHQL_LIMITS.timeoutMs,
+): GraphQLError | Error {
   if (!(err instanceof GraphQLError)) return err;
   const original = err.originalError;
   // A GraphQLError is always deliberate (ours, or graphql's own coercion messages).
   if (!original || original instanceof GraphQLError) return err;
+  if (original instanceof StatementTimeoutError) {
+    const { message, extensions } = new RequestTimeoutError(timeoutMs);
+    return new GraphQLError(message, { nodes: err.nodes, path: err.path, extensions });
+  }
   logger.error({ err: original, path: err.path }, 'resolver failed');
   return new GraphQLError('internal server error', {
     nodes: err.nodes,

@@ -175,6 +175,12 @@ describe('GET /products/:sku', () => {
     expect(body).toMatchObject({ error: 'not_found', details: { product: 'NOPE-1' } });
   });
 
+  it('when the search text holds a NUL character, then it is a 400 naming it', async () => {
+    const { status, body } = await getJson('/products?text=pan%00');
+    expect(status).toBe(400);
+    expect(body.details).toEqual([{ path: 'text', message: 'must not contain the NUL character (U+0000)' }]);
+  });
+
   it('when the sku is absurdly long, then it is a 400', async () => {
     const { status } = await getJson(`/products/${'x'.repeat(200)}`);
     expect(status).toBe(400);
