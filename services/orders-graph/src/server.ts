@@ -1,22 +1,61 @@
-import { runService } from '@oms/service-kit';
+import { describeError, retry, RetryAbortedError, runService, STARTUP_BACKOFF } from '@oms/service-kit';
 import { createPgPool, pgConnection, pgDependency } from '@oms/service-kit/pg';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ORDERS_GRAPH_MIGRATIONS } from './data/migrate.js';
 import { PgOrderRepository } from './data/order-repository.js';
+import { ShipmentFollower } from './kafka/shipment-follower.js';
 
 // The entry point: service-kit runs the service (listen, wait for PostgreSQL, serve, shut
-// down) and says how it ended; only this file exits.
+// down) and says how it ended; only this file exits. Kafka is not a dependency of the API: the
+// follower of `shipment-events` starts once the read model is migrated and keeps trying while
+// Kafka is down.
 const exitCode = await runService({
   name: 'orders-graph',
   loadConfig,
-  create: ({ config, logger, dependencies }) => {
+  create: ({ config, logger, dependencies, fail }) => {
     const conn = pgConnection(config);
     const pool = createPgPool(conn, logger, { applicationName: 'orders-graph' });
+    const follower = new ShipmentFollower({
+      brokers: config.KAFKA_BROKERS,
+      groupId: config.SHIPMENTS_GROUP_ID,
+      topic: config.SHIPMENT_EVENTS_TOPIC,
+      pool,
+      logger,
+      onFatal: (err) => fail(err, 'the shipment follower stopped for good'),
+    });
+    const stopping = new AbortController();
+    let following: Promise<void> | undefined;
+    const follow = () =>
+      retry(() => follower.start(stopping.signal), {
+        what: `follow topic ${config.SHIPMENT_EVENTS_TOPIC}`,
+        backoff: STARTUP_BACKOFF,
+        signal: stopping.signal,
+        onRetry: ({ attempt, error }) => {
+          if (attempt === 1 || attempt % 20 === 0) logger.warn({ attempt, error: describeError(error) }, 'cannot follow the shipment events yet; shipments in the read model wait, retrying');
+        },
+      }).catch((err: unknown) => {
+        if (!(err instanceof RetryAbortedError)) fail(err, 'the shipment follower could not start');
+      });
+    const database = pgDependency(conn, pool, ORDERS_GRAPH_MIGRATIONS, logger);
     return {
-      app: createApp({ logger, orders: new PgOrderRepository(pool), dependencies }),
-      waitFor: [pgDependency(conn, pool, ORDERS_GRAPH_MIGRATIONS, logger)],
-      close: () => pool.end(),
+      app: createApp({ logger, orders: new PgOrderRepository(pool), dependencies, shipmentFollower: follower }),
+      waitFor: [
+        {
+          ...database,
+          // Started once the read model is migrated, so the first event finds its table.
+          prepare: async (signal) => {
+            await database.prepare(signal);
+            following ??= follow();
+          },
+        },
+      ],
+      close: async () => {
+        stopping.abort();
+        await following;
+        await follower.stop();
+        await pool.end();
+      },
     };
   },
 });
