@@ -4,7 +4,7 @@ import { parseOrderRecord, type OrderSeen } from '../domain/order-records.js';
 import { followOrder, type FollowOutcome, type ShipmentStore } from '../domain/shipping.js';
 
 /** What the follower counts in its health's `totals`, beside batches and records. */
-export const ORDER_FOLLOWER_COUNTERS = ['requested', 'cancelled', 'unchanged', 'not-cancellable', 'ignored', 'invalid'] as const satisfies readonly (FollowOutcome | 'ignored' | 'invalid')[];
+export const ORDER_FOLLOWER_COUNTERS = ['requested', 'cancelled', 'unchanged', 'not-cancellable', 'ignored', 'invalid'] as const satisfies ReadonlyArray<FollowOutcome | 'ignored' | 'invalid'>;
 
 export interface OrderFollowerOptions {
   brokers: string[];
