@@ -1,4 +1,5 @@
-import { describeError, retry, RetryAbortedError, runService, STARTUP_BACKOFF } from '@oms/service-kit';
+import { runService } from '@oms/service-kit';
+import { followInBackground } from '@oms/service-kit/kafka';
 import { createPgPool, pgConnection, pgDependency } from '@oms/service-kit/pg';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -27,15 +28,12 @@ const exitCode = await runService({
     const stopping = new AbortController();
     let following: Promise<void> | undefined;
     const follow = () =>
-      retry(() => follower.start(stopping.signal), {
-        what: `follow topic ${config.SHIPMENT_EVENTS_TOPIC}`,
-        backoff: STARTUP_BACKOFF,
+      followInBackground(follower, {
+        topic: config.SHIPMENT_EVENTS_TOPIC,
         signal: stopping.signal,
-        onRetry: ({ attempt, error }) => {
-          if (attempt === 1 || attempt % 20 === 0) logger.warn({ attempt, error: describeError(error) }, 'cannot follow the shipment events yet; shipments in the read model wait, retrying');
-        },
-      }).catch((err: unknown) => {
-        if (!(err instanceof RetryAbortedError)) fail(err, 'the shipment follower could not start');
+        logger,
+        waiting: 'cannot follow the shipment events yet; shipments in the read model wait, retrying',
+        fail: (err) => fail(err, 'the shipment follower could not start'),
       });
     const database = pgDependency(conn, pool, ORDERS_GRAPH_MIGRATIONS, logger);
     return {

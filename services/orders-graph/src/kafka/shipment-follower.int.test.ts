@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@oms/service-kit';
-import { dropPgDatabase, eventually } from '@oms/service-kit/testing';
+import { dropPgDatabase, groupCaughtUp } from '@oms/service-kit/testing';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,17 +34,8 @@ function eventRecord(orderId: string, version: number, type: string, data: Recor
   return { key: JSON.stringify({ order_id: orderId }), value: JSON.stringify(value), headers: { eventType: type } };
 }
 
-async function caughtUp(): Promise<void> {
-  await eventually(
-    async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
-      const ends = await admin.fetchTopicOffsets(TOPIC);
-      return ends.every((e) => e.high === '0' || committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
-    },
-    (done) => done,
-    { what: 'the follower committed every record' },
-  );
-}
+/** The follower's group has committed everything on the topic. */
+const caughtUp = () => groupCaughtUp(admin, GROUP, TOPIC);
 
 async function order(id: string) {
   await pool.query(`INSERT INTO orders (id, customer_id, total, created_at) VALUES ($1, 'c-1', 10, now()) ON CONFLICT DO NOTHING`, [id]);

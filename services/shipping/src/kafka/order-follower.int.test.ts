@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@oms/service-kit';
-import { eventually } from '@oms/service-kit/testing';
+import { eventually, groupCaughtUp } from '@oms/service-kit/testing';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,18 +41,8 @@ async function send(...records: Array<{ key: string; value: string | null }>): P
   await producer.send({ topic: TOPIC, acks: -1, messages: records });
 }
 
-/** The group has committed everything on the topic. */
-async function caughtUp(): Promise<void> {
-  await eventually(
-    async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
-      const ends = await admin.fetchTopicOffsets(TOPIC);
-      return ends.every((e) => e.high === '0' || committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
-    },
-    (done) => done,
-    { what: 'the follower committed every record' },
-  );
-}
+/** The follower's group has committed everything on the topic. */
+const caughtUp = () => groupCaughtUp(admin, GROUP, TOPIC);
 
 async function eventTypes(orderId: string): Promise<string[]> {
   const { rows } = await pool.query<{ type: string }>('SELECT type FROM events WHERE stream_id = $1 ORDER BY version', [orderId]);
