@@ -42,6 +42,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'ports.orders', env: 'OMS_PORT_ORDERS', doc: 'orders REST service', schema: port, default: () => 3003 },
   { key: 'ports.ordersStream', env: 'OMS_PORT_ORDERS_STREAM', doc: 'orders-stream health and metrics', schema: port, default: () => 3004 },
   { key: 'ports.inventory', env: 'OMS_PORT_INVENTORY', doc: 'inventory REST service (stock and reservations)', schema: port, default: () => 3005 },
+  { key: 'ports.shipping', env: 'OMS_PORT_SHIPPING', doc: 'shipping REST service (event-sourced shipments)', schema: port, default: () => 3006 },
   { key: 'ports.ordersGraph', env: 'OMS_PORT_ORDERS_GRAPH', doc: 'orders-graph GraphQL service', schema: port, default: () => 4000 },
   { key: 'ports.console', env: 'OMS_PORT_CONSOLE', doc: 'the console web app (started by `oms up` unless --no-console)', schema: port, default: () => 3080 },
   { key: 'ports.kafka', env: 'OMS_PORT_KAFKA', doc: 'Kafka broker', schema: port, default: () => 9092 },
@@ -81,6 +82,7 @@ export interface OmsConfig {
     orders: number;
     ordersStream: number;
     inventory: number;
+    shipping: number;
     ordersGraph: number;
     console: number;
     kafka: number;

@@ -11,6 +11,7 @@ export function renderEndpoints(e: Endpoints, opts: { console?: boolean } = {}):
     `  orders REST         ${e.services.orders}/orders`,
     `  orders GraphQL      ${e.services.ordersGraph}/graphql`,
     `  inventory REST      ${e.services.inventory}/inventory/SKU-00001`,
+    `  shipping REST       ${e.services.shipping}/shipments?status=requested`,
     `  orders-stream       ${e.services.ordersStream}/metrics`,
     `  Kafka               ${e.kafkaBrokers.join(',')}`,
     `  Kafka Connect       ${e.connectUrl}/connectors`,

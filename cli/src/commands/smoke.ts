@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.js';
 import { githubAnnotations } from '../lib/junit.js';
-import { renderHops, renderReservation, smokeWithReport } from '../ops/smoke.js';
+import { renderHops, renderReservation, renderShipment, smokeWithReport } from '../ops/smoke.js';
 
 /** `oms smoke`: proves an order flows REST → CDC → orders-stream → sink → GraphQL; optionally reports it the way CI systems read. */
 export const smokeCommand = defineCommand({
@@ -28,7 +28,7 @@ export const smokeCommand = defineCommand({
     const { result } = report.outcome;
     return {
       data: { ...result, junitFile: report.junitFile },
-      text: `order ${result.orderId}\n${renderHops(result.hops, result.totalMs)}\n${renderReservation(result.reservation)}\n(REST response received at ${result.restResponseMs} ms)`,
+      text: `order ${result.orderId}\n${renderHops(result.hops, result.totalMs)}\n${renderReservation(result.reservation)}\n${renderShipment(result.shipment)}\n(REST response received at ${result.restResponseMs} ms)`,
     };
   },
 });

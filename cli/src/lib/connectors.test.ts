@@ -10,8 +10,8 @@ const files = loadConnectorFiles(repoRoot);
 const config = (flavor: string) => loadConfig({ repoRoot, cwd: repoRoot, env: { OMS_MYSQL_FLAVOR: flavor }, flags: {} }).config;
 
 describe('connectors/*.json', () => {
-  it('when read, then there are the three connectors of the pipeline and each is plain Kafka Connect JSON', () => {
-    expect(files.map((f) => f.name)).toEqual(['oms-customers', 'oms-graph', 'oms-orders']);
+  it('when read, then there are the four connectors of the pipeline and each is plain Kafka Connect JSON', () => {
+    expect(files.map((f) => f.name)).toEqual(['oms-customers', 'oms-graph', 'oms-orders', 'oms-shipping']);
   });
 
   it('when rendered for either flavour, then every placeholder is filled', () => {

@@ -12,7 +12,7 @@ export interface Endpoints {
   mysql: { host: string; port: number; user: string; password: string; cdcUser: string; cdcPassword: string };
   postgres: { host: string; port: number; user: string; password: string; database: string };
   redisUrl: string;
-  services: { customers: string; products: string; orders: string; ordersStream: string; inventory: string; ordersGraph: string };
+  services: { customers: string; products: string; orders: string; ordersStream: string; inventory: string; shipping: string; ordersGraph: string };
   /** The console web app. */
   console: string;
 }
@@ -33,6 +33,7 @@ export function endpointsFor(config: OmsConfig): Endpoints {
       orders: url(config.ports.orders),
       ordersStream: url(config.ports.ordersStream),
       inventory: url(config.ports.inventory),
+      shipping: url(config.ports.shipping),
       ordersGraph: url(config.ports.ordersGraph),
     },
     console: url(config.ports.console),

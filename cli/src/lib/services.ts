@@ -13,6 +13,7 @@ export interface ServiceClients {
   orders: HttpClient;
   ordersGraph: HttpClient;
   inventory: HttpClient;
+  shipping: HttpClient;
 }
 
 export function serviceClients(endpoints: Endpoints): ServiceClients {
@@ -23,6 +24,7 @@ export function serviceClients(endpoints: Endpoints): ServiceClients {
     orders: httpClient({ service: 'the orders service', baseUrl: s.orders }),
     ordersGraph: httpClient({ service: 'the orders-graph service', baseUrl: s.ordersGraph }),
     inventory: httpClient({ service: 'the inventory service', baseUrl: s.inventory }),
+    shipping: httpClient({ service: 'the shipping service', baseUrl: s.shipping }),
   };
 }
 
@@ -51,6 +53,12 @@ export const graphOrderSchema = z.object({
   items: z.array(z.object({ sku: z.string(), unitPrice: z.number(), quantity: z.number(), deliveryAddress: z.object({ id: z.string() }).nullable() })),
 });
 export type GraphOrder = z.infer<typeof graphOrderSchema>;
+
+/** `{data: {order: {shipment}}}`: the shipment hop of smoke (null until shipping's first event reached the read model). */
+export const shipmentQueryAnswer = z.object({
+  data: z.object({ order: z.object({ shipment: z.object({ status: z.string(), history: z.array(z.object({ type: z.string(), at: z.string() })) }).nullable() }).nullable() }).nullable().optional(),
+  errors: z.unknown().optional(),
+});
 
 /** `{data: {order}}` of the `order(id)` query; `order` is null until the read model has it. */
 export const orderQueryAnswer = z.object({ data: z.object({ order: graphOrderSchema.nullable() }).nullable().optional(), errors: z.unknown().optional() });

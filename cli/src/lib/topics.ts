@@ -13,7 +13,7 @@ export interface TopicSpec {
 const compacted = { 'cleanup.policy': 'compact' };
 const deleted = { 'cleanup.policy': 'delete' };
 
-/** The pipeline topics (3 partitions, lookups and per-key state compacted) plus the processor's dead-letter queue. */
+/** The pipeline topics (3 partitions, lookups and per-key state compacted) plus the processor's dead-letter queue. Events are history, never compacted. */
 export const DESIRED_TOPICS: readonly TopicSpec[] = [
   { name: 'customer', partitions: 3, config: compacted, purpose: 'CDC of customers.customer (lookup)' },
   { name: 'address', partitions: 3, config: compacted, purpose: 'CDC of customers.address (lookup)' },
@@ -22,6 +22,7 @@ export const DESIRED_TOPICS: readonly TopicSpec[] = [
   { name: 'order', partitions: 3, config: deleted, purpose: 'CDC of orders.order, keyed by order id' },
   { name: 'order_detail', partitions: 3, config: deleted, purpose: 'CDC of orders.order_detail, keyed by order id' },
   { name: 'orders-graph', partitions: 3, config: deleted, purpose: 'enriched orders for the read model' },
+  { name: 'shipment-events', partitions: 3, config: deleted, purpose: "every shipment event, keyed by order id (the shipping service's outbox, published by Debezium)" },
   { name: 'orders-stream.dlq', partitions: 3, config: deleted, purpose: 'records orders-stream could not process' },
 ];
 

@@ -140,9 +140,13 @@ export function describeFailure(s: ConnectorState): RestartedConnector {
 const KNOWN_CAUSES: Array<{ pattern: RegExp; fix: string }> = [
   {
     pattern: /Connection to \S+ refused|Connection refused|Communications link failure|could not connect|The connection attempt failed|Socket is closed|This connection has been closed/i,
-    fix: 'the database the connector talks to does not answer: `oms status` shows which (PostgreSQL for oms-graph, MariaDB for the sources); `oms up` starts it and then restarts the connector',
+    fix: 'the database the connector talks to does not answer: `oms status` shows which (PostgreSQL for oms-graph and oms-shipping, MariaDB for the other sources); `oms up` starts it and then restarts the connector',
   },
   { pattern: /password authentication failed|Access denied for user/i, fix: 'the database refused the connector\'s user: `oms reset` recreates the users (it wipes the data), or check the credentials in connectors/*.json' },
+  {
+    pattern: /wal_level|logical decoding|replication slot/i,
+    fix: 'PostgreSQL must run with wal_level=logical and free replication slots for oms-shipping: `oms up` restarts the local PostgreSQL with them; a PostgreSQL started outside oms needs those settings',
+  },
   { pattern: /binlog|binary log/i, fix: 'MariaDB must write a row-based binlog (log_bin, binlog_format=ROW): the local runtime configures it; a MariaDB started outside oms needs those settings' },
 ];
 

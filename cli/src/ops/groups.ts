@@ -19,6 +19,8 @@ export const PIPELINE_GROUPS: ReadonlyArray<{ id: string; role: string }> = [
   { id: PROCESSOR_GROUP.group, role: 'orders-stream: joins order + order_detail with the lookups into orders-graph' },
   { id: 'connect-oms-graph', role: 'the oms-graph JDBC sink: orders-graph → PostgreSQL' },
   { id: 'products-indexer', role: 'the products service indexer: products → Elasticsearch' },
+  { id: 'shipping-orders', role: 'the shipping service: orders-graph → one shipment requested per order' },
+  { id: 'orders-graph-shipments', role: 'orders-graph: shipment-events → the read model (order.shipment)' },
 ];
 
 /** Groups the CLI itself creates for a moment (readers, smoke's watch, orders-stream's lookup loaders): not worth showing. */

@@ -9,7 +9,7 @@ import { endpointsFor } from '../lib/endpoints.js';
 import { probeHttpHealth } from '../lib/stack/probes.js';
 
 export const OPEN_TARGETS = ['console', 'graphiql', 'docs'] as const;
-export const DOCS_SERVICES = ['customers', 'products', 'orders'] as const;
+export const DOCS_SERVICES = ['customers', 'products', 'orders', 'shipping'] as const;
 
 export interface OpenResult {
   target: string;

@@ -48,6 +48,7 @@ function linksOf(id: string, url: string): Link[] {
     case 'customers':
     case 'products':
     case 'orders':
+    case 'shipping':
       return [{ label: 'API docs', url: `${url}/docs` }];
     case 'orders-graph':
       return [{ label: 'GraphiQL', url: `${url}/graphql` }];
@@ -161,6 +162,7 @@ function withDetails(ctx: OpsContext, stack: Stack, status: StatusReport, logs: 
       { label: 'customers API docs', url: `${services.customers}/docs` },
       { label: 'products API docs', url: `${services.products}/docs` },
       { label: 'orders API docs', url: `${services.orders}/docs` },
+      { label: 'shipping API docs', url: `${services.shipping}/docs` },
     ],
   };
 }

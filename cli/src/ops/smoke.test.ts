@@ -28,6 +28,7 @@ describe('smokeSuite', () => {
         { hop: 'visible in GraphQL', atMs: 91, deltaMs: 60 },
       ],
       reservation: { reservedMs: 3, confirmedMs: 19 },
+      shipment: { requestedMs: 120, visibleMs: 180 },
     };
     const suite = read(toJUnitXml(smokeSuite({ ok: true, result }, started, 95, 'ci')));
     expect(suite).toMatchObject({ tests: '4', failures: '0' });

@@ -18,7 +18,7 @@ import { type JUnitCase, type JUnitSuite, toJUnitXml } from '../lib/junit.js';
 import { kafkaClient, withAdmin } from '../lib/kafka.js';
 import { describeProgress, groupProgress } from '../lib/lag.js';
 import { pollUntil } from '../lib/retry.js';
-import { customerSchema, type GraphOrder, orderQueryAnswer, placedOrderSchema, productPageSchema, reservationSchema, type ServiceClients, serviceClients, stockListSchema } from '../lib/services.js';
+import { customerSchema, type GraphOrder, orderQueryAnswer, placedOrderSchema, productPageSchema, reservationSchema, type ServiceClients, serviceClients, shipmentQueryAnswer, stockListSchema } from '../lib/services.js';
 import { connectClient, connectorStates, renderStates } from './connectors.js';
 import { mentions } from './records.js';
 import { PROCESSOR_GROUP } from './status.js';
@@ -142,7 +142,7 @@ export function renderHops(hops: Hop[], totalMs: number | null): string {
 async function diagnose(ctx: OpsContext, endpoints: Endpoints): Promise<string[]> {
   const lines: string[] = [];
   try {
-    const states = await connectorStates(connectClient(ctx, 5000), ['oms-customers', 'oms-orders', 'oms-graph']);
+    const states = await connectorStates(connectClient(ctx, 5000), ['oms-customers', 'oms-orders', 'oms-graph', 'oms-shipping']);
     lines.push('connectors:', ...renderStates(states).split('\n').map((l) => `  ${l}`));
   } catch (err) {
     lines.push(`connectors: unavailable (${(err as Error).message})`);
@@ -170,6 +170,12 @@ export interface SmokeResult {
    * the order was written, confirmed when the inventory saw the order's row through CDC.
    */
   reservation: { reservedMs: number; confirmedMs: number };
+  /**
+   * The shipment hop, in ms since the POST was sent: shipping requested it (its event's time,
+   * shipping's clock) when the enriched order reached it on `orders-graph`, and GraphQL showed it
+   * (`order.shipment`, through `shipment-events`).
+   */
+  shipment: { requestedMs: number; visibleMs: number };
 }
 
 const SMOKE_ADDRESS = { streetType: 'AVENUE', streetName: 'Probe avenue', streetNumber: '1', buildingNumber: '1', departmentNumber: '1', reference: 'smoke test', latitude: 51.5, longitude: -0.12 };
@@ -264,7 +270,8 @@ export async function runSmoke(ctx: OpsContext, timeoutMs: number, pollMs: numbe
     const problems = verifyOrder(order, { customerId: customer.id, email, addressId, lines });
     if (problems.length > 0) throw new SmokeFailedError(`order ${orderId} reached GraphQL but is not enriched correctly`, hopsFrom(times, start).slice(0, -1), 'visible in GraphQL', Date.now() - start, { details: problems });
     const reservation = await awaitConfirmed(ctx, clients, orderId, times, start, timeoutMs);
-    return { orderId, customerId: customer.id, hops: hopsFrom(times, start), totalMs: times['visible in GraphQL']! - start, restResponseMs, reservation };
+    const shipment = await awaitShipment(ctx, clients, orderId, times, start, timeoutMs);
+    return { orderId, customerId: customer.id, hops: hopsFrom(times, start), totalMs: times['visible in GraphQL']! - start, restResponseMs, reservation, shipment };
   } finally {
     await watch.stop();
   }
@@ -315,6 +322,43 @@ async function awaitConfirmed(ctx: OpsContext, clients: ServiceClients, orderId:
     },
   );
   return { reservedMs: Math.max(0, Date.parse(confirmed.createdAt) - start), confirmedMs: Math.max(0, Date.parse(confirmed.updatedAt) - start) };
+}
+
+const SHIPMENT_QUERY = 'query SmokeShipment($id: ID!) { order(id: $id) { shipment { status history { type at } } } }';
+
+/**
+ * The shipment hop: shipping requested the order's shipment (from `orders-graph`) and the read
+ * model shows it (from `shipment-events`); waits within what is left of the timeout.
+ */
+async function awaitShipment(ctx: OpsContext, clients: ServiceClients, orderId: string, times: Partial<Record<HopName, number>>, start: number, timeoutMs: number): Promise<SmokeResult['shipment']> {
+  const requested = await pollUntil(
+    async () => {
+      const res = await clients.ordersGraph.send('POST', '/graphql', { body: { query: SHIPMENT_QUERY, variables: { id: orderId } } });
+      if (res.status !== 200) return undefined;
+      const event = parseAnswer(shipmentQueryAnswer, res.body, 'the orders-graph service (POST /graphql)').data?.order?.shipment?.history.find((e) => e.type === 'ShipmentRequested');
+      return event ? { at: Date.parse(event.at), seen: Date.now() } : undefined;
+    },
+    {
+      timeoutMs: Math.max(1000, start + timeoutMs - Date.now()),
+      minDelayMs: 20,
+      signal: ctx.signal,
+      onAbort: () => new CheckFailedError('interrupted'),
+      onTimeout: () =>
+        new SmokeFailedError(
+          `order ${orderId} reached GraphQL, but no shipment showed up on it within ${timeoutMs / 1000} s: stalled at "shipment requested" — the shipping service's follower of orders-graph, the oms-shipping connector or orders-graph's follower of shipment-events`,
+          hopsFrom(times, start).slice(0, -1),
+          'visible in GraphQL',
+          Date.now() - start,
+          { hint: `look at \`oms logs shipping\`, ${clients.shipping.baseUrl}/health/orders and \`oms connectors status\`` },
+        ),
+    },
+  );
+  return { requestedMs: Math.max(0, requested.at - start), visibleMs: Math.max(0, requested.seen - start) };
+}
+
+/** The shipment hop as text lines under the reservation. */
+export function renderShipment({ requestedMs, visibleMs }: SmokeResult['shipment']): string {
+  return [`${'shipment requested'.padEnd(22)} ${String(requestedMs).padStart(6)} ms`, `${'shipment in GraphQL'.padEnd(22)} ${String(visibleMs).padStart(6)} ms  (+${Math.max(0, visibleMs - requestedMs)} ms)`].join('\n');
 }
 
 /** The reservation hop as text lines under the hops. */

@@ -74,8 +74,9 @@ function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Se
   steps.push({
     id: 'connectors',
     title: 'Submit Debezium connectors, restart failed ones',
-    // The source connectors read tables the services create, and the sink writes the read model's table.
-    needs: ['connect', 'topics', 'customers', 'orders', 'orders-graph'],
+    // The source connectors read tables the services create (shipping's outbox among them), and
+    // the sink writes the read model's table.
+    needs: ['connect', 'topics', 'customers', 'orders', 'orders-graph', 'shipping'],
     run: (progress) =>
       connectorsStepOutcome(ctx, kind, (r) => {
         progress(describeRestart(r));

@@ -2,7 +2,7 @@ import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessag
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log.js';
-import { describeError, retry, RetryAbortedError, type Backoff } from './retry.js';
+import { describeError, retry, RetryAbortedError, STARTUP_BACKOFF, type Backoff } from './retry.js';
 
 /** One partition's share of a fetch, in offset order. */
 export interface ConsumedBatch {
@@ -374,6 +374,28 @@ export class BatchConsumer {
     if (this.retrying.delete(partition) || attempts > 1) this.log.info({ partition, attempts }, `${what}: works again; batch applied`);
     return true;
   }
+}
+
+/**
+ * Starts a consumer in the background, the way a service whose API does not depend on Kafka
+ * does: each {@link BatchConsumer.start} attempt is retried with the start-up backoff while Kafka
+ * or the topic is missing (logged at the first attempt and every twentieth, not each time) until
+ * `signal` aborts; any other end is handed to `fail`. Resolves once it consumes, or is aborted.
+ */
+export function followInBackground(
+  consumer: Pick<BatchConsumer, 'start'>,
+  o: { topic: string; signal: AbortSignal; logger: Logger; waiting: string; fail: (error: unknown) => void },
+): Promise<void> {
+  return retry(() => consumer.start(o.signal), {
+    what: `follow topic ${o.topic}`,
+    backoff: STARTUP_BACKOFF,
+    signal: o.signal,
+    onRetry: ({ attempt, error }) => {
+      if (attempt === 1 || attempt % 20 === 0) o.logger.warn({ attempt, error: describeError(error) }, o.waiting);
+    },
+  }).catch((err: unknown) => {
+    if (!(err instanceof RetryAbortedError)) o.fail(err);
+  });
 }
 
 /** A batch's work failed; worth another attempt while the partition is ours. */

@@ -9,6 +9,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import axios from 'axios';
+import type { Admin } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { ConfigError, DEFAULT_START_TIMEOUT_MS } from './config.js';
@@ -295,4 +296,17 @@ export function listenLocal(app: RequestListener): Promise<Server> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
+}
+
+/** Waits until `groupId` has committed every record of `topic` (each partition's offset at its end). */
+export async function groupCaughtUp(admin: Admin, groupId: string, topic: string): Promise<void> {
+  await eventually(
+    async () => {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const ends = await admin.fetchTopicOffsets(topic);
+      return ends.every((e) => e.high === '0' || committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
+    },
+    (done) => done,
+    { what: `group ${groupId} committed every record of ${topic}` },
+  );
 }

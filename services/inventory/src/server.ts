@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describeError, retry, RetryAbortedError, runService, STARTUP_BACKOFF } from '@oms/service-kit';
+import { runService } from '@oms/service-kit';
+import { followInBackground } from '@oms/service-kit/kafka';
 import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -47,16 +48,12 @@ const exitCode = await runService({
     const stopping = new AbortController();
     let following: Promise<void> | undefined;
     const follow = () =>
-      retry(() => follower.start(stopping.signal), {
-        what: `follow topic ${config.ORDER_TOPIC}`,
-        backoff: STARTUP_BACKOFF,
+      followInBackground(follower, {
+        topic: config.ORDER_TOPIC,
         signal: stopping.signal,
-        // While Kafka is down every attempt fails the same way: say so now and then, not each time.
-        onRetry: ({ attempt, error }) => {
-          if (attempt === 1 || attempt % 20 === 0) logger.warn({ attempt, error: describeError(error) }, 'cannot follow the order topic yet; confirms and releases wait, retrying');
-        },
-      }).catch((err: unknown) => {
-        if (!(err instanceof RetryAbortedError)) fail(err, 'the order follower could not start');
+        logger,
+        waiting: 'cannot follow the order topic yet; confirms and releases wait, retrying',
+        fail: (err) => fail(err, 'the order follower could not start'),
       });
     return {
       app: createApp({ inventory, logger, dependencies, orderFollower: follower, health: [{ name: 'redis', check: () => redis.ping() }] }),

@@ -17,8 +17,11 @@ describe('loadConfig', () => {
       GRAPHQL_MAX_ALIASES: 15,
       GRAPHQL_MAX_COST: 5000,
       GRAPHQL_TIMEOUT_MS: 5000,
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      SHIPMENT_EVENTS_TOPIC: 'shipment-events',
+      SHIPMENTS_GROUP_ID: 'orders-graph-shipments',
     },
-    malformed: { PORT: '70000', PG_PORT: 'x', LOG_LEVEL: 'loud', GRAPHQL_MAX_DEPTH: '0', GRAPHQL_TIMEOUT_MS: 'soon' },
+    malformed: { PORT: '70000', PG_PORT: 'x', LOG_LEVEL: 'loud', GRAPHQL_MAX_DEPTH: '0', GRAPHQL_TIMEOUT_MS: 'soon', KAFKA_BROKERS: 'kafka', SHIPMENT_EVENTS_TOPIC: 'shipment events' },
   });
 
   it('when the GraphQL limits are set, then graphqlLimits carries each of them', () => {

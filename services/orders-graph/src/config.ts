@@ -1,4 +1,4 @@
-import { configLoader, serviceEnv } from '@oms/service-kit';
+import { configLoader, envBrokers, envTopic, serviceEnv } from '@oms/service-kit';
 import { pgEnv } from '@oms/service-kit/pg';
 import { z } from 'zod';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from './routes/graphql-limits.js';
@@ -14,6 +14,12 @@ export const ordersGraphEnvSchema = serviceEnv(4000, {
   GRAPHQL_MAX_ALIASES: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxAliases),
   GRAPHQL_MAX_COST: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxCost),
   GRAPHQL_TIMEOUT_MS: positiveInt(DEFAULT_GRAPHQL_LIMITS.timeoutMs),
+  /** `host:port[,host:port…]`: where shipping's events are read from. */
+  KAFKA_BROKERS: envBrokers(),
+  /** Shipping's outbox topic (Debezium's outbox router): every event of every shipment. */
+  SHIPMENT_EVENTS_TOPIC: envTopic('shipment-events'),
+  /** orders-graph's consumer group on SHIPMENT_EVENTS_TOPIC; every instance shares it. */
+  SHIPMENTS_GROUP_ID: z.string().min(1).default('orders-graph-shipments'),
 });
 
 /** Parsed, frozen configuration of orders-graph. */

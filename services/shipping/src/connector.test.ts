@@ -4,11 +4,11 @@ import { loadConfig } from './config.js';
 import { shipmentOutbox } from './data/shipment-codec.js';
 
 /**
- * connectors/oms-shipping.json is the Debezium connector that publishes the outbox. It is not
- * wired into the CLI yet (it moves to the repository's connectors/ then); until then this keeps
- * it honest against the service it reads from.
+ * connectors/oms-shipping.json (the repository's, submitted by `oms up` with the others) is the
+ * Debezium connector that publishes the outbox; this keeps it honest against the service it
+ * reads from.
  */
-const file = JSON.parse(readFileSync(new URL('../connectors/oms-shipping.json', import.meta.url), 'utf8')) as {
+const file = JSON.parse(readFileSync(new URL('../../../connectors/oms-shipping.json', import.meta.url), 'utf8')) as {
   name: string;
   config: Record<string, unknown>;
 };

@@ -11,6 +11,7 @@ import { requestShipment } from './domain/shipping.js';
 import { itWaitsForItsDatabase } from '../../../test/service-startup.js';
 import { waitFor } from './test-support/async.js';
 import { freshDatabase, testConnection } from './test-support/database.js';
+import { testInfra } from '../../../test/infra.js';
 import type { PgConnection } from './data/database.js';
 
 // The real service binary (dist/server.js from `npx tsc -b`), killed with SIGKILL mid-transaction.
@@ -32,6 +33,14 @@ afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await pool?.end();
 });
+
+/**
+ * The follower's topic and group, unique and absent: the real Kafka answers, but the follower
+ * never reads the demo's `orders-graph` nor joins the demo's group (it keeps retrying quietly).
+ */
+function followerEnv(): Record<string, string> {
+  return { KAFKA_BROKERS: testInfra().kafkaBrokers.join(','), ORDERS_GRAPH_TOPIC: `orders-graph-test-absent-${randomUUID()}`, ORDERS_GROUP_ID: `shipping-test-${randomUUID()}` };
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,6 +65,7 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
       PG_USER: conn.user,
       PG_PASSWORD: conn.password,
       PG_DATABASE: DATABASE,
+      ...followerEnv(),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -162,5 +172,6 @@ describe('shipping start-up', () => {
     database: 'postgres',
     server: testConnection('shipping_startup_test'),
     name: 'shipping_startup_test',
+    env: followerEnv(),
   });
 });

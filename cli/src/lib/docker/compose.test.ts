@@ -64,7 +64,7 @@ describe('compose/docker-compose.yml', () => {
       expect(vars.get(variable), variable).toEqual(new Set([String(defaults.ports[key as keyof typeof defaults.ports])]));
     }
     const published = Object.values(file.services).flatMap((s) => s.ports ?? []);
-    expect(published.length).toBe(13);
+    expect(published.length).toBe(14);
     for (const p of published) expect(p).toMatch(/^\$\{OMS_BIND_ADDRESS:-127\.0\.0\.1\}:\$\{OMS_PORT_[A-Z_]+:-\d+\}:\d+$/);
   });
 

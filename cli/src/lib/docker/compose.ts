@@ -48,6 +48,7 @@ export const PORT_VARIABLES: Record<keyof OmsConfig['ports'], string | null> = {
   orders: 'OMS_PORT_ORDERS',
   ordersStream: 'OMS_PORT_ORDERS_STREAM',
   inventory: 'OMS_PORT_INVENTORY',
+  shipping: 'OMS_PORT_SHIPPING',
   ordersGraph: 'OMS_PORT_ORDERS_GRAPH',
   kafka: 'OMS_PORT_KAFKA',
   kafkaController: 'OMS_PORT_KAFKA_CONTROLLER',

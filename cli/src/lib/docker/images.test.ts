@@ -44,6 +44,7 @@ describe('imagePlan', () => {
       'orders=oms-orders:0.1.0',
       'orders-stream=oms-orders-stream:0.1.0',
       'orders-graph=oms-orders-graph:0.1.0',
+      'shipping=oms-shipping:0.1.0',
     ]);
     expect(plan.some((i) => i.kind === 'pull')).toBe(false);
     const seen = new Set<string>();

@@ -22,7 +22,7 @@ describe('selectUp / selectDown over the catalogue (both runtimes)', () => {
   });
 
   it('when a component is stopped, then what needs it stops too', () => {
-    expect(selectDown(['kafka']).map((c) => c.id)).toEqual(['kafka', 'connect', 'products', 'inventory', 'orders', 'orders-stream']);
+    expect(selectDown(['kafka']).map((c) => c.id)).toEqual(['kafka', 'connect', 'products', 'inventory', 'orders', 'orders-stream', 'orders-graph', 'shipping']);
     expect(selectDown(['redis']).map((c) => c.id)).toEqual(['redis', 'inventory', 'orders']);
     expect(selectDown(['orders-stream']).map((c) => c.id)).toEqual(['orders-stream']);
   });

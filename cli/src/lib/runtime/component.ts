@@ -23,6 +23,12 @@ export interface LocalProcess {
   bootstrapProbe?(): Promise<Probe>;
   /** Idempotent post-start setup (users, databases); runs after `bootstrapProbe` passes. */
   afterStart?(): Promise<void>;
+  /**
+   * Why a running, ready process must be restarted to take this oms's settings (a setting that
+   * only applies at start, such as PostgreSQL's `wal_level`), or undefined when it is current.
+   * `up` stops and starts it again; its data is kept.
+   */
+  outdated?(): Promise<string | undefined>;
   /** Dirs `down --volumes` deletes. */
   dataDirs(): Promise<string[]>;
 }

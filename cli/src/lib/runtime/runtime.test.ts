@@ -9,7 +9,7 @@ const runtime = createLocalRuntime(settings);
 describe('steps', () => {
   it('when everything is selected, then prerequisites and artifacts come first and services after the infra', () => {
     const ids = runtime.steps().map((s) => s.id);
-    expect(ids).toEqual(['prerequisites', 'artifacts', 'mariadb', 'postgres', 'redis', 'elasticsearch', 'kafka', 'connect', 'customers', 'products', 'inventory', 'orders', 'orders-stream', 'orders-graph']);
+    expect(ids).toEqual(['prerequisites', 'artifacts', 'mariadb', 'postgres', 'redis', 'elasticsearch', 'kafka', 'connect', 'customers', 'products', 'inventory', 'orders', 'orders-stream', 'orders-graph', 'shipping']);
   });
 
   it('when only Connect is asked for, then Kafka comes along', () => {

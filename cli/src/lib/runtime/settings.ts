@@ -108,6 +108,9 @@ export function commonServiceEnv({ endpoints, service, settings }: ServiceEnvCon
   };
 }
 
+/** The shipping service's own PostgreSQL database (its event store, outbox and projection). */
+export const SHIPPING_DATABASE = 'shipping';
+
 /**
  * The services of the catalogue on their default ports, each `node services/<id>/dist/server.js`.
  * orders-stream gets a stable instance id, so a restarted processor fences its killed
@@ -120,6 +123,8 @@ export function defaultServices(): ServiceDefinition[] {
     port: defaultPort(c.ports[0]!),
     entry: `services/${c.id}/dist/server.js`,
     ...(c.id === 'orders-stream' ? { env: (e: ServiceEnvContext) => ({ ...commonServiceEnv(e), INSTANCE_ID: 'local-1', KAFKA_SESSION_TIMEOUT_MS: '10000' }) } : {}),
+    // Shipping keeps its event store in a database of its own, beside the read model's.
+    ...(c.id === 'shipping' ? { env: (e: ServiceEnvContext) => ({ ...commonServiceEnv(e), PG_DATABASE: SHIPPING_DATABASE }) } : {}),
   }));
 }
 
@@ -147,7 +152,9 @@ export function defaultLocalSettings(repoRoot: string = findRepoRoot()): LocalSe
       connect: defaultPort('connect'),
     },
     mysql: { ...STACK_CREDENTIALS.mysql },
-    postgres: { ...STACK_CREDENTIALS.postgres, databases: ['oms', STACK_CREDENTIALS.postgres.database] },
+    // `shipping` is created here too (the service would create it), so its connector can be
+    // submitted whatever the order the services come up in.
+    postgres: { ...STACK_CREDENTIALS.postgres, databases: ['oms', STACK_CREDENTIALS.postgres.database, SHIPPING_DATABASE] },
     heap: { elasticsearch: '384m', kafka: '512m', connect: '512m' },
     readyTimeoutMs: {
       mariadb: 60_000,

@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { rename } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckFailedError, PrereqError } from '../../errors.js';
@@ -124,7 +124,14 @@ export async function startComponent(parts: LocalParts, c: Component, state: UpS
     await r?.();
   };
   try {
-    const existing = await readPidFile(ctx.paths.pidFile(c.id));
+    let existing = await readPidFile(ctx.paths.pidFile(c.id));
+    const outdated = isAlive(existing) ? await c.outdated?.() : undefined;
+    if (outdated) {
+      ctx.progress(c.id, `restarting (pid ${existing!.pid}) to apply new settings: ${outdated}`);
+      await stopProcess(existing, c.stop);
+      await rm(ctx.paths.pidFile(c.id), { force: true });
+      existing = undefined;
+    }
     if (isAlive(existing)) {
       await unlock();
       if ((await c.probe()).ready) return `already running (pid ${existing!.pid})`;

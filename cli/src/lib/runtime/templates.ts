@@ -207,8 +207,19 @@ export function postgresArgs(c: PostgresArgs): string[] {
     'shared_buffers=128MB',
     '-c',
     'max_connections=200',
+    // Logical decoding for Debezium's PostgreSQL connector (oms-shipping reads the shipping
+    // outbox through a replication slot); the flags beat postgresql.conf, so a data dir made by
+    // an older oms gets them on its next start (see `outdated` in components/postgres.ts).
+    ...POSTGRES_REPLICATION_FLAGS.flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ];
 }
+
+/** The replication settings both runtimes give PostgreSQL (compose/docker-compose.yml repeats them). */
+export const POSTGRES_REPLICATION_FLAGS = [
+  ['wal_level', 'logical'],
+  ['max_replication_slots', '10'],
+  ['max_wal_senders', '10'],
+] as const;
 
 export interface RedisArgs {
   host: string;

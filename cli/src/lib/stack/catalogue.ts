@@ -97,7 +97,10 @@ export const CATALOGUE: readonly ComponentEntry[] = [
   // orders checks the customer, its addresses and the SKUs, and reserves the stock, on every order
   service('orders', ['mariadb', 'customers', 'products', 'inventory'], 'orders'),
   service('orders-stream', ['kafka'], 'ordersStream'),
-  service('orders-graph', ['postgres'], 'ordersGraph'),
+  // the read model; shipping's events come to it from Kafka (shipment-events)
+  service('orders-graph', ['postgres', 'kafka'], 'ordersGraph'),
+  // event store, outbox and projection in PostgreSQL; shipments requested from orders-graph on Kafka
+  service('shipping', ['postgres', 'kafka'], 'shipping'),
 ];
 
 /** Ids of the services (what the pipeline steps wait for). */

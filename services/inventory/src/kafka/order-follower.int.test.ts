@@ -4,7 +4,7 @@
  * the demo's topics or keys. Redis is reached through a TCP relay the test can cut.
  */
 import { randomUUID } from 'node:crypto';
-import { eventually, tcpForwarder, type TcpForwarder } from '@oms/service-kit/testing';
+import { eventually, groupCaughtUp, tcpForwarder, type TcpForwarder } from '@oms/service-kit/testing';
 import type { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,17 +48,8 @@ async function send(...records: Array<{ key: string; value: string | null }>): P
   await producer.send({ topic: TOPIC, acks: -1, messages: records });
 }
 
-/** The group has committed everything on the topic. */
-async function caughtUp(): Promise<void> {
-  await eventually(
-    async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
-      const ends = await admin.fetchTopicOffsets(TOPIC);
-      return ends.every((e) => e.high === '0' || committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
-    },
-    (done) => done,
-  );
-}
+/** The follower's group has committed everything on the topic. */
+const caughtUp = () => groupCaughtUp(admin, GROUP, TOPIC);
 
 // The test reads through its own client, so its reads work while the follower's Redis is cut.
 const reader = () => new Inventory({ store: new RedisInventoryStore(direct, { prefix }), catalogue: new FakeCatalogue(['A', 'B', 'C', 'D']), reservationTtlMs: HOUR });

@@ -45,7 +45,7 @@ describe('orders-graph migrations', () => {
   const later: Migration = { name: '9999-test-note', statements: ['ALTER TABLE orders ADD COLUMN IF NOT EXISTS test_note TEXT'] };
 
   it('when the read model was built by the unversioned schema, then the first migration adopts it, the next ones apply, and its rows stay', async () => {
-    expect(await migrate(pool, logger)).toEqual(['0001-initial-schema', '0002-order-status']);
+    expect(await migrate(pool, logger)).toEqual(['0001-initial-schema', '0002-order-status', '0003-shipment-events']);
     expect(await new PgOrderRepository(pool).findById('o-old')).toMatchObject({ id: 'o-old', total: 12.5 });
     expect(await migrate(pool, logger)).toEqual([]);
   });
@@ -62,6 +62,6 @@ describe('orders-graph migrations', () => {
     expect((await pool.query("SELECT test_note FROM orders WHERE id = 'o-old'")).rows).toEqual([{ test_note: null }]);
     expect(await new PgOrderRepository(pool).findById('o-old')).toMatchObject({ id: 'o-old', createdAt: '2024-03-01T10:00:00.000Z' });
     const { rows } = await pool.query('SELECT name FROM schema_migrations ORDER BY name');
-    expect(rows.map((r: { name: string }) => r.name)).toEqual(['0001-initial-schema', '0002-order-status', '9999-test-note']);
+    expect(rows.map((r: { name: string }) => r.name)).toEqual(['0001-initial-schema', '0002-order-status', '0003-shipment-events', '9999-test-note']);
   });
 });

@@ -44,6 +44,22 @@ END
 $$`;
 
 /**
+ * Shipping's events as topic `shipment-events` delivers them, written by orders-graph's own
+ * consumer (not the sink). The primary key is the shipment's stream position, so a redelivered
+ * event is a no-op insert (`ON CONFLICT DO NOTHING`) and arrival order does not matter; orders
+ * read them through `ORDER_COLUMNS` and fold them (domain/shipment.ts).
+ */
+export const SHIPMENT_EVENTS_DDL = `CREATE TABLE shipment_events (
+  order_id    TEXT        NOT NULL,
+  version     INTEGER     NOT NULL,
+  event_id    UUID        NOT NULL,
+  type        TEXT        NOT NULL,
+  data        JSONB       NOT NULL,
+  occurred_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (order_id, version)
+)`;
+
+/**
  * The read model's schema, versioned (see `applyMigrations` in service-kit): applied in order
  * in one transaction each, recorded in `schema_migrations`, never edited once released. 0001 is
  * the schema as the service created it before migrations were versioned (`IF NOT EXISTS`
@@ -57,6 +73,7 @@ export const ORDERS_GRAPH_MIGRATIONS: readonly Migration[] = [
     name: '0002-order-status',
     statements: [`ALTER TABLE orders ADD COLUMN status TEXT NOT NULL DEFAULT 'placed', ADD COLUMN cancelled_at TIMESTAMPTZ`],
   },
+  { name: '0003-shipment-events', statements: [SHIPMENT_EVENTS_DDL] },
 ];
 
 /** Applies the pending migrations; safe to run at every start and from two instances at once. */

@@ -11,7 +11,8 @@ describe('buildOrdersQuery', () => {
   it('when there is no filter, then it pages newest first with no WHERE', () => {
     const { page, count } = buildOrdersQuery({ limit: 20, offset: 40 });
     expect(page.text).toBe(
-      'SELECT id, customer_id, customer_name, customer_email, customer, items, total, status, cancelled_at, created_at, updated_at FROM orders' +
+      'SELECT id, customer_id, customer_name, customer_email, customer, items, total, status, cancelled_at, created_at, updated_at, ' +
+        "(SELECT json_agg(json_build_object('version', s.version, 'type', s.type, 'at', s.occurred_at, 'data', s.data) ORDER BY s.version) FROM shipment_events s WHERE s.order_id = orders.id) AS shipment_events FROM orders" +
         ' ORDER BY created_at DESC NULLS LAST, id LIMIT $1 OFFSET $2',
     );
     expect(page.values).toEqual([20, 40]);

@@ -6,9 +6,13 @@ export interface SqlQuery {
   values: unknown[];
 }
 
-/** Columns every order read selects, in table order. */
+/**
+ * Columns every order read selects, in table order, and the order's shipment events (table
+ * `shipment_events`, by its primary key) as one JSON array.
+ */
 export const ORDER_COLUMNS =
-  'id, customer_id, customer_name, customer_email, customer, items, total, status, cancelled_at, created_at, updated_at';
+  'id, customer_id, customer_name, customer_email, customer, items, total, status, cancelled_at, created_at, updated_at, ' +
+  "(SELECT json_agg(json_build_object('version', s.version, 'type', s.type, 'at', s.occurred_at, 'data', s.data) ORDER BY s.version) FROM shipment_events s WHERE s.order_id = orders.id) AS shipment_events";
 
 /** Escapes LIKE wildcards so a name like "50%" is matched literally. */
 export function escapeLike(s: string): string {

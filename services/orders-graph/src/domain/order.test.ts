@@ -28,6 +28,7 @@ describe('toOrder', () => {
       cancelledAt: null,
       createdAt: '2024-03-01T10:00:00.000Z',
       updatedAt: '2024-03-01T10:05:00.000Z',
+      shipment: null,
     });
   });
 

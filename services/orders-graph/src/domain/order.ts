@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shipmentSchema, toShipment, type StoredShipmentEvent } from './shipment.js';
 
 /**
  * The read model as GraphQL serves it, and the pure mapping from a row of table `orders`.
@@ -22,6 +23,8 @@ export interface OrderRow {
   cancelled_at: Date | string | null;
   created_at: Date | string | null;
   updated_at: Date | string | null;
+  /** The order's rows of `shipment_events`, aggregated by the query (null: none yet). */
+  shipment_events?: StoredShipmentEvent[] | null;
 }
 
 /*
@@ -75,6 +78,8 @@ export const orderSchema = z.object({
   cancelledAt: z.string().nullable(),
   createdAt: z.string().nullable(),
   updatedAt: z.string().nullable(),
+  /** Null until shipping's first event for the order reaches the read model. */
+  shipment: shipmentSchema.nullable(),
 });
 export type Order = z.infer<typeof orderSchema>;
 
@@ -102,6 +107,7 @@ export function toOrder(row: OrderRow): Order {
     cancelledAt: toIso(row.cancelled_at),
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
+    shipment: toShipment(row.shipment_events ?? []),
   };
 }
 

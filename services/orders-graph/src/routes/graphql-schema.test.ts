@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { customerSchema, deliveryAddressSchema, orderItemSchema, orderPageSchema, orderSchema } from '../domain/order.js';
 import { ordersArgsSchema } from '../domain/orders-args.js';
+import { shipmentEventSchema, shipmentSchema } from '../domain/shipment.js';
 import { buildSchema, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLType } from './graphql-lib.js';
 import { typeDefs } from './graphql-schema.js';
 
@@ -56,6 +57,8 @@ describe('the GraphQL SDL against the zod schemas', () => {
     ['Customer', customerSchema],
     ['OrderItem', orderItemSchema],
     ['DeliveryAddress', deliveryAddressSchema],
+    ['Shipment', shipmentSchema],
+    ['ShipmentEvent', shipmentEventSchema],
   ] as const)('when the SDL declares %s, then it has exactly the fields, types and nullability of its zod schema', (typeName, source) => {
     expect(sdlFields(typeName)).toEqual(zodFields(source));
   });

@@ -40,6 +40,27 @@ export const typeDefs = /* GraphQL */ `
     createdAt: String
     "ISO 8601, UTC."
     updatedAt: String
+    "Its shipment (shipping's events through topic shipment-events); null until the first one arrives."
+    shipment: Shipment
+  }
+
+  type Shipment {
+    "requested, packed, dispatched, delivered or cancelled."
+    status: String!
+    carrier: String
+    trackingNumber: String
+    "The version of its newest event."
+    version: Int!
+    "Every event, oldest first."
+    history: [ShipmentEvent!]!
+  }
+
+  type ShipmentEvent {
+    version: Int!
+    "ShipmentRequested, Packed, Dispatched, Delivered or Cancelled."
+    type: String!
+    "ISO 8601, UTC."
+    at: String!
   }
 
   type Customer {

@@ -161,3 +161,31 @@ export async function getShipment(store: ShipmentStore, orderId: string): Promis
 function shipmentNotFound(orderId: string): HttpError {
   return new HttpError(404, 'not_found', `no shipment has been requested for order ${orderId}`, { orderId });
 }
+
+/** What following one order record did to its shipment (the follower counts these). */
+export type FollowOutcome = 'requested' | 'unchanged' | 'cancelled' | 'not-cancellable';
+
+/**
+ * Applies one enriched order as the `orders-graph` consumer sees it: the order's shipment is
+ * requested (exactly once, see {@link requestShipment}), and cancelled when the order is, unless
+ * it is already past that (dispatched or delivered: with the carrier, `not-cancellable`) or
+ * cancelled. Safe to repeat: a redelivered record finds the shipment as the first delivery left
+ * it and appends nothing. A concurrent command that wins the race for the next version is
+ * re-read and decided again.
+ */
+export async function followOrder(store: ShipmentStore, order: { orderId: string; cancelled: boolean }): Promise<FollowOutcome> {
+  const { created, stream } = await requestShipment(store, order.orderId);
+  if (!order.cancelled) return created ? 'requested' : 'unchanged';
+  for (let current = stream; ; current = await store.load(order.orderId)) {
+    const state = current.state;
+    if (state?.status === 'cancelled') return 'unchanged';
+    const decision = decide(state, { type: 'cancel', reason: 'the order was cancelled' });
+    if (!decision.ok) return 'not-cancellable';
+    try {
+      await store.append(current, decision.events);
+      return 'cancelled';
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+    }
+  }
+}

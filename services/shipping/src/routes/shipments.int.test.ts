@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@oms/service-kit';
+import type { ConsumerHealth } from '@oms/service-kit/kafka';
+import { describeOpenApiContract, ResponseLog } from '@oms/service-kit/openapi-check';
 import axios, { type AxiosInstance } from 'axios';
+import type { Express } from 'express';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
@@ -15,17 +18,57 @@ const logger = createLogger('shipping-test', 'silent');
 let pool: pg.Pool;
 let store: PgShipmentStore;
 let server: Server;
+let app: Express;
 let http: AxiosInstance;
+/** Every answer the tests receive, checked against /openapi.json at the end. */
+const answers = new ResponseLog();
+
+/** A stand-in for the order follower (the real one needs Kafka; order-follower.int.test.ts runs it): its state as `/health/orders` serves it. */
+function fakeFollower(ready: boolean): { ready: boolean; health(): ConsumerHealth } {
+  return {
+    ready,
+    health: () => ({
+      status: ready ? 'consuming' : 'starting',
+      topic: 'orders-graph',
+      groupId: 'shipping-orders',
+      partitions: [],
+      lag: null,
+      lagByPartition: {},
+      retrying: null,
+      totals: { batches: 0, records: 0, requested: 0, cancelled: 0, unchanged: 0, 'not-cancellable': 0, ignored: 0, invalid: 0 },
+      lastError: null,
+    }),
+  };
+}
 
 beforeAll(async () => {
   ({ pool } = await freshDatabase('shipping_test_routes', 20));
   store = new PgShipmentStore(pool);
+  // With a follower, so the document the contract test reads lists `/health/orders` too.
+  app = createApp({ logger, store, orderFollower: fakeFollower(true) });
   server = await new Promise<Server>((resolve, reject) => {
-    const s = createApp({ logger, store }).listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
-  // Every status is an answer to check, not an exception.
-  http = axios.create({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, validateStatus: () => true });
+  // Every status is an answer to check, not an exception. Bodies come as text, so each answer
+  // is recorded as sent before it is parsed.
+  http = axios.create({
+    baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    validateStatus: () => true,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+  });
+  http.interceptors.response.use((res) => {
+    const text = typeof res.data === 'string' ? res.data : '';
+    const headers = new Headers(Object.entries(res.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])));
+    answers.add(res.config.method ?? 'get', `${res.config.baseURL ?? ''}${res.config.url ?? ''}`, { status: res.status, headers }, text);
+    try {
+      res.data = text ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      res.data = text;
+    }
+    return res;
+  });
 });
 
 afterAll(async () => {
@@ -282,3 +325,13 @@ describe('POST /projections/shipments/replay', () => {
     expect((await http.get(`/shipments`, { params: { status: 'delivered', limit: 100 } })).data.items.map((s: { orderId: string }) => s.orderId)).not.toContain(orderId);
   });
 });
+
+describe('GET /health/orders', () => {
+  it('when the order follower consumes, then 200 with its counters', async () => {
+    const res = await http.get('/health/orders');
+    expect(res.status).toBe(200);
+    expect(res.data).toMatchObject({ status: 'consuming', topic: 'orders-graph', groupId: 'shipping-orders', totals: { requested: 0 } });
+  });
+});
+
+describeOpenApiContract({ app: () => app, baseUrl: () => http.defaults.baseURL ?? '', log: answers });

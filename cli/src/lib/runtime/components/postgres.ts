@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { LocalProcess } from '../component.js';
 import type { RuntimeContext, Sandbox } from '../context.js';
 import { runLogged } from '../exec.js';
-import { postgresArgs } from '../templates.js';
+import { POSTGRES_REPLICATION_FLAGS, postgresArgs } from '../templates.js';
 
 const INITIALIZED = '.oms-initialized';
 
@@ -93,6 +93,23 @@ export function postgresProcess(ctx: RuntimeContext): LocalProcess {
         }
       } finally {
         await client.end();
+      }
+    },
+    // A server started by an older oms runs without logical decoding; wal_level takes a restart.
+    async outdated() {
+      const client = new pg.Client({ ...conn('postgres'), connectionTimeoutMillis: 5_000 });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        const wanted = POSTGRES_REPLICATION_FLAGS.find(([name]) => name === 'wal_level')![1];
+        const { rows } = await client.query<{ wal_level: string }>('SHOW wal_level');
+        const current = rows[0]?.wal_level;
+        return current === wanted ? undefined : `wal_level is ${current ?? 'unknown'}, the shipping outbox connector needs ${wanted}`;
+      } catch {
+        // Not answering: the usual readiness wait deals with it.
+        return undefined;
+      } finally {
+        await client.end().catch(() => undefined);
       }
     },
     async dataDirs() {
