@@ -19,6 +19,7 @@ import { topicsListCommand } from './topics/list.js';
 import { topicsTailCommand } from './topics/tail.js';
 import { openCommand } from './open.js';
 import { traceCommand } from './trace.js';
+import { keeperCommand } from './keeper.js';
 
 /** Every command, in the order `oms --help` lists them. */
-export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, topicsTailCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, traceCommand, openCommand, configCommand] as CommandSpec[];
+export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, topicsTailCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, traceCommand, openCommand, configCommand, keeperCommand] as CommandSpec[];

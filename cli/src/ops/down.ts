@@ -2,6 +2,7 @@
 import type { OpsContext, ProgressHooks } from '../context.js';
 import { runSteps, type Step, type StepResult } from '../lib/steps.js';
 import { CONSOLE_ID, stopConsole } from './console.js';
+import { withKeeperStopped } from './keeper.js';
 import { stackFor, type RuntimeKind } from './stack.js';
 
 export interface DownResult {
@@ -15,7 +16,9 @@ export async function down(ctx: OpsContext, opts: { volumes: boolean; only?: str
   const stack = await stackFor(ctx);
   const only = opts.only?.filter((id) => id !== CONSOLE_ID);
   const consoleSteps: Step[] = !opts.only || opts.only.includes(CONSOLE_ID) ? [{ id: `stop:${CONSOLE_ID}`, title: 'Stop the console', run: () => stopConsole(ctx) }] : [];
-  const runtime = only?.length === 0 ? [] : stack.downSteps({ volumes: opts.volumes, ...(only ? { only } : {}) });
+  // `--only`: the keeper stays; it sees the removed pid files and leaves those components stopped.
+  const runtimeSteps = only?.length === 0 ? [] : stack.downSteps({ volumes: opts.volumes, ...(only ? { only } : {}) });
+  const runtime = only ? runtimeSteps : withKeeperStopped(ctx, stack.kind, runtimeSteps);
   const steps = await runSteps([...consoleSteps, ...runtime], { signal: ctx.signal, onEvent: hooks.onEvent });
   return { runtime: stack.kind, volumes: opts.volumes, steps };
 }

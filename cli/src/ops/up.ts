@@ -15,6 +15,7 @@ import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.
 import { connectorsStepOutcome, describeRestart, type RestartedConnector } from './connectors.js';
 import { checkConsolePort, CONSOLE_ID, consoleUrl, startConsole } from './console.js';
 import { runPreflight, type CheckResult } from './doctor.js';
+import { keeperStartStep } from './keeper.js';
 import { describeSeed, runSeed } from './seed.js';
 import { chooseStack, localSettingsFor, rememberStackRuntime, runtimeSwitchNotice, type RuntimeKind, type Stack } from './stack.js';
 import { topicsStepOutcome } from './topics.js';
@@ -112,7 +113,9 @@ export function upSteps(ctx: OpsContext, plan: UpPlan, stack: Stack, onRestart?:
   const ids = new Set(runtimeSteps.map((s) => s.id));
   const isService = (id: string) => SERVICE_IDS.includes(id);
   const components = runtimeSteps.map((s) => (isService(s.id) ? { ...s, needs: [...(s.needs ?? []), ...(ids.has('kafka') ? ['topics'] : []), 'build'] } : s));
-  return [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids, onRestart), ...consoleSteps];
+  const planned = [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids, onRestart)];
+  // Compose restarts containers itself (restart policies); the local runtime has the keeper.
+  return [...planned, ...(stack.kind === 'local' ? [keeperStartStep(ctx, planned)] : []), ...consoleSteps];
 }
 
 /** Keeps the last `up`'s step timings in the state dir, for `oms report` (CI artifacts); never fails `up`. */
