@@ -74,7 +74,7 @@ async function healFailedConnectors(ctx: OpsContext): Promise<string | undefined
   const states = await connectorStates(connectClient(ctx), names);
   if (!states.some(isFailed)) return undefined;
   const restarted = await healConnectors(ctx, names, { timeoutMs: 120_000 });
-  return restarted.length > 0 ? `restarted ${restarted.map(describeRestart).join('; ')}` : 'healthy again';
+  return restarted.length > 0 ? restarted.map(describeRestart).join('; ') : 'healthy again';
 }
 
 /** The keeper process: watches the stack until interrupted (or until nothing is left to watch). */
