@@ -147,17 +147,27 @@ async function waitRecovered(ctx: OpsContext, component: string, killedPid: numb
   return null;
 }
 
-/** Every order of the fixture's customer in GraphQL: id → totals seen (one per listing). */
+/**
+ * Every order of the fixture's customer in GraphQL: id → totals seen (one per listing). Pages
+ * are newest first, so an order arriving mid-listing shifts the later pages and would show one
+ * order twice: a listing counts only when every page reported the same total (else it is read again).
+ */
 async function listed(clients: ServiceClients, email: string): Promise<Map<string, number[]>> {
-  const seen = new Map<string, number[]>();
-  for (let offset = 0; ; offset += 100) {
-    const res = await clients.ordersGraph.send('POST', '/graphql', {
-      body: { query: 'query($e: String, $o: Int) { orders(customer: {email: $e}, limit: 100, offset: $o) { total items { id total } } }', variables: { e: email, o: offset } },
-    });
-    const page = ordersAnswer.safeParse(res.body).data?.data?.orders;
-    if (!page) throw new ExternalError(`GraphQL answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
-    for (const o of page.items) seen.set(o.id, [...(seen.get(o.id) ?? []), o.total]);
-    if (offset + 100 >= page.total) return seen;
+  for (let attempt = 1; ; attempt++) {
+    const seen = new Map<string, number[]>();
+    const totals = new Set<number>();
+    for (let offset = 0; ; offset += 100) {
+      const res = await clients.ordersGraph.send('POST', '/graphql', {
+        body: { query: 'query($e: String, $o: Int) { orders(customer: {email: $e}, limit: 100, offset: $o) { total items { id total } } }', variables: { e: email, o: offset } },
+      });
+      const page = ordersAnswer.safeParse(res.body).data?.data?.orders;
+      if (!page) throw new ExternalError(`GraphQL answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+      totals.add(page.total);
+      for (const o of page.items) seen.set(o.id, [...(seen.get(o.id) ?? []), o.total]);
+      if (offset + 100 >= page.total) break;
+    }
+    if (totals.size === 1 || attempt >= 10) return seen;
+    await sleep(1000);
   }
 }
 
