@@ -9,13 +9,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { pollUntil } from '../../cli/src/lib/retry.js';
 import { createCustomer, json, ORDERS, someProducts, waitForGraph } from '../e2e/helpers.js';
 import { connectorState, okEnvelope, oms, parseJson, schemas } from './helpers.js';
 
 const reports = mkdtempSync(join(tmpdir(), 'oms-cli-converge-'));
+// These tests break the stack and watch `oms up` mend it: the keeper would mend it first. Each
+// test's last step, a whole `oms up`, starts the keeper again (`up --only x` leaves it off).
+beforeEach(async () => {
+  const res = await oms(['down', '--only', 'keeper']);
+  expect(res.exitCode, res.stderr).toBe(0);
+});
 afterAll(() => rmSync(reports, { recursive: true, force: true }));
 
 /** Waits until `check` returns something, with the CLI's one polling helper, or fails naming `what`. */

@@ -182,8 +182,18 @@ export const schemas = {
     runtime: z.enum(['local', 'docker']),
     runtimeReason: z.string().min(1),
     components: z.array(
-      z.object({ id: z.string(), kind: z.string(), state: z.enum(['ready', 'running', 'stopped', 'external']), pid: z.number().int().nullable(), url: z.string(), detail: z.string().nullable() }),
+      z.object({
+        id: z.string(),
+        kind: z.string(),
+        state: z.enum(['ready', 'running', 'stopped', 'external', 'crashloop']),
+        pid: z.number().int().nullable(),
+        url: z.string(),
+        detail: z.string().nullable(),
+        restarts: z.number().int().min(0).nullable().optional(),
+        lastExit: z.string().nullable().optional(),
+      }),
     ),
+    keeper: z.object({ running: z.boolean(), pid: z.number().int().nullable(), logFile: z.string() }).nullable().optional(),
     connectors: z.array(connectorState).nullable(),
     lag: z
       .object({

@@ -20,6 +20,7 @@ import { topicsTailCommand } from './topics/tail.js';
 import { openCommand } from './open.js';
 import { traceCommand } from './trace.js';
 import { shippingReplayCommand } from './shipping/replay.js';
+import { keeperCommand } from './keeper.js';
 
 /** Every command, in the order `oms --help` lists them. */
-export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, topicsTailCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, shippingReplayCommand, traceCommand, openCommand, configCommand] as CommandSpec[];
+export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, topicsTailCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, shippingReplayCommand, traceCommand, openCommand, configCommand, keeperCommand] as CommandSpec[];

@@ -36,4 +36,22 @@ describe('renderStatus', () => {
   it('when the group has a member and nothing is left, then it is caught up', () => {
     expect(renderStatus(report({ group: 'orders-stream', members: 1, state: 'Stable', processorRunning: true, total: 0, partitions }))).toMatch(/orders-stream\s+lag\s+caught up/);
   });
+
+  it('when the keeper restarted a component and gave up on another, then DETAIL says how often and why, the state says crashloop, and a line names the keeper', () => {
+    const text = renderStatus({
+      ...report(null),
+      components: [
+        { id: 'kafka', kind: 'infra', state: 'ready', pid: 42, url: '127.0.0.1:9092', detail: null, startedAt: null, restarts: 2, lastExit: '2026-11-29T03:00:00.000Z: killed by SIGKILL' },
+        { id: 'orders', kind: 'service', state: 'crashloop', pid: null, url: 'http://127.0.0.1:3003', detail: 'no answer', startedAt: null, restarts: 0, lastExit: '2026-11-29T03:01:00.000Z: exited with code 1' },
+      ],
+      keeper: { running: true, pid: 7, logFile: '/s/logs/keeper.log' },
+    });
+    expect(text).toMatch(/kafka\s+infra\s+ready\s+42\s+127\.0\.0\.1:9092\s+restarted 2×, last exit 2026-11-29T03:00:00\.000Z: killed by SIGKILL/);
+    expect(text).toMatch(/orders\s+service\s+crashloop\s+-\s+\S+\s+no answer; last exit 2026-11-29T03:01:00\.000Z: exited with code 1/);
+    expect(text).toContain('keeper: running (pid 7), restarts what exits unexpectedly; log /s/logs/keeper.log');
+  });
+
+  it('when the local runtime has no keeper running, then status says nothing restarts a crashed component', () => {
+    expect(renderStatus({ ...report(null), keeper: { running: false, pid: null, logFile: '/s/logs/keeper.log' } })).toContain('keeper: not running: nothing restarts a component that exits (`oms up` starts it)');
+  });
 });

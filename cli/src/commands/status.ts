@@ -5,14 +5,23 @@ import { collectStatus, type StatusReport } from '../ops/status.js';
 
 /** The status table, under a first line naming the runtime and why it is the one. */
 export function renderStatus(r: StatusReport): string {
-  const rows = r.components.map((c) => [c.id, c.kind, c.state, c.pid ? String(c.pid) : '-', c.url, c.detail ?? '']);
+  const rows = r.components.map((c) => [c.id, c.kind, c.state, c.pid ? String(c.pid) : '-', c.url, [c.detail, restartsNote(c)].filter(Boolean).join('; ')]);
   for (const c of r.connectors ?? []) rows.push([c.name, 'connector', c.state.toLowerCase(), '-', `tasks ${c.tasks.map((t) => t.state.toLowerCase()).join(',') || '-'}`, '']);
   if (r.lag) rows.push([r.lag.group, 'lag', describeProgress(r.lag), '-', progressDetail(r.lag), '']);
   const header = ['COMPONENT', 'KIND', 'STATE', 'PID', 'URL', 'DETAIL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const lines = [`runtime: ${r.runtime} (${r.runtimeReason})`, ...[header, ...rows].map((cols) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd())];
   if (!r.connectors) lines.push('', 'connectors: Kafka Connect is not up');
+  if (r.keeper) lines.push('', r.keeper.running ? `keeper: running (pid ${String(r.keeper.pid)}), restarts what exits unexpectedly; log ${r.keeper.logFile}` : 'keeper: not running: nothing restarts a component that exits (`oms up` starts it)');
   return lines.join('\n');
+}
+
+/** `restarted 2×, last exit <at>: <why>` when the keeper (or docker) restarted it or saw it exit. */
+function restartsNote(c: StatusReport['components'][number]): string {
+  const parts: string[] = [];
+  if (c.restarts) parts.push(`restarted ${c.restarts}×`);
+  if (c.lastExit) parts.push(`last exit ${c.lastExit}`);
+  return parts.join(', ');
 }
 
 /** Waits `ms`, or less when the signal aborts (Ctrl-C ends --watch). */

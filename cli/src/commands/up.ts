@@ -13,6 +13,7 @@ export const upCommand = defineCommand({
     'oms up --no-seed                    # skip demo data',
     'oms up --no-console                 # without the console web app (127.0.0.1:3080)',
     'oms up --only console               # just the console, for a stack that is already up',
+    'oms up --only keeper                # just the keeper (restarts what exits), after `oms down --only keeper`',
     'OMS_PORT_KAFKA=19092 oms up         # move a port that is taken',
     'oms up --runtime docker             # compose: builds the images, then the same wiring',
     'oms up --runtime docker --offline   # no registry: every image from a local Debian base',
@@ -20,7 +21,7 @@ export const upCommand = defineCommand({
   ],
   configure: (cmd) =>
     cmd
-      .option('--only <components>', 'comma-separated components (e.g. kafka,connect, orders,orders-graph, or console) plus what they need')
+      .option('--only <components>', 'comma-separated components (e.g. kafka,connect, orders,orders-graph, console or keeper) plus what they need; the keeper comes with a whole `up` only')
       .option('--no-seed', 'do not load demo data')
       .option('--no-console', 'do not start the console web app')
       .option('--offline', 'docker runtime: build every image from a local Debian base instead of pulling (see `oms build --offline`)'),

@@ -144,10 +144,10 @@ function withDetails(ctx: OpsContext, stack: Stack, status: StatusReport, logs: 
     return {
       ...c,
       title: isConsole ? 'Console' : (entryOf(c.id)?.title ?? c.id),
-      uptimeMs: c.state !== 'stopped' && Number.isFinite(started) ? Math.max(0, now - started) : null,
+      uptimeMs: c.state !== 'stopped' && c.state !== 'crashloop' && Number.isFinite(started) ? Math.max(0, now - started) : null,
       logFile: isConsole ? consoleLogFile(ctx) : stack.logFile(c.id),
       logTail: logs.get(c.id) ?? [],
-      start: c.state === 'stopped' ? `oms up --only ${c.id}${runtimeFlag}` : null,
+      start: c.state === 'stopped' || c.state === 'crashloop' ? `oms up --only ${c.id}${runtimeFlag}` : null,
       links: linksOf(c.id, c.url),
     };
   });

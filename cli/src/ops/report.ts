@@ -20,6 +20,7 @@ import type { Stack } from '../lib/stack/types.js';
 import { effectiveConfig } from './config.js';
 import { connectClient } from './connectors.js';
 import { CONSOLE_ID, consoleLogFile } from './console.js';
+import { KEEPER_ID, keeperStatus } from './keeper.js';
 import { doctor } from './doctor.js';
 import { collectStatus, type StatusReport } from './status.js';
 import { stackFor } from './stack.js';
@@ -180,6 +181,8 @@ export async function collectReport(ctx: OpsContext): Promise<Array<{ entry: Arc
   }
   // The console runs on the host for both runtimes: its log is a file.
   parts.push(await logPart(undefined, CONSOLE_ID, consoleLogFile(ctx)));
+  // The keeper (local runtime) logs each exit it saw, each restart and each crash loop: the story of a flaky run.
+  parts.push(await logPart(undefined, KEEPER_ID, (await keeperStatus(ctx)).logFile));
   parts.push(...(await artifactParts(artifactsDir(ctx.repoRoot))));
   return parts;
 }

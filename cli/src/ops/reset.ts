@@ -3,6 +3,7 @@ import type { OpsContext, ProgressHooks } from '../context.js';
 import { UsageError } from '../errors.js';
 import { runSteps, type StepResult } from '../lib/steps.js';
 import { chooseStack, rememberStackRuntime, type RuntimeKind } from './stack.js';
+import { withKeeperStopped } from './keeper.js';
 import { announceSwitch, checkLocalRuntime, upSteps } from './up.js';
 
 /** Where the confirmation comes from: the terminal for the CLI, a fake in tests. */
@@ -35,7 +36,7 @@ export async function reset(ctx: OpsContext, yes: boolean, confirmation: Confirm
   if (!yes && !(await confirmation.confirm(question, ctx.signal))) return { confirmed: false, steps: [] };
   await rememberStackRuntime(ctx, stack.kind);
   const run = { signal: ctx.signal, onEvent: hooks.onEvent };
-  const wiped = await runSteps(stack.downSteps({ volumes: true }), run);
+  const wiped = await runSteps(withKeeperStopped(ctx, stack.kind, stack.downSteps({ volumes: true })), run);
   const upped = await runSteps(upSteps(ctx, { seed: true }, stack), run);
   return { confirmed: true, runtime: stack.kind, steps: [...wiped, ...upped] };
 }

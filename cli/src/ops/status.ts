@@ -5,6 +5,7 @@ import { withAdmin } from '../lib/kafka.js';
 import { groupProgress } from '../lib/lag.js';
 import { connectClient, connectorStates, desiredConnectors, type ConnectorState } from './connectors.js';
 import { consoleStatus } from './console.js';
+import { keeperStatus } from './keeper.js';
 import { chooseStack, type ChosenStack } from './stack.js';
 
 /** The group and topics whose progress `status` reports: the stream processor's input. */
@@ -14,7 +15,22 @@ export interface StatusReport {
   runtime: 'local' | 'docker';
   /** Why this runtime: asked for, remembered by the state dir (and since when), or detected. */
   runtimeReason: string;
-  components: Array<{ id: string; kind: string; state: 'ready' | 'running' | 'stopped' | 'external'; pid: number | null; url: string; detail: string | null; startedAt: string | null }>;
+  components: Array<{
+    id: string;
+    kind: string;
+    /** `crashloop`: it kept exiting and the keeper gave up restarting it (`oms up` starts it again). */
+    state: 'ready' | 'running' | 'stopped' | 'external' | 'crashloop';
+    pid: number | null;
+    url: string;
+    detail: string | null;
+    startedAt: string | null;
+    /** Restarts by the keeper (local) or docker (container restart count); null when unknown (no keeper ever ran). */
+    restarts?: number | null;
+    /** When and why it last exited unexpectedly; null when it has not (or nobody knows). */
+    lastExit?: string | null;
+  }>;
+  /** The local runtime's keeper (null for the docker runtime, whose restarts compose does). */
+  keeper?: { running: boolean; pid: number | null; logFile: string } | null;
   connectors: ConnectorState[] | null;
   /**
    * The processor's consumer group: `total` is null (unknown) when the group has no member,
@@ -35,8 +51,9 @@ export interface StatusReport {
 
 type ComponentState = StatusReport['components'][number]['state'];
 
-function stateOf(s: { ready: boolean; running: boolean }): ComponentState {
+function stateOf(s: { ready: boolean; running: boolean; supervision?: string }): ComponentState {
   if (s.ready) return s.running ? 'ready' : 'external';
+  if (!s.running && s.supervision === 'crashloop') return 'crashloop';
   return s.running ? 'running' : 'stopped';
 }
 
@@ -56,8 +73,21 @@ export interface CollectOptions {
  */
 export async function collectStatus(ctx: OpsContext, opts: CollectOptions = {}): Promise<StatusReport> {
   const { stack, choice } = opts.chosen ?? (await chooseStack(ctx));
-  const [statuses, consoleRow] = await Promise.all([stack.status(), consoleStatus(ctx)]);
-  const components = [...statuses.map((s) => ({ id: s.id, kind: s.kind, state: stateOf(s), pid: s.pid, url: s.url, detail: s.detail ?? null, startedAt: s.startedAt ?? null })), consoleRow];
+  const [statuses, consoleRow, keeper] = await Promise.all([stack.status(), consoleStatus(ctx), stack.kind === 'local' ? keeperStatus(ctx) : null]);
+  const components = [
+    ...statuses.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      state: stateOf(s),
+      pid: s.pid,
+      url: s.url,
+      detail: s.detail ?? null,
+      startedAt: s.startedAt ?? null,
+      restarts: s.restarts ?? null,
+      lastExit: s.lastExit ?? null,
+    })),
+    consoleRow,
+  ];
   const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
   const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
   const processorRunning = components.find((c) => c.id === PROCESSOR_GROUP.group)?.state !== 'stopped';
@@ -71,5 +101,5 @@ export async function collectStatus(ctx: OpsContext, opts: CollectOptions = {}):
         }).catch(() => null)
       : null,
   ]);
-  return { runtime: stack.kind, runtimeReason: choice.reason, components, connectors, lag, healthy: isHealthy(components, connectors) };
+  return { runtime: stack.kind, runtimeReason: choice.reason, components, keeper, connectors, lag, healthy: isHealthy(components, connectors) };
 }

@@ -1,4 +1,4 @@
-/** Where the console sits in `oms up`'s plan: a step of its own, for both runtimes, left out on request. */
+/** Where the console and the keeper sit in `oms up`'s plan: steps of their own, left out on request. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,6 +53,23 @@ describe('the console in up', () => {
     expect(upSteps(ctx, { seed: false, only: ['console'] }, fakeStack('local', asked)).map((s) => s.id)).toEqual(['console']);
     expect(upSteps(ctx, { seed: false, only: ['kafka', 'console'] }, fakeStack('local', asked)).map((s) => s.id)).toEqual(['build', 'kafka', 'topics', 'console']);
     // The runtime is never asked about the console: it is not one of its components.
+    expect(asked).toEqual([['kafka'], ['kafka']]);
+  });
+});
+
+describe('the keeper in up', () => {
+  it('when a whole local up runs, then the keeper starts last, after every other step of the stack; the docker runtime has none (compose restarts)', () => {
+    const steps = upSteps(ctx, { seed: false, console: false }, fakeStack('local', []));
+    expect(steps.at(-1)).toMatchObject({ id: 'keeper', needs: steps.slice(0, -1).map((s) => s.id) });
+    expect(upSteps(ctx, { seed: false }, fakeStack('docker', [])).map((s) => s.id)).not.toContain('keeper');
+  });
+
+  it('when --only names components, then the keeper is left off (after `down --only keeper` it stays off); when it names the keeper, only the keeper starts', () => {
+    const asked: Array<string[] | undefined> = [];
+    expect(upSteps(ctx, { seed: false, only: ['kafka'] }, fakeStack('local', asked)).map((s) => s.id)).not.toContain('keeper');
+    expect(upSteps(ctx, { seed: false, only: ['keeper'] }, fakeStack('local', asked)).map((s) => s.id)).toEqual(['keeper']);
+    expect(upSteps(ctx, { seed: false, only: ['kafka', 'keeper'] }, fakeStack('local', asked)).map((s) => s.id)).toEqual(['build', 'kafka', 'topics', 'keeper']);
+    // The runtime is never asked about the keeper: it is not one of its components.
     expect(asked).toEqual([['kafka'], ['kafka']]);
   });
 });

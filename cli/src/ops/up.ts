@@ -15,6 +15,7 @@ import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.
 import { connectorsStepOutcome, describeRestart, type RestartedConnector } from './connectors.js';
 import { checkConsolePort, CONSOLE_ID, consoleUrl, startConsole } from './console.js';
 import { runPreflight, type CheckResult } from './doctor.js';
+import { KEEPER_ID, keeperStartStep } from './keeper.js';
 import { describeSeed, runSeed } from './seed.js';
 import { chooseStack, localSettingsFor, rememberStackRuntime, runtimeSwitchNotice, type RuntimeKind, type Stack } from './stack.js';
 import { topicsStepOutcome } from './topics.js';
@@ -30,9 +31,9 @@ export interface UpPlan {
   console?: boolean;
 }
 
-/** `only` without the console, which is not one of the runtime's components. */
+/** `only` without the console and the keeper, which are not components of the runtime. */
 function runtimeOnly(only: string[] | undefined): string[] | undefined {
-  return only?.filter((id) => id !== CONSOLE_ID);
+  return only?.filter((id) => id !== CONSOLE_ID && id !== KEEPER_ID);
 }
 
 /** Whether the plan starts the console. */
@@ -107,13 +108,18 @@ function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Se
 export function upSteps(ctx: OpsContext, plan: UpPlan, stack: Stack, onRestart?: (r: RestartedConnector) => void): Step[] {
   const only = runtimeOnly(plan.only);
   const consoleSteps = plansConsole(plan) ? [consoleStep(ctx, stack.kind)] : [];
-  // `--only console`: nothing of the runtime, not even its build or images.
-  if (only?.length === 0) return consoleSteps;
+  // The keeper (local runtime) comes with a whole `up`, or when `--only` names it: after `oms
+  // down --only keeper`, an `up --only x` leaves it off.
+  const keeper = stack.kind === 'local' && (!plan.only || plan.only.includes(KEEPER_ID));
+  // `--only console` / `--only keeper`: nothing of the runtime, not even its build or images.
+  if (only?.length === 0) return [...(keeper ? [keeperStartStep(ctx, [])] : []), ...consoleSteps];
   const runtimeSteps = stack.steps(only ? { only } : {});
   const ids = new Set(runtimeSteps.map((s) => s.id));
   const isService = (id: string) => SERVICE_IDS.includes(id);
   const components = runtimeSteps.map((s) => (isService(s.id) ? { ...s, needs: [...(s.needs ?? []), ...(ids.has('kafka') ? ['topics'] : []), 'build'] } : s));
-  return [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids, onRestart), ...consoleSteps];
+  const planned = [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids, onRestart)];
+  // Compose restarts containers itself (restart policies); the local runtime has the keeper.
+  return [...planned, ...(keeper ? [keeperStartStep(ctx, planned)] : []), ...consoleSteps];
 }
 
 /** Keeps the last `up`'s step timings in the state dir, for `oms report` (CI artifacts); never fails `up`. */

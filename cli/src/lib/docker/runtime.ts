@@ -96,12 +96,26 @@ function downSteps(parts: DockerParts, opts: { volumes?: boolean; only?: string[
   return [down, leftovers];
 }
 
+/** What docker says of a container's restarts (its restart policy's count, and its last exit when it restarted); undefined when inspect fails. */
+async function restartFacts(parts: DockerParts, id: string): Promise<{ restarts: number; lastExit: string | null } | undefined> {
+  try {
+    const info = await parts.docker.getContainer(id).inspect();
+    const { RestartCount: restarts } = info;
+    return { restarts, lastExit: restarts > 0 ? `${info.State.FinishedAt}: exit code ${info.State.ExitCode}` : null };
+  } catch {
+    return undefined;
+  }
+}
+
 async function status(parts: DockerParts, logFile: (id: string) => string): Promise<ComponentStatus[]> {
   const containers = await projectContainers(parts.docker, parts.o.project);
   const ports = publishedPorts(parts.config);
+  const restarts = await Promise.all(containers.map((ct) => restartFacts(parts, ct.id)));
   return CATALOGUE.map((c): ComponentStatus => {
-    const ct = containers.find((x) => x.service === c.id);
+    const i = containers.findIndex((x) => x.service === c.id);
+    const ct = containers[i];
     const running = ct?.state === 'running';
+    const restarted = restarts[i];
     return {
       id: c.id,
       title: c.title,
@@ -113,6 +127,7 @@ async function status(parts: DockerParts, logFile: (id: string) => string): Prom
       url: c.url(addressOf(parts, c)),
       detail: ct ? `${ct.name}: ${ct.status}` : 'no container',
       logFile: logFile(c.id),
+      ...(restarted ?? {}),
     };
   });
 }

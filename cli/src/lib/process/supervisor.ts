@@ -17,6 +17,8 @@ export interface PidRecord {
   startTime: string | null;
   command: string;
   startedAt: string;
+  /** Set just before a stop on purpose (`oms down`): the keeper must not take its exit for a crash. */
+  stopping?: boolean;
 }
 
 export interface ProcStat {
@@ -85,6 +87,11 @@ export async function readPidFile(file: string): Promise<PidRecord | undefined> 
   } catch {
     return undefined;
   }
+}
+
+/** Marks the recorded process as being stopped on purpose (before the stop, so no watcher sees it die unmarked). */
+export async function markStopping(file: string, record: PidRecord): Promise<void> {
+  await writeFile(file, `${JSON.stringify({ ...record, stopping: true })}\n`);
 }
 
 export interface SpawnSpec {

@@ -13,6 +13,7 @@ import { type RunStepsOptions, runSteps, type Step, StepFailure, type StepResult
 import type { Component, LocalParts } from './component.js';
 import { serviceComponent } from './components/service.js';
 import { type RuntimeContext, createContext } from './context.js';
+import { type KeepOptions, type KeeperState, keep, keeperPaths, readKeeperState } from './keeper.js';
 import { tailFile } from './log-file.js';
 import { type DownOptions, downSteps, type UpOptions, upSteps } from './plan.js';
 import type { LocalEndpoints, LocalSettings } from './settings.js';
@@ -47,6 +48,12 @@ export interface LocalRuntime extends Stack {
   /** Runs `downSteps(opts)` like {@link up}. */
   down(opts?: DownOptions, run?: Omit<RunStepsOptions, 'concurrency'>): Promise<DownResult>;
   endpoints(): LocalEndpoints;
+  /** Runs the keeper in this process until `opts.signal` aborts (see keeper.ts); resolves to why it ended. */
+  keep(opts: KeepOptions): Promise<string>;
+  /** Where the keeper keeps its pid file, state and log. */
+  keeperFiles(): ReturnType<typeof keeperPaths>;
+  /** The keeper's last saved state, if one ever ran for this state dir. */
+  keeperState(): Promise<KeeperState | undefined>;
 }
 
 /** The catalogue's infra components (their local process joined in), then the services of `settings`. */
@@ -71,10 +78,11 @@ export function buildComponents(ctx: RuntimeContext): Component[] {
   return [...infra, ...settings.services.map((s) => serviceComponent(ctx, s))];
 }
 
-async function componentStatus({ ctx }: LocalParts, c: Component): Promise<ComponentStatus> {
+async function componentStatus({ ctx }: LocalParts, c: Component, keeper: KeeperState | undefined): Promise<ComponentStatus> {
   const record = await readPidFile(ctx.paths.pidFile(c.id));
   const running = isAlive(record);
   const probe = await c.probe();
+  const kept = keeper?.components[c.id];
   return {
     id: c.id,
     title: c.title,
@@ -87,6 +95,7 @@ async function componentStatus({ ctx }: LocalParts, c: Component): Promise<Compo
     ...(probe.detail ? { detail: probe.detail } : {}),
     ...(record && running ? { startedAt: record.startedAt } : {}),
     logFile: ctx.paths.logFile(c.id),
+    ...(kept ? { restarts: kept.restarts, lastExit: kept.lastExit ? `${kept.lastExit.at}: ${kept.lastExit.reason}` : null, supervision: kept.state } : {}),
   };
 }
 
@@ -115,12 +124,18 @@ export function createLocalRuntime(settings: LocalSettings, deps: RuntimeDeps = 
       const steps = await run(downSteps(parts, opts, foreignListeners), events);
       return { steps, foreignListeners };
     },
-    status: () => Promise.all(parts.components.map((c) => componentStatus(parts, c))),
+    async status() {
+      const keeper = await readKeeperState(parts);
+      return Promise.all(parts.components.map((c) => componentStatus(parts, c, keeper)));
+    },
     logs(component: string, opts: LogsOptions = {}) {
       assertKnown(parts.components, [component]);
       return tailFile(ctx.paths.logFile(component), opts);
     },
     logFile: (component) => ctx.paths.logFile(component),
     endpoints: () => ctx.endpoints,
+    keep: (opts) => keep(parts, opts),
+    keeperFiles: () => keeperPaths(parts),
+    keeperState: () => readKeeperState(parts),
   };
 }

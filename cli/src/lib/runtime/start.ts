@@ -110,8 +110,22 @@ async function launch(parts: LocalParts, c: Component, existing: PidRecord | und
   return { child, record, logOffset };
 }
 
+/** What startComponent answers, with `onlyIfRecorded`, when the pid file is gone (a stop on purpose). */
+export const STOPPED_ON_PURPOSE = 'stopped on purpose';
+
+export interface StartOptions {
+  /**
+   * Start only when the pid file is still there and not marked `stopping` (the keeper's
+   * restart): `oms down` marks, then removes it under the same lock, so a stop on purpose is
+   * never undone.
+   */
+  onlyIfRecorded?: boolean;
+  /** Told the process it spawned (the keeper, as its parent, hears how it ends). */
+  onSpawn?: (child: ChildProcess, record: PidRecord) => void;
+}
+
 /** Brings `c` up unless it already runs and is ready; resolves to the step's outcome line. */
-export async function startComponent(parts: LocalParts, c: Component, state: UpState): Promise<string> {
+export async function startComponent(parts: LocalParts, c: Component, state: UpState, opts: StartOptions = {}): Promise<string> {
   const { ctx } = parts;
   const t0 = Date.now();
   let release: (() => Promise<void>) | undefined = await acquireLock(path.join(ctx.paths.runDir, `${c.id}.lock`), {
@@ -125,6 +139,7 @@ export async function startComponent(parts: LocalParts, c: Component, state: UpS
   };
   try {
     let existing = await readPidFile(ctx.paths.pidFile(c.id));
+    if (opts.onlyIfRecorded && (!existing || existing.stopping)) return STOPPED_ON_PURPOSE;
     const outdated = isAlive(existing) ? await c.outdated?.() : undefined;
     if (outdated) {
       ctx.progress(c.id, `restarting (pid ${existing!.pid}) to apply new settings: ${outdated}`);
@@ -142,6 +157,7 @@ export async function startComponent(parts: LocalParts, c: Component, state: UpS
     const adopted = state.adopted.get(c.id);
     if (adopted) return `reusing ${adopted} (not started by oms)`;
     const { child, record, logOffset } = await launch(parts, c, existing);
+    opts.onSpawn?.(child, record);
     await unlock();
     ctx.progress(c.id, `started (pid ${record.pid}), waiting until ready`);
     await waitReady(parts, c, record, logOffset, child);

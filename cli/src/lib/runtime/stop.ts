@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CheckFailedError } from '../../errors.js';
-import { type StopOutcome, acquireLock, readPidFile, stopProcess } from '../process/supervisor.js';
+import { type StopOutcome, acquireLock, markStopping, readPidFile, stopProcess } from '../process/supervisor.js';
 import type { Component, LocalParts } from './component.js';
 import { ourProcessGroups, portConflicts } from './prerequisites.js';
 import { secs } from './start.js';
@@ -17,6 +17,7 @@ export async function stopComponent({ ctx }: LocalParts, c: Component): Promise<
   });
   try {
     const record = await readPidFile(pidFile);
+    if (record) await markStopping(pidFile, record);
     const outcome: StopOutcome = await stopProcess(record, c.stop);
     await rm(pidFile, { force: true });
     if (outcome === 'not-running') return 'not running';

@@ -86,6 +86,10 @@ export function connectWorkerProperties(c: ConnectWorkerConfig): string {
       'offset.storage.partitions': 3,
       'status.storage.partitions': 1,
       'offset.flush.interval.ms': 1000,
+      // One worker: when it rejoins its group with a new member id (after a broker restart),
+      // the leader would hold the "lost" member's connectors UNASSIGNED for this long
+      // (default 5 min) waiting for it to come back; there is no other worker to wait for.
+      'scheduled.rebalance.max.delay.ms': 0,
       listeners: `http://${c.host}:${c.port}`,
       'rest.advertised.host.name': c.host,
       'rest.advertised.port': c.port,

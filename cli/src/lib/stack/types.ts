@@ -19,6 +19,12 @@ export interface ComponentStatus {
   /** ISO time the recorded process started (local runtime; unknown for containers). */
   startedAt?: string;
   logFile: string;
+  /** Restarts by the keeper (local runtime) or by docker (the container's restart count); absent when unknown. */
+  restarts?: number;
+  /** When and why it last exited unexpectedly (null: not since the keeper/container started). */
+  lastExit?: string | null;
+  /** The keeper's view (local runtime): `crashloop` when it gave up restarting. */
+  supervision?: 'watching' | 'backoff' | 'restarting' | 'crashloop';
 }
 
 export interface LogsOptions {
