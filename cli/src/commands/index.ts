@@ -10,6 +10,7 @@ import { reportCommand } from './report.js';
 import { resetCommand } from './reset.js';
 import { seedCommand } from './seed.js';
 import { smokeCommand } from './smoke.js';
+import { loadCommand } from './load.js';
 import { connectorsRestartCommand } from './connectors/restart.js';
 import { connectorsStatusCommand } from './connectors/status.js';
 import { connectorsSubmitCommand } from './connectors/submit.js';
@@ -21,4 +22,4 @@ import { openCommand } from './open.js';
 import { traceCommand } from './trace.js';
 
 /** Every command, in the order `oms --help` lists them. */
-export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, topicsTailCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, traceCommand, openCommand, configCommand] as CommandSpec[];
+export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, topicsTailCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, loadCommand, traceCommand, openCommand, configCommand] as CommandSpec[];
