@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import type { OpsContext } from '../context.js';
+import { isOmsError } from '../errors.js';
 import type { ConnectorFile } from '../lib/connectors.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { httpClient, type HttpClient } from '../lib/http.js';
@@ -176,7 +177,7 @@ async function ramp(): Promise<void> {
     best = rate;
     await sleep(2000); // let queues and GC settle between steps
   }
-  console.log(`  highest rate with flat lag: ${best > 0 ? `${best} orders/s` : `below ${settings.ramp[0]} orders/s`}`);
+  console.log(`  highest rate with flat lag: ${best > 0 ? `${best} orders/s` : `below ${String(settings.ramp[0])} orders/s`}`);
   // CPU per order per process, one column per step
   const procs = [...new Set(steps.flatMap((s) => Object.keys(s.cpuMsPerOrder)))].sort((a, b) => (steps[0]?.cpuMsPerOrder[b] ?? 0) - (steps[0]?.cpuMsPerOrder[a] ?? 0));
   console.log(`\n  CPU per order (ms of CPU per accepted order, the step and its drain)`);
@@ -261,13 +262,24 @@ async function defaults(ours: Measured | undefined): Promise<void> {
   report.defaults = { ours: mine, defaults: theirs, p50Ratio: theirs.p50Ms / mine.p50Ms, p99Ratio: theirs.p99Ms / mine.p99Ms };
 }
 
-console.log(`bench:pipeline ${quick ? '(quick) ' : ''}${report.at} on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}; orders ${clients.orders.baseUrl}, GraphQL ${clients.ordersGraph.baseUrl}`);
-if (only.has('idle')) await idle();
-if (only.has('latency')) await latency();
-if (only.has('ramp')) await ramp();
-if (only.has('reads')) await reads();
-if (only.has('defaults')) await defaults(report.latency as Measured | undefined);
-if (args.json) {
-  writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nJSON: ${args.json}`);
+async function main(): Promise<void> {
+  console.log(`bench:pipeline ${quick ? '(quick) ' : ''}${String(report.at)} on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}; orders ${clients.orders.baseUrl}, GraphQL ${clients.ordersGraph.baseUrl}`);
+  if (only.has('idle')) await idle();
+  if (only.has('latency')) await latency();
+  if (only.has('ramp')) await ramp();
+  if (only.has('reads')) await reads();
+  if (only.has('defaults')) await defaults(report.latency as Measured | undefined);
+  if (args.json) {
+    writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nJSON: ${args.json}`);
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  // A script's entry point: say what went wrong in one line (and the CLI's hint), not a stack.
+  console.error(`bench:pipeline failed: ${err instanceof Error ? err.message : String(err)}`);
+  if (isOmsError(err) && err.hint) console.error(`hint: ${err.hint}`);
+  process.exitCode = 1;
 }

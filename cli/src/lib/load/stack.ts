@@ -111,7 +111,7 @@ export class GraphWatcher implements VisibilityWatcher {
       }
       let from = '9999';
       for (const w of this.waiting.values()) if (w.createdAt < from) from = w.createdAt;
-      for (let offset = 0; this.running; offset += PAGE) {
+      for (let offset = 0; ; offset += PAGE) {
         let page: z.infer<typeof ordersPage>['data'];
         try {
           const res = await this.graph.send('POST', '/graphql', {
