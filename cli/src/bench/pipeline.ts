@@ -30,7 +30,7 @@ import { percentile, runLoad, summariseLoad, type LoadSummary } from '../lib/loa
 import { GraphWatcher, placeStackOrder, prepareOrders, type LoadFixture } from '../lib/load/stack.js';
 import { componentGroups, cpuDelta, ownCpuSeconds, sampleCpu, type CpuTotals } from '../lib/process/cpu.js';
 import { findRepoRoot } from '../lib/runtime/settings.js';
-import { serviceClients } from '../lib/services.js';
+import { productPageSchema, serviceClients } from '../lib/services.js';
 import { connectClient, connectorStates, desiredConnectors } from '../ops/connectors.js';
 
 const PHASES = ['idle', 'latency', 'ramp', 'reads', 'defaults'] as const;
@@ -208,8 +208,8 @@ async function hammer(client: HttpClient, path: string, seconds: number, concurr
 }
 
 async function reads(): Promise<void> {
-  const fx = await orders(plannedOrders());
-  const sku = fx.skus[0]!;
+  const sku = (await clients.products.json('GET', '/products?limit=1', productPageSchema)).items[0]?.sku;
+  if (sku === undefined) throw new Error('the catalogue is empty: run `oms seed` first');
   const index = process.env.ES_INDEX ?? 'products';
   console.log(`\n== reads: ${sku}, 8 connections, ${settings.readS}s per round, two rounds each, alternated (load average ${load1()})`);
   const targets = [
