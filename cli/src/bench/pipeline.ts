@@ -1,260 +1,293 @@
 /**
- * Pipeline benchmark (not a test): POST /orders → visible in GraphQL, against a running stack
- * (`oms up` first). Prints p50/p99 at a low rate and at 100 orders/s, then ramps the rate
- * to find the highest one the pipeline sustains with flat lag. The reservation is measured
- * twice: POST /reservations on its own (the call every order makes before its write), and, for
- * a sample of the bench's orders, reserved → confirmed (the inventory seeing the row via CDC).
- * It restocks the SKUs it orders (PUT /inventory/:sku) so the run never meets "out of stock".
+ * Pipeline benchmark (a script, not a test) against a running local stack (`oms up` first, same
+ * OMS_* settings). In one run it prints:
+ *   idle      CPU per process and in total with no traffic (from /proc, every process group the
+ *             state dir's pid files name);
+ *   latency   POST /orders → visible in GraphQL at a low rate (5/s), p50/p99;
+ *   ramp      the same by rate (100, 200, … orders/s, a step search bounded in time) with
+ *             whether the lag stayed flat, the highest flat rate, and CPU per order per process;
+ *   reads     GET /products/:sku against Elasticsearch's own GET /products/_doc/<sku>, same
+ *             client, same concurrency, alternated;
+ *   defaults  the connectors PUT back to Debezium's defaults (no poll interval, batch, linger or
+ *             fetch-wait overrides), the low rate measured again, then ours restored: both
+ *             latencies and the ratio.
  *
- *   npm run bench:pipeline [-- --low-seconds 20 --high-seconds 20 --ramp 100,200,300,400,500 --step-seconds 15]
+ *   npm run bench:pipeline -- [--quick] [--only idle,latency,ramp,reads,defaults] [--json file]
+ *
+ * Orders come from the load module `oms load` uses (cli/src/lib/load).
  */
-import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { loadConfig } from '../config.js';
-import { httpClient, parseAnswer } from '../lib/http.js';
+import type { OpsContext } from '../context.js';
+import { isOmsError } from '../errors.js';
+import type { ConnectorFile } from '../lib/connectors.js';
+import { endpointsFor } from '../lib/endpoints.js';
+import { httpClient, type HttpClient } from '../lib/http.js';
+import { percentile, runLoad, summariseLoad, type LoadSummary } from '../lib/load/load.js';
+import { GraphWatcher, placeStackOrder, prepareOrders, type LoadFixture } from '../lib/load/stack.js';
+import { componentGroups, cpuDelta, ownCpuSeconds, sampleCpu, type CpuTotals } from '../lib/process/cpu.js';
 import { findRepoRoot } from '../lib/runtime/settings.js';
-import { customerSchema, placedOrderSchema, productPageSchema, reservationSchema } from '../lib/services.js';
+import { productPageSchema, serviceClients } from '../lib/services.js';
+import { connectClient, connectorStates, desiredConnectors } from '../ops/connectors.js';
+
+const PHASES = ['idle', 'latency', 'ramp', 'reads', 'defaults'] as const;
+type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
   options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    json: { type: 'string' },
+    'idle-seconds': { type: 'string' },
     'low-rate': { type: 'string', default: '5' },
-    'low-seconds': { type: 'string', default: '20' },
-    'high-rate': { type: 'string', default: '100' },
-    'high-seconds': { type: 'string', default: '20' },
-    ramp: { type: 'string', default: '150,200,300,400,500' },
-    'step-seconds': { type: 'string', default: '15' },
-    host: { type: 'string', default: '127.0.0.1' },
+    'low-seconds': { type: 'string' },
+    ramp: { type: 'string' },
+    'step-seconds': { type: 'string' },
+    'ramp-budget-seconds': { type: 'string' },
+    'read-seconds': { type: 'string' },
   },
 });
-// The ports `oms up` used: flags aside, the same configuration (OMS_PORT_*, oms.config.json).
-const { ports } = loadConfig({ repoRoot: findRepoRoot(), cwd: process.cwd(), env: process.env, flags: {} }).config;
-const client = (service: string, port: number) => httpClient({ service, baseUrl: `http://${args.host}:${port}`, timeoutMs: 30_000 });
-const customers = client('the customers service', ports.customers);
-const products = client('the products service', ports.products);
-const orders = client('the orders service', ports.orders);
-const graph = client('the orders-graph service', ports.ordersGraph);
-const inventory = client('the inventory service', ports.inventory);
+const quick = args.quick;
+const num = (v: string | undefined, full: number, fast: number) => (v === undefined ? (quick ? fast : full) : Number(v));
+const settings = {
+  idleS: num(args['idle-seconds'], 60, 20),
+  lowRate: Number(args['low-rate']),
+  lowS: num(args['low-seconds'], 30, 12),
+  ramp: (args.ramp ?? (quick ? '100,200,300,400' : '100,200,300,400,500,600,800')).split(',').map(Number),
+  stepS: num(args['step-seconds'], 15, 8),
+  rampBudgetS: num(args['ramp-budget-seconds'], 360, 120),
+  readS: num(args['read-seconds'], 10, 4),
+};
+const only = new Set<Phase>(args.only ? (args.only.split(',') as Phase[]) : PHASES);
+for (const p of only) if (!PHASES.includes(p)) throw new Error(`--only: unknown phase "${p}" (known: ${PHASES.join(', ')})`);
 
-const ordersPage = z.object({ data: z.object({ orders: z.object({ items: z.array(z.object({ id: z.string() })), total: z.number() }) }).nullable().optional() });
+const repoRoot = findRepoRoot();
+const loaded = loadConfig({ repoRoot, cwd: process.cwd(), env: process.env, flags: {} });
+const ctx: OpsContext = { loaded, cwd: process.cwd(), repoRoot, env: process.env, signal: new AbortController().signal, debug: () => undefined };
+const endpoints = endpointsFor(loaded.config);
+const clients = serviceClients(endpoints);
+const elasticsearch = httpClient({ service: 'Elasticsearch', baseUrl: endpoints.elasticsearchUrl });
+const groups = await componentGroups(loaded.config.stateDir);
+if (groups.size === 0) console.warn(`no pid files under ${loaded.config.stateDir}/run: CPU is not measured (is this the local runtime's state dir?)`);
 
-interface Sample {
-  id?: string;
-  sentAt: number;
-  postMs?: number;
-  visibleAt?: number;
-  error?: string;
+const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const load1 = () => os.loadavg()[0]!.toFixed(2);
+const LOADGEN = 'bench (load generator)';
+
+/** CPU seconds by component, plus this process. */
+function cpuNow(): CpuTotals {
+  const t = sampleCpu(groups);
+  t.set(LOADGEN, ownCpuSeconds());
+  return t;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+const report: Record<string, unknown> = {
+  at: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  settings: { ...settings, quick },
 };
 
-/**
- * Watches GraphQL for pending orders with one cheap query per round: the bench customer's
- * orders created since the oldest pending one (newest first, paged), so the watcher's own
- * load stays flat whatever the rate.
- */
-class Visibility {
-  private readonly pending = new Map<string, { sample: Sample; createdAt: string }>();
-  private running = true;
-  private readonly loop: Promise<void>;
-  constructor(private readonly email: string) {
-    this.loop = this.run();
-  }
-  watch(s: Sample, createdAt: string): void {
-    this.pending.set(s.id!, { sample: s, createdAt });
-  }
-  get size(): number {
-    return this.pending.size;
-  }
-  private async run(): Promise<void> {
-    while (this.running) {
-      if (this.pending.size === 0) {
-        await sleep(2);
-        continue;
-      }
-      const from = [...this.pending.values()].reduce((min, p) => (p.createdAt < min ? p.createdAt : min), '9999');
-      for (let offset = 0; ; offset += 100) {
-        const res = await graph.send('POST', '/graphql', {
-          body: { query: 'query($e: String, $f: String, $o: Int) { orders(customer: {email: $e}, fromDate: $f, limit: 100, offset: $o) { total items { id } } }', variables: { e: this.email, f: from, o: offset } },
-        });
-        const now = performance.now();
-        const page = ordersPage.safeParse(res.body).data?.data?.orders;
-        for (const { id } of page?.items ?? []) {
-          const p = this.pending.get(id);
-          if (p) {
-            p.sample.visibleAt = now;
-            this.pending.delete(id);
-          }
-        }
-        if (!page || offset + 100 >= page.total || this.pending.size === 0) break;
-      }
-      await sleep(3);
-    }
-  }
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+// ---- idle -----------------------------------------------------------------------------------
+async function idle(): Promise<void> {
+  console.log(`\n== idle: CPU over ${settings.idleS}s with no traffic (load average ${load1()})`);
+  const before = sampleCpu(groups);
+  const t0 = performance.now();
+  await sleep(settings.idleS * 1000);
+  const s = (performance.now() - t0) / 1000;
+  const d = cpuDelta(before, sampleCpu(groups));
+  const rows = [...d].map(([id, cpu]) => ({ process: id, pctOfCore: (cpu / s) * 100 })).sort((a, b) => b.pctOfCore - a.pctOfCore);
+  const total = rows.reduce((sum, r) => sum + r.pctOfCore, 0);
+  for (const r of rows) console.log(`  ${r.process.padEnd(16)} ${r.pctOfCore.toFixed(2).padStart(6)} % of one core`);
+  console.log(`  ${'TOTAL'.padEnd(16)} ${total.toFixed(2).padStart(6)} % of one core   (target < 5%; load average after ${load1()})`);
+  report.idle = { seconds: s, processes: rows, totalPctOfCore: total, loadAverage: os.loadavg() };
+}
+
+// ---- latency and ramp -----------------------------------------------------------------------
+let fixture: LoadFixture | undefined;
+async function orders(totalOrders: number): Promise<LoadFixture> {
+  fixture ??= await prepareOrders(clients, { customers: 5, orders: totalOrders });
+  return fixture;
+}
+
+/** Orders every phase may place (for the restock), generously. */
+const plannedOrders = () => 20 + settings.lowRate * settings.lowS * 2 + settings.ramp.reduce((sum, r) => sum + r * settings.stepS, 0);
+
+interface Measured extends LoadSummary {
+  rate: number;
+  /** CPU ms per order by process (the run plus its drain), and their sum. */
+  cpuMsPerOrder: Record<string, number>;
+  cpuMsPerOrderTotal: number;
+}
+
+async function measure(rate: number, seconds: number): Promise<Measured> {
+  const fx = await orders(plannedOrders());
+  const watcher = new GraphWatcher(clients.ordersGraph);
+  const before = cpuNow();
+  try {
+    const result = await runLoad({ rate, durationS: seconds, place: placeStackOrder(clients.orders, fx), watcher, drainMs: 30_000 });
+    const summary = summariseLoad(result);
+    const d = cpuDelta(before, cpuNow());
+    const perOrder = Object.fromEntries([...d].map(([id, s]) => [id, (s * 1000) / Math.max(1, summary.accepted)]));
+    return { ...summary, rate, cpuMsPerOrder: perOrder, cpuMsPerOrderTotal: Object.values(perOrder).reduce((a, b) => a + b, 0) };
+  } finally {
+    await watcher.stop();
   }
 }
 
-interface Fixture {
-  email: string;
-  customerId: string;
-  addressId: string;
-  products: Array<{ sku: string }>;
-}
-
-const stockSchema = z.object({ onHand: z.number().int() });
-
-/** Raises each SKU's count on hand by `units` (a restock sets the count; it is read first). */
-async function restock(skus: readonly string[], units: number): Promise<void> {
-  for (const sku of skus) {
-    const path = `/inventory/${encodeURIComponent(sku)}`;
-    const { onHand } = await inventory.json('GET', path, stockSchema);
-    await inventory.json('PUT', path, stockSchema, { onHand: onHand + units });
-  }
-}
-
-/** Reserve calls on their own, open loop at `rate`: one unit of `sku` under a fresh order id each (they expire after the inventory's TTL). */
-async function reserveAt(sku: string, rate: number, seconds: number): Promise<{ p50: number; p99: number; errors: number }> {
-  const ms: number[] = [];
-  let errors = 0;
-  const inflight: Array<Promise<void>> = [];
-  const start = performance.now();
-  const total = Math.round(rate * seconds);
-  for (let i = 0; i < total; i++) {
-    const wait = start + (i * 1000) / rate - performance.now();
-    if (wait > 1) await sleep(wait);
-    const sent = performance.now();
-    inflight.push(
-      inventory
-        .send('POST', '/reservations', { body: { orderId: randomUUID(), lines: [{ sku, quantity: 1 }] } })
-        .then((r) => {
-          if (r.status === 201) ms.push(performance.now() - sent);
-          else errors++;
-        })
-        .catch(() => {
-          errors++;
-        }),
-    );
-  }
-  await Promise.all(inflight);
-  return { p50: pct(ms, 50), p99: pct(ms, 99), errors };
-}
-
-/** reserved → confirmed of up to `n` visible orders, from the reservations' own times (the inventory's clock). */
-async function confirmLag(samples: Sample[], n: number): Promise<number[]> {
-  const lags: number[] = [];
-  const visible = samples.flatMap((x) => (x.id && x.visibleAt !== undefined ? [x.id] : []));
-  for (const id of visible.slice(0, n)) {
-    const r = await inventory.json('GET', `/reservations/${id}`, reservationSchema);
-    if (r.state === 'confirmed') lags.push(Date.parse(r.updatedAt) - Date.parse(r.createdAt));
-  }
-  return lags;
-}
-
-async function fixture(): Promise<Fixture> {
-  const catalogue = await products.json('GET', '/products?limit=20', productPageSchema);
-  if (catalogue.items.length === 0) throw new Error('no products: run `oms up` (it seeds) first');
-  const tag = `${Date.now()}-${randomUUID().slice(0, 6)}`;
-  const c = await customers.json('POST', '/customers', customerSchema, {
-    name: 'Bench', lastName: tag, email: `bench-${tag}@oms.example`, identityDocument: `B-${tag}`, active: true,
-    addresses: [{ streetType: 'STREET', streetName: 'Bench st', streetNumber: '1', buildingNumber: '1', departmentNumber: '1', reference: 'bench', latitude: 1, longitude: 1 }],
-  });
-  return { email: `bench-${tag}@oms.example`, customerId: c.id, addressId: c.addresses[0]!.id, products: catalogue.items };
-}
-
-/** Open-loop load: one order every 1/rate s regardless of how long earlier ones take. */
-async function runAt(fx: Fixture, rate: number, seconds: number): Promise<Sample[]> {
-  const vis = new Visibility(fx.email);
-  const samples: Sample[] = [];
-  const inflight: Array<Promise<void>> = [];
-  const start = performance.now();
-  const total = Math.round(rate * seconds);
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    const s: Sample = { sentAt: performance.now() };
-    samples.push(s);
-    const p = fx.products[i % fx.products.length]!;
-    inflight.push(
-      orders
-        .send('POST', '/orders', { body: { customerId: fx.customerId, items: [{ sku: p.sku, quantity: 1 + (i % 3), addressId: fx.addressId }] } })
-        .then((r) => {
-          s.postMs = performance.now() - s.sentAt;
-          if (r.status !== 201) s.error = `HTTP ${r.status}`;
-          else {
-            const placed = parseAnswer(placedOrderSchema, r.body, 'POST /orders');
-            s.id = placed.id;
-            vis.watch(s, placed.createdAt ?? new Date().toISOString());
-          }
-        })
-        .catch((e: unknown) => {
-          s.error = e instanceof Error ? e.message : String(e);
-        }),
-    );
-  }
-  const sendDone = performance.now();
-  await Promise.all(inflight);
-  const deadline = performance.now() + 60_000;
-  while (vis.size > 0 && performance.now() < deadline) await sleep(20);
-  await vis.stop();
-  const achieved = total / ((sendDone - start) / 1000);
-  (samples as Sample[] & { achievedRate?: number }).achievedRate = achieved;
-  return samples;
-}
-
-async function summarise(label: string, samples: Sample[], rate: number): Promise<{ p50: number; p99: number; ok: boolean; flat: boolean }> {
-  const lat = samples.filter((s) => s.visibleAt !== undefined).map((s) => s.visibleAt! - s.sentAt);
-  const post = samples.filter((s) => s.postMs !== undefined && !s.error).map((s) => s.postMs!);
-  const errors = samples.filter((s) => s.error).length;
-  const lost = samples.filter((s) => s.id && s.visibleAt === undefined).length;
-  const third = Math.floor(samples.length / 3);
-  const early = samples.slice(0, third).filter((s) => s.visibleAt).map((s) => s.visibleAt! - s.sentAt);
-  const late = samples.slice(-third).filter((s) => s.visibleAt).map((s) => s.visibleAt! - s.sentAt);
-  // Flat lag: latency at the end is not climbing away from the start (queues are not growing).
-  const flat = late.length > 0 && pct(late, 50) <= Math.max(2 * pct(early, 50), pct(early, 50) + 100);
-  const achieved = (samples as Sample[] & { achievedRate?: number }).achievedRate ?? rate;
-  const p50 = pct(lat, 50);
-  const p99 = pct(lat, 99);
-  console.log(
-    `${label.padEnd(16)} target ${String(rate).padStart(4)}/s achieved ${achieved.toFixed(0).padStart(4)}/s  n=${samples.length}  ` +
-      `POST→GraphQL p50 ${p50.toFixed(0)} ms p99 ${p99.toFixed(0)} ms  (POST alone p50 ${pct(post, 50).toFixed(0)} ms)  ` +
-      `errors ${errors} not-visible ${lost}  lag ${flat ? 'flat' : 'GROWING'}`,
+function line(label: string, m: Measured): string {
+  return (
+    `  ${label.padEnd(12)} asked ${String(m.rate).padStart(4)}/s sent ${f0(m.achievedRate).padStart(4)}/s  n=${m.sent}  POST→GraphQL p50 ${f0(m.p50Ms).padStart(5)} ms p99 ${f0(m.p99Ms).padStart(5)} ms` +
+    `  (POST p50 ${f0(m.postP50Ms)} ms)  refused ${m.refused} not-visible ${m.notVisible}  lag ${m.flat ? 'flat' : 'GROWING'}  CPU ${f1(m.cpuMsPerOrderTotal)} ms/order`
   );
-  const confirms = await confirmLag(samples, 200);
-  console.log(`${''.padEnd(16)} reserved→confirmed p50 ${pct(confirms, 50).toFixed(0)} ms p99 ${pct(confirms, 99).toFixed(0)} ms (n=${confirms.length})`);
-  return { p50, p99, ok: errors === 0 && lost === 0 && achieved >= rate * 0.95, flat };
 }
 
-const fx = await fixture();
-console.log(`bench against ${orders.baseUrl} → ${graph.baseUrl} (customer ${fx.customerId}, ${fx.products.length} products)`);
-const ramp = args.ramp.split(',').map(Number);
-// Every order the run may place, at up to 3 units (1 + i % 3), spread over the products, plus the reserve-only phases.
-const maxOrders = 10 + Number(args['low-rate']) * Number(args['low-seconds']) + Number(args['high-rate']) * Number(args['high-seconds']) + ramp.reduce((sum, r) => sum + r * Number(args['step-seconds']), 0);
-const benchSku = fx.products[0]!.sku;
-await restock(fx.products.map((p) => p.sku), Math.ceil((maxOrders * 3) / fx.products.length));
-const reserveUnits = Math.round(Number(args['low-rate']) * Number(args['low-seconds']) + Number(args['high-rate']) * Number(args['high-seconds']));
-await restock([benchSku], reserveUnits);
-for (const [label, rate, seconds] of [['reserve, low rate', Number(args['low-rate']), Number(args['low-seconds'])], ['reserve, 100/s', Number(args['high-rate']), Number(args['high-seconds'])]] as const) {
-  const r = await reserveAt(benchSku, rate, seconds);
-  console.log(`${label.padEnd(16)} target ${String(rate).padStart(4)}/s  POST /reservations p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms  errors ${r.errors}`);
+/** Sustained: nearly all of it sent on time, nothing refused or lost, and the lag flat. */
+const sustained = (m: Measured) => m.flat && m.refused === 0 && m.notVisible === 0 && m.achievedRate >= m.rate * 0.95;
+
+async function lowRate(label: string): Promise<Measured> {
+  await runLoad({ rate: 5, durationS: 2, place: placeStackOrder(clients.orders, await orders(plannedOrders())) }); // warm-up: connections, JIT, caches
+  const m = await measure(settings.lowRate, settings.lowS);
+  console.log(line(label, m));
+  return m;
 }
-await runAt(fx, 5, 2); // warm-up: connections, JIT, caches
-const low = await summarise('low rate', await runAt(fx, Number(args['low-rate']), Number(args['low-seconds'])), Number(args['low-rate']));
-const high = await summarise('100 orders/s', await runAt(fx, Number(args['high-rate']), Number(args['high-seconds'])), Number(args['high-rate']));
-let best = 0;
-for (const rate of ramp) {
-  const r = await summarise(`ramp`, await runAt(fx, rate, Number(args['step-seconds'])), rate);
-  if (!r.ok || !r.flat) break;
-  best = rate;
-  await sleep(3000);
+
+async function latency(): Promise<void> {
+  console.log(`\n== latency: ${settings.lowRate} orders/s for ${settings.lowS}s (load average ${load1()})`);
+  report.latency = await lowRate('low rate');
 }
-console.log('');
-console.log(`RESULT low-rate p50 ${low.p50.toFixed(0)} ms p99 ${low.p99.toFixed(0)} ms | 100/s p50 ${high.p50.toFixed(0)} ms p99 ${high.p99.toFixed(0)} ms | max sustained with flat lag: ${best > 0 ? `${best} orders/s` : `below ${String(ramp[0])} orders/s`}`);
+
+async function ramp(): Promise<void> {
+  console.log(`\n== ramp: ${settings.ramp.join(', ')} orders/s, ${settings.stepS}s each, at most ${settings.rampBudgetS}s (load average ${load1()})`);
+  const steps: Measured[] = [];
+  const deadline = performance.now() + settings.rampBudgetS * 1000;
+  let best = 0;
+  for (const rate of settings.ramp) {
+    if (performance.now() > deadline) {
+      console.log(`  (time budget spent: stopped before ${rate}/s)`);
+      break;
+    }
+    const m = await measure(rate, settings.stepS);
+    console.log(`${line('ramp', m)}  [load ${load1()}]`);
+    steps.push(m);
+    if (!sustained(m)) break;
+    best = rate;
+    await sleep(2000); // let queues and GC settle between steps
+  }
+  console.log(`  highest rate with flat lag: ${best > 0 ? `${best} orders/s` : `below ${String(settings.ramp[0])} orders/s`}`);
+  // CPU per order per process, one column per step
+  const procs = [...new Set(steps.flatMap((s) => Object.keys(s.cpuMsPerOrder)))].sort((a, b) => (steps[0]?.cpuMsPerOrder[b] ?? 0) - (steps[0]?.cpuMsPerOrder[a] ?? 0));
+  console.log(`\n  CPU per order (ms of CPU per accepted order, the step and its drain)`);
+  console.log(`  ${'process'.padEnd(24)}${steps.map((s) => `${s.rate}/s`.padStart(9)).join('')}`);
+  for (const p of procs) console.log(`  ${p.padEnd(24)}${steps.map((s) => f1(s.cpuMsPerOrder[p] ?? NaN).padStart(9)).join('')}`);
+  console.log(`  ${'TOTAL'.padEnd(24)}${steps.map((s) => f1(s.cpuMsPerOrderTotal).padStart(9)).join('')}`);
+  const stack = steps.map((s) => s.cpuMsPerOrderTotal - (s.cpuMsPerOrder[LOADGEN] ?? 0));
+  console.log(`  ${'stack (without bench)'.padEnd(24)}${stack.map((x) => f1(x).padStart(9)).join('')}   (target ≤ 5 ms)`);
+  report.ramp = { steps, highestFlatRate: best };
+}
+
+// ---- reads ----------------------------------------------------------------------------------
+async function hammer(client: HttpClient, path: string, seconds: number, concurrency = 8): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const lat: number[] = [];
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      const res = await client.send('GET', path).catch(() => undefined);
+      if (res?.status === 200) lat.push(performance.now() - t);
+      else errors++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { rps: lat.length / ((performance.now() - t0) / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99), errors };
+}
+
+async function reads(): Promise<void> {
+  const sku = (await clients.products.json('GET', '/products?limit=1', productPageSchema)).items[0]?.sku;
+  if (sku === undefined) throw new Error('the catalogue is empty: run `oms seed` first');
+  const index = process.env.ES_INDEX ?? 'products';
+  console.log(`\n== reads: ${sku}, 8 connections, ${settings.readS}s per round, two rounds each, alternated (load average ${load1()})`);
+  const targets = [
+    { label: `products GET /products/${sku}`, client: clients.products, path: `/products/${encodeURIComponent(sku)}` },
+    { label: `Elasticsearch GET /${index}/_doc/${sku}`, client: elasticsearch, path: `/${index}/_doc/${encodeURIComponent(sku)}` },
+  ];
+  for (const t of targets) await hammer(t.client, t.path, 1); // warm-up
+  const rounds: Array<Array<Awaited<ReturnType<typeof hammer>>>> = [[], []];
+  for (let round = 0; round < 2; round++) for (const [i, t] of targets.entries()) rounds[i]!.push(await hammer(t.client, t.path, settings.readS));
+  const rows = targets.map((t, i) => {
+    const r = rounds[i]!;
+    return { target: t.label, rps: r.reduce((s, x) => s + x.rps, 0) / r.length, p50Ms: Math.max(...r.map((x) => x.p50)), p99Ms: Math.max(...r.map((x) => x.p99)), errors: r.reduce((s, x) => s + x.errors, 0) };
+  });
+  for (const r of rows) console.log(`  ${r.target.padEnd(44)} ${f0(r.rps).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}`);
+  console.log(`  products / Elasticsearch throughput: ${(rows[0]!.rps / rows[1]!.rps).toFixed(2)}  (target ≥ 1)`);
+  report.reads = { rows, ratio: rows[0]!.rps / rows[1]!.rps };
+}
+
+// ---- defaults -------------------------------------------------------------------------------
+/** Every key our connector files add to make Debezium and the sink fast (or idle quietly). */
+const TUNING_KEYS = ['poll.interval.ms', 'max.batch.size', 'max.queue.size', 'producer.override.linger.ms', 'consumer.override.fetch.max.wait.ms', 'consumer.override.max.poll.records'];
+
+async function putAndWait(files: ConnectorFile[]): Promise<void> {
+  const client = connectClient(ctx, 30_000);
+  for (const f of files) await client.putConfig(f.name, f.config);
+  const deadline = performance.now() + 120_000;
+  for (;;) {
+    await sleep(1000);
+    const states = await connectorStates(client, files.map((f) => f.name));
+    if (states.every((s) => s.state === 'RUNNING' && s.tasks.length > 0 && s.tasks.every((t) => t.state === 'RUNNING'))) break;
+    if (performance.now() > deadline) throw new Error(`connectors not RUNNING 2 min after the PUT: ${JSON.stringify(states)}`);
+  }
+  await sleep(3000); // a task reports RUNNING before its first poll: let the pipeline settle
+}
+
+/**
+ * Ours, Debezium's defaults, ours again (A/B/A): on a machine whose load drifts, comparing the
+ * defaults with the mean of the two runs around them keeps the drift out of the ratio.
+ */
+async function defaults(ours: Measured | undefined): Promise<void> {
+  console.log(`\n== defaults: the connectors at Debezium's defaults (without ${TUNING_KEYS.join(', ')}), between two runs of ours (load average ${load1()})`);
+  const tuned = desiredConnectors(ctx).filter((c) => ['oms-customers', 'oms-orders', 'oms-graph'].includes(c.name));
+  const plain = tuned.map((c) => ({ ...c, config: Object.fromEntries(Object.entries(c.config).filter(([k]) => !TUNING_KEYS.includes(k))) }));
+  const before = ours ?? (await lowRate('ours'));
+  let theirs: Measured;
+  await putAndWait(plain);
+  try {
+    theirs = await lowRate('defaults');
+  } finally {
+    await putAndWait(tuned);
+    console.log('  (connectors restored to ours)');
+  }
+  const after = await lowRate('ours again');
+  const p50 = (before.p50Ms + after.p50Ms) / 2;
+  const p99 = (before.p99Ms + after.p99Ms) / 2;
+  console.log(`  ours (mean of both) p50 ${f0(p50)} ms p99 ${f0(p99)} ms; defaults p50 ${f0(theirs.p50Ms)} ms p99 ${f0(theirs.p99Ms)} ms`);
+  console.log(`  defaults / ours: p50 ${(theirs.p50Ms / p50).toFixed(1)}×, p99 ${(theirs.p99Ms / p99).toFixed(1)}×`);
+  report.defaults = { ours: [before, after], defaults: theirs, p50Ratio: theirs.p50Ms / p50, p99Ratio: theirs.p99Ms / p99 };
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:pipeline ${quick ? '(quick) ' : ''}${String(report.at)} on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}; orders ${clients.orders.baseUrl}, GraphQL ${clients.ordersGraph.baseUrl}`);
+  if (only.has('idle')) await idle();
+  if (only.has('latency')) await latency();
+  if (only.has('ramp')) await ramp();
+  if (only.has('reads')) await reads();
+  if (only.has('defaults')) await defaults(report.latency as Measured | undefined);
+  if (args.json) {
+    writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nJSON: ${args.json}`);
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  // A script's entry point: say what went wrong in one line (and the CLI's hint), not a stack.
+  console.error(`bench:pipeline failed: ${err instanceof Error ? err.message : String(err)}`);
+  if (isOmsError(err) && err.hint) console.error(`hint: ${err.hint}`);
+  process.exitCode = 1;
+}

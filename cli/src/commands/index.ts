@@ -10,6 +10,7 @@ import { reportCommand } from './report.js';
 import { resetCommand } from './reset.js';
 import { seedCommand } from './seed.js';
 import { smokeCommand } from './smoke.js';
+import { loadCommand } from './load.js';
 import { connectorsRestartCommand } from './connectors/restart.js';
 import { connectorsStatusCommand } from './connectors/status.js';
 import { connectorsSubmitCommand } from './connectors/submit.js';
@@ -23,4 +24,4 @@ import { shippingReplayCommand } from './shipping/replay.js';
 import { keeperCommand } from './keeper.js';
 
 /** Every command, in the order `oms --help` lists them. */
-export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, topicsTailCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, shippingReplayCommand, traceCommand, openCommand, configCommand, keeperCommand] as CommandSpec[];
+export const commands: CommandSpec[] = [upCommand, downCommand, resetCommand, statusCommand, doctorCommand, logsCommand, reportCommand, buildCommand, topicsCreateCommand, topicsListCommand, topicsDescribeCommand, topicsTailCommand, connectorsSubmitCommand, connectorsStatusCommand, connectorsRestartCommand, seedCommand, smokeCommand, loadCommand, shippingReplayCommand, traceCommand, openCommand, configCommand, keeperCommand] as CommandSpec[];

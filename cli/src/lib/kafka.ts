@@ -1,3 +1,4 @@
+import { stopIdleKafkaSpin } from '@oms/service-kit/kafka';
 import { Kafka, logLevel, type Admin, type ConfigResourceTypes, type Producer } from 'kafkajs';
 import { ExternalError } from '../errors.js';
 import type { ExistingTopic } from './topics.js';
@@ -5,6 +6,8 @@ import type { ExistingTopic } from './topics.js';
 // kafkajs warns about its v2 partitioner change on every producer; we rely on the default
 // (murmur2, Java-compatible), so the warning is noise.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+// The console keeps Kafka connections open for as long as it runs: without this they spin when idle.
+stopIdleKafkaSpin();
 
 /** A kafkajs client with quiet logging and short timeouts suitable for a CLI. */
 export function kafkaClient(brokers: string[], clientId = 'oms-cli'): Kafka {

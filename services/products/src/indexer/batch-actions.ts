@@ -129,7 +129,7 @@ export interface IndexerConsumerOptions {
   joinTimeoutMs?: number;
   /** Backoff between attempts to write a batch while Elasticsearch fails. */
   writeBackoff?: Backoff;
-  /** Longest a fetch waits on an idle topic (default 50 ms). */
+  /** Longest a fetch waits on an idle topic (service-kit's BatchConsumer default, 500 ms). */
   maxWaitTimeInMs?: number;
   /**
    * Called when the consumer stopped for good after it had started (a crash kafkajs will not

@@ -1,0 +1,67 @@
+/**
+ * CPU time of the local runtime's components, read from /proc: every component runs as its own
+ * process group (see supervisor.ts), so a component's CPU is the sum of utime + stime over the
+ * processes of its group — a JVM's threads, PostgreSQL's backends, a wrapper's children.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readPidFile } from './supervisor.js';
+
+/** Clock ticks per second of /proc/<pid>/stat's times: 100 on every Linux we run on (`getconf CLK_TCK`). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds used so far, by component id. */
+export type CpuTotals = Map<string, number>;
+
+/** Component id → process group id, from the pid files under `<stateDir>/run` (a component's leader heads its group). */
+export async function componentGroups(stateDir: string): Promise<Map<string, number>> {
+  const run = path.join(stateDir, 'run');
+  let files: string[];
+  try {
+    files = readdirSync(run).filter((f) => f.endsWith('.pid'));
+  } catch {
+    return new Map();
+  }
+  const groups = new Map<string, number>();
+  for (const f of files) {
+    const rec = await readPidFile(path.join(run, f));
+    if (rec) groups.set(f.slice(0, -'.pid'.length), rec.pid);
+  }
+  return groups;
+}
+
+/** utime + stime (fields 14 and 15) and the process group (field 5) of one /proc/<pid>/stat. */
+function readStat(pid: string): { pgid: number; ticks: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 of proc(5): pgid is field 5, utime 14, stime 15.
+    return { pgid: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined; // the process ended between the listing and the read
+  }
+}
+
+/** CPU seconds each component's process group has used so far (processes that ended are not counted). */
+export function sampleCpu(groups: ReadonlyMap<string, number>): CpuTotals {
+  const byGroup = new Map<number, string>([...groups].map(([id, pgid]) => [pgid, id]));
+  const totals: CpuTotals = new Map([...groups.keys()].map((id) => [id, 0]));
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(entry);
+    const id = stat && byGroup.get(stat.pgid);
+    if (id !== undefined) totals.set(id, (totals.get(id) ?? 0) + stat!.ticks / TICKS_PER_SECOND);
+  }
+  return totals;
+}
+
+/** CPU seconds used between two samples, by component (never negative: a restarted component counts from zero). */
+export function cpuDelta(before: CpuTotals, after: CpuTotals): CpuTotals {
+  return new Map([...after].map(([id, s]) => [id, Math.max(0, s - (before.get(id) ?? 0))]));
+}
+
+/** Samples the node process itself (the load generator) the same way, in CPU seconds. */
+export function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
