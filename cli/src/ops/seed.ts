@@ -114,11 +114,25 @@ async function findCustomer(clients: ServiceClients, email: string): Promise<Cus
   return existing ? clients.customers.json('GET', `/customers/${existing.id}`, customerSchema) : undefined;
 }
 
+/**
+ * A seed customer someone changed since (a person in the explorer, the fuzzer) may have lost
+ * addresses the seed's orders ship to: the missing ones are added again, so a re-run mends it.
+ */
+async function restoreAddresses(clients: ServiceClients, existing: CustomerResource, wanted: SeedCustomer): Promise<CustomerResource> {
+  const missing = wanted.addresses.slice(existing.addresses.length);
+  if (missing.length === 0) return existing;
+  for (const address of missing) {
+    const res = await clients.customers.send('POST', `/customers/${existing.id}/addresses`, { body: address });
+    if (res.status !== 201) throw new CheckFailedError(`restoring an address of seed customer ${wanted.email} answered ${res.status}`, { details: [JSON.stringify(res.body).slice(0, 400)] });
+  }
+  return clients.customers.json('GET', `/customers/${existing.id}`, customerSchema);
+}
+
 async function seedPeople(clients: ServiceClients, customers: SeedCustomer[]): Promise<{ stats: SeedResult['customers']; resources: CustomerResource[] }> {
   let created = 0;
   const resources = await pool(customers, 8, async (c) => {
     const existing = await findCustomer(clients, c.email);
-    if (existing) return existing;
+    if (existing) return restoreAddresses(clients, existing, c);
     const res = await clients.customers.send('POST', '/customers', { body: c });
     if (res.status === 409) {
       // Created concurrently by another seed run: read it back.

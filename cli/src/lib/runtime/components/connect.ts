@@ -1,4 +1,4 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type LocalProcess, STOP_GROUP } from '../component.js';
 import type { RuntimeContext } from '../context.js';
@@ -42,9 +42,18 @@ export function connectProcess(ctx: RuntimeContext): LocalProcess {
         cwd: p.dir,
       };
     },
+    // A worker started by an older oms loads the plugins of an older artifact set (before
+    // shipping, no PostgreSQL connector): a plugin.path change takes a restart. The config on
+    // disk is the one the running worker read (it is rewritten only before a launch).
+    async outdated() {
+      const running = /^plugin\.path=(.*)$/m.exec(await readFile(p.config, 'utf8').catch(() => ''))?.[1];
+      const wanted = (await ctx.artifacts()).pluginsDir;
+      return running && running !== wanted ? `its plugins come from another artifact set (${running})` : undefined;
+    },
     async dataDirs() {
       // Connect keeps its state in Kafka topics; only the generated config is here.
       return [p.dir];
     },
   };
 }
+
