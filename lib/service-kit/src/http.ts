@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { DependencyState } from './dependencies.js';
-import { DependencyUnavailableError, HttpError } from './errors.js';
+import { HttpError } from './errors.js';
 import { withTimeout } from './timeout.js';
 import { asDependencyUnavailable, DEFAULT_RETRY_AFTER_SECONDS } from './unavailable.js';
 
@@ -126,7 +126,7 @@ interface ParserError {
 
 /**
  * Turns every error into `{error, message, details}` JSON. Client mistakes keep their 4xx.
- * A {@link DependencyUnavailableError}, or a driver error that means a dependency cannot
+ * A `DependencyUnavailableError`, or a driver error that means a dependency cannot
  * answer now (see {@link asDependencyUnavailable}; a bare socket error is blamed on
  * `mainDependency`), is a 503 `{error: "dependency_unavailable", message, details:
  * {dependency}}` with `Retry-After` (the error's own, else `retryAfterSeconds`, else 5 s). Any other error while
