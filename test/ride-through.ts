@@ -6,8 +6,22 @@
  * bound, and `/health` is 503 naming it; once it is back, the next requests succeed without
  * the service being restarted.
  */
-import { builtEntry, eventually, getHealth, startServiceProcess, tcpForwarder, waitForHealth, type ServiceProcess, type TcpForwarder } from '@oms/service-kit/testing';
-import { afterAll, expect, it } from 'vitest';
+import {
+  builtEntry,
+  dropMysqlDatabase,
+  dropPgDatabase,
+  eventually,
+  getHealth,
+  mysqlVariables,
+  pgVariables,
+  startServiceProcess,
+  tcpForwarder,
+  waitForHealth,
+  type ServiceProcess,
+  type TcpForwarder,
+  type TestServer,
+} from '@oms/service-kit/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 
 export interface OutageOptions {
   /** The service's built entry, e.g. `new URL('../dist/server.js', import.meta.url)`. */
@@ -102,4 +116,26 @@ export function itRidesThroughAnOutage(options: OutageOptions): void {
     service.child.kill('SIGTERM');
     expect(await service.exited()).toBe(0);
   }, 120_000);
+}
+
+const DATABASES = {
+  mariadb: { variables: mysqlVariables, drop: dropMysqlDatabase },
+  postgres: { variables: pgVariables, drop: dropPgDatabase },
+} as const;
+
+export interface DatabaseOutageOptions extends Omit<OutageOptions, 'dependency' | 'server' | 'env'> {
+  dependency: keyof typeof DATABASES;
+  server: TestServer;
+  /** The service's own database for this test; dropped before and after. */
+  name: string;
+  /** Variables besides the database's. */
+  env?: Record<string, string>;
+}
+
+/** {@link itRidesThroughAnOutage} for a service whose dependency is its own database. */
+export function itRidesThroughADatabaseOutage(options: DatabaseOutageOptions): void {
+  const { variables, drop } = DATABASES[options.dependency];
+  beforeAll(() => drop(options.server, options.name));
+  afterAll(() => drop(options.server, options.name));
+  itRidesThroughAnOutage({ ...options, env: (port) => ({ ...variables(options.server, port, options.name), LOG_LEVEL: 'info', ...options.env }) });
 }

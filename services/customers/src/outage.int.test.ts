@@ -1,19 +1,13 @@
-import { dropMysqlDatabase, mysqlVariables } from '@oms/service-kit/testing';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
-import { fetchJson, itRidesThroughAnOutage } from '../../../test/ride-through.js';
-
-const DATABASE = 'customers_outage_test';
-const infra = testInfra().mysql;
+import { fetchJson, itRidesThroughADatabaseOutage } from '../../../test/ride-through.js';
 
 describe('customers while MariaDB restarts', () => {
-  beforeAll(() => dropMysqlDatabase(infra, DATABASE));
-  afterAll(() => dropMysqlDatabase(infra, DATABASE));
-  itRidesThroughAnOutage({
+  itRidesThroughADatabaseOutage({
     entry: new URL('../dist/server.js', import.meta.url),
     dependency: 'mariadb',
-    server: infra,
-    env: (port) => ({ ...mysqlVariables(infra, port, DATABASE), LOG_LEVEL: 'info' }),
+    server: testInfra().mysql,
+    name: 'customers_outage_test',
     request: (url) => fetchJson(`${url}/customers`),
   });
 });
