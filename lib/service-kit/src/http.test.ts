@@ -41,6 +41,13 @@ function appWith(dependencies: DependencyState | undefined, probe: { up: boolean
   app.get('/search-down', () => {
     throw new DependencyUnavailableError('elasticsearch', 'cluster is red', 10);
   });
+  app.get('/products-down', () => {
+    throw new DependencyUnavailableError('products', 'GET /products answered 502');
+  });
+  // What a driver rejects with when its server refused the connection (node's system error).
+  app.get('/refused', () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
+  });
   return finishApp(app, logger);
 }
 
@@ -109,5 +116,21 @@ describe('error middleware and dependencies', () => {
       message: 'the elasticsearch service is unavailable: cluster is red',
       details: { dependency: 'elasticsearch' },
     });
+  });
+
+  it('when a DependencyUnavailableError carries no Retry-After, then the 503 still says 5 s', async () => {
+    const url = await start(appWith(undefined, { up: true }));
+    const res = await get(`${url}/products-down`);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.data).toMatchObject({ error: 'dependency_unavailable', details: { dependency: 'products' } });
+  });
+
+  it('when a route fails with a refused connection after start-up, then it is a 503 naming the main dependency, without the address', async () => {
+    const url = await start(appWith(new DependencyState(), { up: true }));
+    const res = await get(`${url}/refused`);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.data).toEqual({ error: 'dependency_unavailable', message: 'the mariadb service is unavailable: ECONNREFUSED', details: { dependency: 'mariadb' } });
   });
 });

@@ -1,8 +1,9 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { DependencyState } from './dependencies.js';
-import { DependencyUnavailableError, HttpError } from './errors.js';
+import { HttpError } from './errors.js';
 import { withTimeout } from './timeout.js';
+import { asDependencyUnavailable, DEFAULT_RETRY_AFTER_SECONDS } from './unavailable.js';
 
 /** A named dependency check; resolves when the dependency answers, throws otherwise. */
 export interface HealthCheck {
@@ -22,26 +23,37 @@ export interface BaseAppOptions {
   dependencies?: DependencyState;
   /** Request body limit; larger bodies get a 413. */
   bodyLimit?: string;
+  /**
+   * The dependency a bare socket error (ECONNREFUSED with nothing else to tell its driver by)
+   * is blamed on in a 503; default the first `health` check's name, the service's main store.
+   */
+  mainDependency?: string;
+  /** `Retry-After` of a 503 whose error does not carry its own; default 5 s. */
+  retryAfterSeconds?: number;
 }
 
-/** How long a client should wait before retrying while a dependency is missing. */
-const RETRY_AFTER_SECONDS = 5;
+/** What the error handler knows of the service (createBaseApp's options, kept for finishApp). */
+export interface ErrorContext {
+  dependencies?: DependencyState;
+  mainDependency?: string;
+  retryAfterSeconds?: number;
+}
 
-// finishApp's error handler consults the state createBaseApp was given.
-const dependencyStates = new WeakMap<Express, DependencyState>();
+// finishApp's error handler consults what createBaseApp was given.
+const errorContexts = new WeakMap<Express, ErrorContext>();
 
 /**
  * An express app with JSON parsing (1 MB limit), request logging and `GET /health`.
  * Mount routes on it, then call {@link finishApp} to add the 404 and error handlers.
  */
-export function createBaseApp({ logger, health, dependencies, bodyLimit = '1mb' }: BaseAppOptions): Express {
+export function createBaseApp({ logger, health, dependencies, bodyLimit = '1mb', mainDependency = health[0]?.name, retryAfterSeconds }: BaseAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLogger(logger));
   app.use(express.json({ limit: bodyLimit, strict: false }));
   app.get('/health', healthHandler(health, dependencies));
-  if (dependencies) dependencyStates.set(app, dependencies);
+  errorContexts.set(app, { dependencies, mainDependency, retryAfterSeconds });
   return app;
 }
 
@@ -50,7 +62,8 @@ export function finishApp(app: Express, logger: Logger): Express {
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
   });
-  app.use(errorHandler(logger, dependencyStates.get(app)));
+  const context = errorContexts.get(app);
+  app.use(errorHandler(logger, context));
   return app;
 }
 
@@ -112,16 +125,26 @@ interface ParserError {
 }
 
 /**
- * Turns every error into `{error, message, details}` JSON. Client mistakes keep their 4xx;
- * a {@link DependencyUnavailableError} is a 503 with `Retry-After` when it knows one. Any
- * other error while `dependencies` are not all ready is a 503 naming them (the request failed
- * because of them); otherwise it is logged with its stack and answered with a 500 that
- * leaks nothing.
+ * Turns every error into `{error, message, details}` JSON. Client mistakes keep their 4xx.
+ * A `DependencyUnavailableError`, or a driver error that means a dependency cannot
+ * answer now (see {@link asDependencyUnavailable}; a bare socket error is blamed on
+ * `mainDependency`), is a 503 `{error: "dependency_unavailable", message, details:
+ * {dependency}}` with `Retry-After` (the error's own, else `retryAfterSeconds`, else 5 s). Any other error while
+ * `dependencies` are not all ready is a 503 naming them (the request failed because of them);
+ * otherwise it is logged with its stack and answered with a 500 that leaks nothing.
  */
-export function errorHandler(logger: Logger, dependencies?: DependencyState) {
+export function errorHandler(logger: Logger, { dependencies, mainDependency, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS }: ErrorContext = {}) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const unavailable = asDependencyUnavailable(err, mainDependency);
+    if (unavailable) {
+      if (unavailable !== err) logger.warn({ err, dependency: unavailable.dependency, method: req.method, path: req.originalUrl }, unavailable.message);
+      res
+        .status(503)
+        .set('Retry-After', String(unavailable.retryAfterSeconds ?? retryAfterSeconds))
+        .json({ error: unavailable.error, message: unavailable.message, details: unavailable.details ?? null });
+      return;
+    }
     if (err instanceof HttpError) {
-      if (err instanceof DependencyUnavailableError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
       res.status(err.status).json({ error: err.error, message: err.message, details: err.details ?? null });
       return;
     }
@@ -143,7 +166,7 @@ export function errorHandler(logger: Logger, dependencies?: DependencyState) {
       logger.debug({ err, method: req.method, path: req.originalUrl, waitingFor }, 'request failed while dependencies are not ready');
       res
         .status(503)
-        .set('Retry-After', String(RETRY_AFTER_SECONDS))
+        .set('Retry-After', String(retryAfterSeconds))
         .json({ error: 'dependency_unavailable', message: `the service is waiting for ${waitingFor.join(', ')}`, details: { waitingFor } });
       return;
     }

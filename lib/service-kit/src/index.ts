@@ -7,4 +7,5 @@ export * from './logger.js';
 export * from './retry.js';
 export * from './server.js';
 export * from './timeout.js';
+export * from './unavailable.js';
 export * from './validation.js';

@@ -169,10 +169,14 @@ const TOO_LARGE = errorResponse('The body is over the 1 MB limit.', {
 
 function unavailable(dependency: string): ApiResponse {
   return {
-    ...errorResponse('A dependency (a database, another service) is down or still awaited; retry after `Retry-After` seconds.', {
+    ...errorResponse('A dependency (a database, a broker, another service) is down, restarting or still awaited; retry after `Retry-After` seconds.', {
       starting: {
         summary: 'the service is waiting for a dependency',
         value: { error: 'dependency_unavailable', message: `the service is waiting for ${dependency}`, details: { waitingFor: [dependency] } },
+      },
+      down: {
+        summary: 'a dependency went down while the service runs',
+        value: { error: 'dependency_unavailable', message: `the ${dependency} service is unavailable: ECONNREFUSED`, details: { dependency } },
       },
     }),
     headers: { 'Retry-After': 'Seconds to wait before retrying.' },

@@ -48,16 +48,26 @@ export async function ensurePgDatabase(conn: PgConnection): Promise<boolean> {
  * `pg_stat_activity`, so a service's connections (and open transactions) can be told apart.
  * `statementTimeoutMs` makes PostgreSQL cancel any statement that runs longer (error 57014);
  * migrations are exempt (see {@link PgMigrationStorage}).
+ *
+ * Every wait is bounded, so a request meets a 503 rather than hanging while PostgreSQL is
+ * down or stuck: 5 s to get a connection (connecting, or waiting for a free one), and
+ * `queryTimeoutMs` (default 15 s) for an answer to a query.
  */
 export function createPgPool(
   conn: PgConnection,
   logger: Logger,
-  { max = 10, applicationName, statementTimeoutMs }: { max?: number; applicationName?: string; statementTimeoutMs?: number } = {},
+  {
+    max = 10,
+    applicationName,
+    statementTimeoutMs,
+    queryTimeoutMs = 15_000,
+  }: { max?: number; applicationName?: string; statementTimeoutMs?: number; queryTimeoutMs?: number } = {},
 ): pg.Pool {
   const pool = new pg.Pool({
     ...conn,
     max,
     connectionTimeoutMillis: 5_000,
+    query_timeout: queryTimeoutMs,
     application_name: applicationName,
     ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
   });

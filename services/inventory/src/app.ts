@@ -1,7 +1,7 @@
-import { createBaseApp, DependencyUnavailableError, finishApp, type DependencyState, type HealthCheck, type Logger } from '@oms/service-kit';
+import { createBaseApp, finishApp, type DependencyState, type HealthCheck, type Logger } from '@oms/service-kit';
 import type { ConsumerHealth } from '@oms/service-kit/kafka';
 import { serveApiDocs } from '@oms/service-kit/openapi';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Express } from 'express';
 import type { Inventory } from './domain/inventory-service.js';
 import { inventoryRouter } from './routes/inventory.js';
 import { inventoryApi } from './routes/openapi.js';
@@ -25,16 +25,11 @@ export interface InventoryAppDeps {
  * its state, lag and counters — `oversold` among them — are at `GET /health/orders`.
  */
 export function createApp({ inventory, logger, health, dependencies, orderFollower }: InventoryAppDeps): Express {
-  const app = createBaseApp({ logger, health, ...(dependencies ? { dependencies } : {}) });
+  // A 503 says when to come back: Redis restarts in about a second.
+  const app = createBaseApp({ logger, health, retryAfterSeconds: 1, ...(dependencies ? { dependencies } : {}) });
   if (orderFollower) app.get('/health/orders', (_req, res) => void res.status(orderFollower.ready ? 200 : 503).json(orderFollower.health()));
   app.use(inventoryRouter(inventory));
   app.use(reservationsRouter(inventory));
   serveApiDocs(app, inventoryApi({ orderFollower: orderFollower !== undefined }));
-  // A 503 says when to come back (Redis restarts in about a second); the shared error handler
-  // writes the body, and its own Retry-After where an error carries one.
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (err instanceof DependencyUnavailableError) res.set('Retry-After', '1');
-    next(err);
-  });
   return finishApp(app, logger);
 }

@@ -10,9 +10,9 @@ import { OrdersStreamProcessor } from './kafka/processor.js';
 const exitCode = await runService({
   name: 'orders-stream',
   loadConfig,
-  create: ({ config: env, logger, dependencies }) => {
+  create: ({ config: env, logger, dependencies, fail }) => {
     const config = streamConfig(env);
-    const processor = new OrdersStreamProcessor({ config, logger });
+    const processor = new OrdersStreamProcessor({ config, logger, onFatal: (err) => fail(err, 'the lookup consumer stopped for good') });
     logger.info({ brokers: config.brokers, groupId: config.groupId, instanceId: config.instanceId, topics: config.topics }, 'starting the processor');
     return {
       app: createApp({ logger, stream: processor, dependencies }),

@@ -14,7 +14,10 @@ const exitCode = await runService({
   name: 'products',
   loadConfig,
   create: ({ config, logger, dependencies, fail }) => {
-    const client = new Client({ node: config.ES_URL, requestTimeout: 30_000 });
+    // Bounded waits, so a request meets a 503 rather than hanging while Elasticsearch is down:
+    // 10 s per attempt and one retry (the client's retries back off, and the indexers retry
+    // their batches themselves).
+    const client = new Client({ node: config.ES_URL, requestTimeout: 10_000, maxRetries: 1 });
     const products = new ElasticsearchProductRepository(client, config.ES_INDEX);
     const stock = new ElasticsearchStockRepository(client, config.ES_STOCK_INDEX);
     const steps: DependencyStep[] = [

@@ -1,4 +1,4 @@
-import { BadRequestError, type Logger } from '@oms/service-kit';
+import { asDependencyUnavailable, BadRequestError, DEFAULT_RETRY_AFTER_SECONDS, type Logger } from '@oms/service-kit';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { createHandler } from 'graphql-http/lib/use/express';
 import { StatementTimeoutError, type OrderRepository } from '../data/order-repository.js';
@@ -26,6 +26,12 @@ export function graphqlRoutes(orders: OrderRepository, logger: Logger, limits: G
       execute: executeWithin(limits.timeoutMs),
       formatError: (err) => maskInternalError(err, logger, limits.timeoutMs),
       onOperation: (req, _args, result) => {
+        // PostgreSQL down or restarting: a 503 the client can retry, as every service answers.
+        const unavailable = result.errors?.find((err) => dependencyOf(err) !== undefined);
+        if (unavailable) {
+          const body = JSON.stringify({ ...result, errors: result.errors!.map((err) => maskInternalError(err, logger, limits.timeoutMs)) });
+          return [body, { status: 503, statusText: 'Service Unavailable', headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) } }];
+        }
         if ('data' in result || !result.errors) return;
         // No `data` entry means the request never executed (e.g. a variable of the wrong
         // type). GraphQL over HTTP wants a 4xx for that under its own media type, but
@@ -62,11 +68,22 @@ function requireJsonObjectBody(req: Request, _res: Response, next: NextFunction)
   next();
 }
 
+/** The read model's store: a bare socket error from the pool is about it. */
+const STORE = 'postgres';
+
+/** The dependency a resolver's error says is unavailable, if that is what it says. */
+function dependencyOf(err: Readonly<GraphQLError | Error>): string | undefined {
+  if (!(err instanceof GraphQLError) || !err.originalError || err.originalError instanceof GraphQLError) return undefined;
+  return asDependencyUnavailable(err.originalError, STORE)?.dependency;
+}
+
 /**
  * Syntax, validation and argument errors (such as {@link UserInputError}) are the caller's
  * and pass through. A statement PostgreSQL cancelled for running past the time limit is
- * answered as that limit. An error thrown from a resolver for any other reason (a dropped
- * connection, a bug) is logged and replaced, so clients never see SQL or host names.
+ * answered as that limit. A resolver that failed because PostgreSQL cannot answer now becomes
+ * `{message, extensions: {code: "DEPENDENCY_UNAVAILABLE", dependency}}` (the request is a 503).
+ * An error thrown from a resolver for any other reason (a bug) is logged and replaced, so
+ * clients never see SQL or host names.
  */
 export function maskInternalError(
   err: Readonly<GraphQLError | Error>,
@@ -80,6 +97,11 @@ export function maskInternalError(
   if (original instanceof StatementTimeoutError) {
     const { message, extensions } = new RequestTimeoutError(timeoutMs);
     return new GraphQLError(message, { nodes: err.nodes, path: err.path, extensions });
+  }
+  const unavailable = asDependencyUnavailable(original, STORE);
+  if (unavailable) {
+    logger.warn({ err: original, path: err.path, dependency: unavailable.dependency }, unavailable.message);
+    return new GraphQLError(unavailable.message, { nodes: err.nodes, path: err.path, extensions: { code: 'DEPENDENCY_UNAVAILABLE', dependency: unavailable.dependency } });
   }
   logger.error({ err: original, path: err.path }, 'resolver failed');
   return new GraphQLError('internal server error', {

@@ -55,6 +55,13 @@ export interface ProcessorOptions {
   metrics?: StreamMetrics;
   /** Recently emitted ids to remember; see OrderJoinOptions. */
   emittedCapacity?: number;
+  /**
+   * Called when the processor stopped for good after it had started: the lookup consumer
+   * crashed and kafkajs will not restart it (the tables would go stale while orders still
+   * flow). The server exits so a supervisor starts it afresh; a failure of the order side is
+   * repaired in place instead (see `recover`).
+   */
+  onFatal?: (error: Error) => void;
 }
 
 export interface ProcessorStatus {
@@ -128,7 +135,10 @@ export class OrdersStreamProcessor {
   private started = false;
   private joined?: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void };
 
-  constructor({ config, logger, metrics, emittedCapacity }: ProcessorOptions) {
+  private readonly onFatal?: (error: Error) => void;
+
+  constructor({ config, logger, metrics, emittedCapacity, onFatal }: ProcessorOptions) {
+    this.onFatal = onFatal;
     this.config = config;
     this.logger = logger;
     this.metrics = metrics ?? new StreamMetrics();
@@ -296,6 +306,8 @@ export class OrdersStreamProcessor {
       if (payload.restart || this.stopping) return;
       this.lookupError = `lookup consumer stopped: ${payload.error.message}`;
       broken(payload.error);
+      // Once loaded, nothing awaits `done` any more: without this the process would stay up, idle.
+      if (this.lookupsLoaded) this.onFatal?.(payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...kinds.keys()], fromBeginning: true });
