@@ -303,8 +303,9 @@ describe('shipping in the stack', () => {
   });
 
   it('when shipping is down, then oms shipping replay says so clearly and exits 1 without a stack trace', async () => {
-    const pid = await componentPid('shipping');
-    process.kill(pid, 'SIGKILL');
+    // Stopped on purpose, so the keeper leaves it down (a kill would race its restart).
+    const down = await oms(['down', '--only', 'shipping']);
+    expect(down.exitCode, down.all).toBe(0);
     await eventually(() => json('GET', `${SHIPPING}/health`).then(() => 'up', () => 'down'), (s) => s === 'down', { what: 'shipping down' });
     const res = await oms(['shipping', 'replay']);
     const up = await oms(['up', '--only', 'shipping', '--no-seed']);
