@@ -61,7 +61,7 @@ describe('HttpSkuCatalogue', () => {
     expect((err as Error).message).toContain('ECONNREFUSED');
   });
 
-  it('when the products service answers 500 (its Elasticsearch is gone), then it is unavailable', async () => {
+  it('when the products service answers 503 (its Elasticsearch is gone), then it is unavailable', async () => {
     const brokenClient = new Client({ node: await deadUrl(), maxRetries: 0 });
     clients.push(brokenClient);
     const brokenUrl = await listen(
@@ -70,6 +70,6 @@ describe('HttpSkuCatalogue', () => {
     );
     const err = await new HttpSkuCatalogue({ productsUrl: brokenUrl }).unknownSkus(['SKU-00001']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DependencyUnavailableError);
-    expect((err as Error).message).toContain('answered 500');
+    expect((err as Error).message).toContain('answered 503');
   });
 });
