@@ -39,7 +39,7 @@ describe('--json documents', () => {
   it('when connectors status is asked for JSON, then each connector has a state and its tasks', async () => {
     const { doc } = await jsonOf(['connectors', 'status']);
     const data = okEnvelope('connectors status', schemas.connectorsStatus).parse(doc).data;
-    expect(data.connectors.map((c) => c.name).sort()).toEqual(['oms-customers', 'oms-graph', 'oms-orders']);
+    expect(data.connectors.map((c) => c.name).sort()).toEqual(['oms-customers', 'oms-graph', 'oms-orders', 'oms-shipping']);
   });
 
   it('when status is asked for JSON, then components, connectors, lag and health are in one document', async () => {

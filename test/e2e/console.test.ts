@@ -36,7 +36,7 @@ describe('the console in a browser', () => {
     await open('#/overview');
     for (const id of COMPONENTS) await page.waitForSelector(`tr[data-component="${id}"][data-state="ready"]`, { timeout: 30_000 });
     expect(await page.locator('tr[data-component]').count()).toBe(COMPONENTS.length);
-    expect(await page.locator('[data-connector]').count()).toBe(3);
+    expect(await page.locator('[data-connector]').count()).toBe(4);
     expect(await page.locator('details.log pre').first().textContent()).not.toBe('');
     await shot('overview');
   });
