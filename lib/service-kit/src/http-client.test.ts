@@ -15,8 +15,23 @@ const routes: Record<string, (res: ServerResponse) => void> = {
   '/slow': (res) => setTimeout(() => res.writeHead(200).end('{}'), 500),
   '/html': (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not json</html>'),
 };
+// '/closing' closes the socket of every second request on a kept-alive connection without
+// answering: what a client sees when the server's keep-alive timeout fires as it reuses it.
+const requestsPerSocket = new Map<unknown, number>();
+let closingRequests = 0;
 const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
   connections.add(req.socket);
+  if (req.url === '/closing') {
+    closingRequests += 1;
+    const served = requestsPerSocket.get(req.socket) ?? 0;
+    requestsPerSocket.set(req.socket, served + 1);
+    if (served % 2 === 1) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ served: served + 1 }));
+    return;
+  }
   (routes[req.url ?? ''] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res);
 });
 let baseUrl: string;
@@ -51,6 +66,24 @@ describe('createHttpClient', () => {
     connections.clear();
     for (let i = 0; i < 3; i++) await client.get('/ok');
     expect(connections.size).toBe(1);
+  });
+
+  it('when a kept-alive socket is closed as an idempotent request reuses it, then the request is sent once more on a fresh socket', async () => {
+    const client = createHttpClient({ dependency: 'products', baseUrl });
+    closingRequests = 0;
+    expect((await client.get('/closing')).data).toEqual({ served: 1 });
+    // The second request reuses the socket, which the server closes: answered on a new one.
+    expect((await client.get('/closing')).data).toEqual({ served: 1 });
+    expect(closingRequests).toBe(3);
+  });
+
+  it('when a kept-alive socket is closed as a POST reuses it, then it is not sent again and the dependency is unavailable', async () => {
+    const client = createHttpClient({ dependency: 'orders', baseUrl });
+    closingRequests = 0;
+    expect((await client.post('/closing', {})).status).toBe(200);
+    const err = await failure(client.post('/closing', {}));
+    expect(err.message).toMatch(/POST .*\/closing failed: ECONNRESET/);
+    expect(closingRequests).toBe(2);
   });
 
   it('when the dependency answers 5xx, then it is a 503 error naming it, the request and the status', async () => {

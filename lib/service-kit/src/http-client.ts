@@ -16,8 +16,25 @@ export interface HttpClientOptions {
 }
 
 /**
+ * How long a kept-alive socket may sit unused before the client closes it: under Node's
+ * default `server.keepAliveTimeout` (5 s), so the client never writes to a socket the server
+ * is closing at the same moment (an ECONNRESET a caller would see as a 503).
+ */
+export const FREE_SOCKET_TIMEOUT_MS = 4_000;
+
+/** Methods a request may be sent again for without changing what the dependency did. */
+const IDEMPOTENT_METHODS = new Set(['get', 'head', 'options', 'put', 'delete']);
+
+/** Marks a request already sent again once because its reused socket was reset. */
+interface ResentConfig extends InternalAxiosRequestConfig {
+  omsResentOnFreshSocket?: boolean;
+}
+
+/**
  * The one HTTP client of the services: an axios instance on `baseUrl` with a timeout,
- * keep-alive agents and JSON accepted. It never goes through a proxy (services talk to each
+ * keep-alive agents and JSON accepted. An idempotent request whose kept-alive socket turns out
+ * to be closed (ECONNRESET or EPIPE before any answer) is sent once more on a fresh socket:
+ * the race Node's documentation describes for `request.reusedSocket`. It never goes through a proxy (services talk to each
  * other directly, whatever HTTP_PROXY says). 2xx–4xx answers resolve, so the caller decides
  * what a 404 means; no answer, a timeout or a 5xx rejects with a
  * {@link DependencyUnavailableError} naming the dependency, which the error middleware answers
@@ -29,12 +46,30 @@ export function createHttpClient({ dependency, baseUrl, timeoutMs = 5_000, maxSo
     timeout: timeoutMs,
     headers: { accept: 'application/json' },
     proxy: false,
-    httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
-    httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
+    // Services never redirect one another; without follow-redirects' wrapper the error's
+    // request is Node's own, whose `reusedSocket` tells a stale socket apart.
+    maxRedirects: 0,
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets, timeout: FREE_SOCKET_TIMEOUT_MS }),
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets, timeout: FREE_SOCKET_TIMEOUT_MS }),
     validateStatus: (status) => status < 500,
   });
-  client.interceptors.response.use(undefined, (err: unknown) => Promise.reject(toDependencyError(client, dependency, err)));
+  client.interceptors.response.use(undefined, (err: unknown) => {
+    if (isAxiosError(err) && err.config && isResetOfReusedSocket(err)) {
+      const config: ResentConfig = err.config;
+      if (!config.omsResentOnFreshSocket && IDEMPOTENT_METHODS.has((config.method ?? 'get').toLowerCase())) {
+        return client.request({ ...config, omsResentOnFreshSocket: true } as ResentConfig);
+      }
+    }
+    return Promise.reject(toDependencyError(client, dependency, err));
+  });
   return client;
+}
+
+/** No answer because the server closed a kept-alive socket we had just reused. */
+function isResetOfReusedSocket(err: { code?: string; cause?: unknown; request?: unknown; response?: unknown }): boolean {
+  if (err.response) return false;
+  const code = err.code ?? (err.cause as { code?: string } | undefined)?.code;
+  return (code === 'ECONNRESET' || code === 'EPIPE') && (err.request as { reusedSocket?: boolean } | undefined)?.reusedSocket === true;
 }
 
 /**
