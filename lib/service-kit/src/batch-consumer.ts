@@ -378,26 +378,45 @@ export class BatchConsumer {
   }
 }
 
+/** A consumer a service follows in the background: see {@link backgroundFollower}. */
+export interface BackgroundFollower {
+  /** Starts following; later calls do nothing (a dependency's `prepare` may run again). */
+  start(): void;
+  /** Aborts a start still waiting for Kafka, waits for it, then stops the consumer. */
+  stop(): Promise<void>;
+}
+
 /**
- * Starts a consumer in the background, the way a service whose API does not depend on Kafka
- * does: each {@link BatchConsumer.start} attempt is retried with the start-up backoff while Kafka
- * or the topic is missing (logged at the first attempt and every twentieth, not each time) until
- * `signal` aborts; any other end is handed to `fail`. Resolves once it consumes, or is aborted.
+ * Follows a topic the way a service whose API does not depend on Kafka does: once started,
+ * each {@link BatchConsumer.start} attempt is retried with the start-up backoff while Kafka or
+ * the topic is missing (logged at the first attempt and every twentieth, not each time) until
+ * the follower is stopped; any other end is handed to `fail`.
  */
-export function followInBackground(
-  consumer: Pick<BatchConsumer, 'start'>,
-  o: { topic: string; signal: AbortSignal; logger: Logger; waiting: string; fail: (error: unknown) => void },
-): Promise<void> {
-  return retry(() => consumer.start(o.signal), {
-    what: `follow topic ${o.topic}`,
-    backoff: STARTUP_BACKOFF,
-    signal: o.signal,
-    onRetry: ({ attempt, error }) => {
-      if (attempt === 1 || attempt % 20 === 0) o.logger.warn({ attempt, error: describeError(error) }, o.waiting);
+export function backgroundFollower(
+  consumer: Pick<BatchConsumer, 'start' | 'stop'>,
+  o: { topic: string; logger: Logger; waiting: string; fail: (error: unknown) => void },
+): BackgroundFollower {
+  const stopping = new AbortController();
+  let following: Promise<void> | undefined;
+  return {
+    start() {
+      following ??= retry(() => consumer.start(stopping.signal), {
+        what: `follow topic ${o.topic}`,
+        backoff: STARTUP_BACKOFF,
+        signal: stopping.signal,
+        onRetry: ({ attempt, error }) => {
+          if (attempt === 1 || attempt % 20 === 0) o.logger.warn({ attempt, error: describeError(error) }, o.waiting);
+        },
+      }).catch((err: unknown) => {
+        if (!(err instanceof RetryAbortedError)) o.fail(err);
+      });
     },
-  }).catch((err: unknown) => {
-    if (!(err instanceof RetryAbortedError)) o.fail(err);
-  });
+    async stop() {
+      stopping.abort();
+      await following;
+      await consumer.stop();
+    },
+  };
 }
 
 /** A batch's work failed; worth another attempt while the partition is ours. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { runService } from '@oms/service-kit';
-import { followInBackground } from '@oms/service-kit/kafka';
+import { backgroundFollower } from '@oms/service-kit/kafka';
 import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -45,16 +45,12 @@ const exitCode = await runService({
       logger,
       onFatal: (err) => fail(err, 'the order follower stopped for good'),
     });
-    const stopping = new AbortController();
-    let following: Promise<void> | undefined;
-    const follow = () =>
-      followInBackground(follower, {
-        topic: config.ORDER_TOPIC,
-        signal: stopping.signal,
-        logger,
-        waiting: 'cannot follow the order topic yet; confirms and releases wait, retrying',
-        fail: (err) => fail(err, 'the order follower could not start'),
-      });
+    const following = backgroundFollower(follower, {
+      topic: config.ORDER_TOPIC,
+      logger,
+      waiting: 'cannot follow the order topic yet; confirms and releases wait, retrying',
+      fail: (err) => fail(err, 'the order follower could not start'),
+    });
     return {
       app: createApp({ inventory, logger, dependencies, orderFollower: follower, health: [{ name: 'redis', check: () => redis.ping() }] }),
       waitFor: [
@@ -80,14 +76,12 @@ const exitCode = await runService({
               }),
               logger: publisherLogger,
             });
-            following ??= follow();
+            following.start();
           },
         },
       ],
       close: async () => {
-        stopping.abort();
-        await following;
-        await Promise.all([sweeper?.stop(), publisher?.stop(), follower.stop()]);
+        await Promise.all([sweeper?.stop(), publisher?.stop(), following.stop()]);
         await Promise.all([closeRedis(redis), closeRedis(publisherRedis)]);
       },
     };

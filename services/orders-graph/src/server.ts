@@ -1,5 +1,5 @@
 import { runService } from '@oms/service-kit';
-import { followInBackground } from '@oms/service-kit/kafka';
+import { backgroundFollower } from '@oms/service-kit/kafka';
 import { createPgPool, pgConnection, pgDependency } from '@oms/service-kit/pg';
 import { createApp } from './app.js';
 import { graphqlLimits, loadConfig } from './config.js';
@@ -27,16 +27,12 @@ const exitCode = await runService({
       logger,
       onFatal: (err) => fail(err, 'the shipment follower stopped for good'),
     });
-    const stopping = new AbortController();
-    let following: Promise<void> | undefined;
-    const follow = () =>
-      followInBackground(follower, {
-        topic: config.SHIPMENT_EVENTS_TOPIC,
-        signal: stopping.signal,
-        logger,
-        waiting: 'cannot follow the shipment events yet; shipments in the read model wait, retrying',
-        fail: (err) => fail(err, 'the shipment follower could not start'),
-      });
+    const following = backgroundFollower(follower, {
+      topic: config.SHIPMENT_EVENTS_TOPIC,
+      logger,
+      waiting: 'cannot follow the shipment events yet; shipments in the read model wait, retrying',
+      fail: (err) => fail(err, 'the shipment follower could not start'),
+    });
     const database = pgDependency(conn, pool, ORDERS_GRAPH_MIGRATIONS, logger);
     return {
       app: createApp({ logger, orders: new PgOrderRepository(pool), dependencies, limits, shipmentFollower: follower }),
@@ -46,14 +42,12 @@ const exitCode = await runService({
           // Started once the read model is migrated, so the first event finds its table.
           prepare: async (signal) => {
             await database.prepare(signal);
-            following ??= follow();
+            following.start();
           },
         },
       ],
       close: async () => {
-        stopping.abort();
-        await following;
-        await follower.stop();
+        await following.stop();
         await pool.end();
       },
     };

@@ -1,5 +1,5 @@
 import { runService } from '@oms/service-kit';
-import { followInBackground } from '@oms/service-kit/kafka';
+import { backgroundFollower } from '@oms/service-kit/kafka';
 import { createPgPool, pgConnection, pgDependency } from '@oms/service-kit/pg';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -26,16 +26,12 @@ const exitCode = await runService({
       logger,
       onFatal: (err) => fail(err, 'the order follower stopped for good'),
     });
-    const stopping = new AbortController();
-    let following: Promise<void> | undefined;
-    const follow = () =>
-      followInBackground(follower, {
-        topic: config.ORDERS_GRAPH_TOPIC,
-        signal: stopping.signal,
-        logger,
-        waiting: 'cannot follow the enriched orders yet; new shipments wait, retrying',
-        fail: (err) => fail(err, 'the order follower could not start'),
-      });
+    const following = backgroundFollower(follower, {
+      topic: config.ORDERS_GRAPH_TOPIC,
+      logger,
+      waiting: 'cannot follow the enriched orders yet; new shipments wait, retrying',
+      fail: (err) => fail(err, 'the order follower could not start'),
+    });
     const database = pgDependency(conn, pool, SHIPPING_MIGRATIONS, logger);
     return {
       app: createApp({ logger, store, dependencies, orderFollower: follower }),
@@ -45,14 +41,12 @@ const exitCode = await runService({
           // Started once the event store is migrated, so the first record finds its tables.
           prepare: async (signal) => {
             await database.prepare(signal);
-            following ??= follow();
+            following.start();
           },
         },
       ],
       close: async () => {
-        stopping.abort();
-        await following;
-        await follower.stop();
+        await following.stop();
         await pool.end();
       },
     };
