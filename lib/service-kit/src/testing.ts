@@ -9,7 +9,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import axios from 'axios';
-import type { Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { ConfigError, DEFAULT_START_TIMEOUT_MS } from './config.js';
@@ -309,4 +309,43 @@ export async function groupCaughtUp(admin: Admin, groupId: string, topic: string
     (done) => done,
     { what: `group ${groupId} committed every record of ${topic}` },
   );
+}
+
+/** A topic and a consumer group of a test's own on the real Kafka: see {@link topicTestBed}. */
+export interface TopicTestBed {
+  admin: Admin;
+  producer: Producer;
+  /** Sends records to the topic, acknowledged by every in-sync replica. */
+  send(...messages: Message[]): Promise<void>;
+  /** Resolves once the group has committed every record of the topic. */
+  caughtUp(): Promise<void>;
+  /** Disconnects, then deletes the group and the topic. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates `topic` (3 partitions by default) with an admin and a producer, for a test of a
+ * consumer in group `group`: names of the test's own, so it never touches the demo's topics.
+ */
+export async function topicTestBed(o: { brokers: string[]; topic: string; group: string; partitions?: number }): Promise<TopicTestBed> {
+  const kafka = new Kafka({ clientId: `${o.topic}-bed`, brokers: o.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: o.topic, numPartitions: o.partitions ?? 3 }] });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  return {
+    admin,
+    producer,
+    send: async (...messages) => {
+      await producer.send({ topic: o.topic, acks: -1, messages });
+    },
+    caughtUp: () => groupCaughtUp(admin, o.group, o.topic),
+    close: async () => {
+      await producer.disconnect();
+      await admin.deleteGroups([o.group]).catch(() => undefined);
+      await admin.deleteTopics({ topics: [o.topic] }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
 }

@@ -4,9 +4,8 @@
  * the demo's topics or keys. Redis is reached through a TCP relay the test can cut.
  */
 import { randomUUID } from 'node:crypto';
-import { eventually, groupCaughtUp, tcpForwarder, type TcpForwarder } from '@oms/service-kit/testing';
+import { eventually, tcpForwarder, topicTestBed, type TcpForwarder, type TopicTestBed } from '@oms/service-kit/testing';
 import type { Redis } from 'ioredis';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
 import { RedisInventoryStore } from '../data/redis-inventory-store.js';
@@ -25,8 +24,7 @@ const GROUP = `inventory-orders-test-${run}`;
 const prefix = uniquePrefix('follower');
 const HOUR = 3_600_000;
 
-let admin: Admin;
-let producer: Producer;
+let bed: TopicTestBed;
 let relay: TcpForwarder;
 let redis: Redis;
 /** A client that does not go through the relay: it sees Redis while the follower does not. */
@@ -44,12 +42,10 @@ function orderRecord(orderId: string, status: 'placed' | 'cancelled') {
   };
 }
 
-async function send(...records: Array<{ key: string; value: string | null }>): Promise<void> {
-  await producer.send({ topic: TOPIC, acks: -1, messages: records });
-}
+const send = (...records: Array<{ key: string; value: string | null }>) => bed.send(...records);
 
 /** The follower's group has committed everything on the topic. */
-const caughtUp = () => groupCaughtUp(admin, GROUP, TOPIC);
+const caughtUp = () => bed.caughtUp();
 
 // The test reads through its own client, so its reads work while the follower's Redis is cut.
 const reader = () => new Inventory({ store: new RedisInventoryStore(direct, { prefix }), catalogue: new FakeCatalogue(['A', 'B', 'C', 'D']), reservationTtlMs: HOUR });
@@ -62,12 +58,7 @@ async function reserve(orderId: string, sku: string, quantity: number, ttlMs = H
 }
 
 beforeAll(async () => {
-  const kafka = new Kafka({ clientId: 'inventory-follower-test', brokers: infra.kafkaBrokers, logLevel: logLevel.NOTHING });
-  admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: TOPIC, numPartitions: 3 }] });
-  producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  bed = await topicTestBed({ brokers: infra.kafkaBrokers, topic: TOPIC, group: GROUP });
 
   const target = new URL(testRedisUrl());
   relay = await tcpForwarder({ host: target.hostname, port: Number(target.port || 6379) });
@@ -82,10 +73,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await follower?.stop();
-  await producer?.disconnect();
-  await admin?.deleteGroups([GROUP]).catch(() => undefined);
-  await admin?.deleteTopics({ topics: [TOPIC] }).catch(() => undefined);
-  await admin?.disconnect();
+  await bed?.close();
   redis?.disconnect();
   await relay?.stop();
   if (direct) {
@@ -158,13 +146,13 @@ describe('OrderFollower', () => {
     const orderId = randomUUID();
     await reserve(orderId, 'D', 2);
     await caughtUp();
-    const [before] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
+    const [before] = await bed.admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
 
     await relay.stop();
     try {
       await send(orderRecord(orderId, 'placed'));
       await eventually(async () => follower.health().retrying?.attempt ?? 0, (attempt) => attempt >= 2);
-      const [during] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
+      const [during] = await bed.admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
       expect(during).toEqual(before);
       expect(follower.ready).toBe(true);
     } finally {

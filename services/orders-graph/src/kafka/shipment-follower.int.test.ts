@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@oms/service-kit';
-import { dropPgDatabase, groupCaughtUp } from '@oms/service-kit/testing';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { dropPgDatabase, topicTestBed, type TopicTestBed } from '@oms/service-kit/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
@@ -23,8 +22,7 @@ const run = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 const TOPIC = `shipment-events-test-${run}`;
 const GROUP = `orders-graph-shipments-test-${run}`;
 
-let admin: Admin;
-let producer: Producer;
+let bed: TopicTestBed;
 let pool: pg.Pool;
 let follower: ShipmentFollower;
 
@@ -35,7 +33,7 @@ function eventRecord(orderId: string, version: number, type: string, data: Recor
 }
 
 /** The follower's group has committed everything on the topic. */
-const caughtUp = () => groupCaughtUp(admin, GROUP, TOPIC);
+const caughtUp = () => bed.caughtUp();
 
 async function order(id: string) {
   await pool.query(`INSERT INTO orders (id, customer_id, total, created_at) VALUES ($1, 'c-1', 10, now()) ON CONFLICT DO NOTHING`, [id]);
@@ -48,22 +46,14 @@ beforeAll(async () => {
   await ensureDatabase(conn);
   pool = new pg.Pool({ ...conn, max: 4 });
   await migrate(pool, logger);
-  const kafka = new Kafka({ clientId: 'orders-graph-shipments-test', brokers: infra.kafkaBrokers, logLevel: logLevel.NOTHING });
-  admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: TOPIC, numPartitions: 3 }] });
-  producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  bed = await topicTestBed({ brokers: infra.kafkaBrokers, topic: TOPIC, group: GROUP });
   follower = new ShipmentFollower({ brokers: infra.kafkaBrokers, groupId: GROUP, topic: TOPIC, pool, logger, joinTimeoutMs: 30_000, retryBackoff: { initialMs: 50, maxMs: 300 } });
   await follower.start();
 });
 
 afterAll(async () => {
   await follower?.stop();
-  await producer?.disconnect();
-  await admin?.deleteGroups([GROUP]).catch(() => undefined);
-  await admin?.deleteTopics({ topics: [TOPIC] }).catch(() => undefined);
-  await admin?.disconnect();
+  await bed?.close();
   await pool?.end();
   await dropPgDatabase(infra.postgres, DATABASE);
 });
@@ -74,7 +64,7 @@ describe('ShipmentFollower', () => {
     const requested = eventRecord(orderId, 1, 'ShipmentRequested', { orderId });
     const packed = eventRecord(orderId, 2, 'Packed');
     const dispatched = eventRecord(orderId, 3, 'Dispatched', { carrier: 'DHL', trackingNumber: 'JD1' });
-    await producer.send({ topic: TOPIC, acks: -1, messages: [dispatched, requested, requested, packed, dispatched, requested] });
+    await bed.send(dispatched, requested, requested, packed, dispatched, requested);
     await caughtUp();
     expect((await order(orderId))?.shipment).toEqual({
       status: 'dispatched',
@@ -93,7 +83,7 @@ describe('ShipmentFollower', () => {
 
   it('when an order has no shipment event, then its shipment is null; a record that is not an event is counted and skipped', async () => {
     const before = follower.health().totals.invalid ?? 0;
-    await producer.send({ topic: TOPIC, acks: -1, messages: [{ key: 'x', value: 'not json' }, { key: 'y', value: JSON.stringify({ orderId: 'o', type: 'Packed' }) }] });
+    await bed.send({ key: 'x', value: 'not json' }, { key: 'y', value: JSON.stringify({ orderId: 'o', type: 'Packed' }) });
     await caughtUp();
     expect(follower.health().totals.invalid).toBe(before + 2);
     expect((await order(`o-${randomUUID()}`))?.shipment).toBeNull();

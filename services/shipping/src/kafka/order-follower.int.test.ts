@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@oms/service-kit';
-import { eventually, groupCaughtUp } from '@oms/service-kit/testing';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { eventually, topicTestBed, type TopicTestBed } from '@oms/service-kit/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
@@ -22,8 +21,7 @@ const run = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 const TOPIC = `shipping-orders-test-${run}`;
 const GROUP = `shipping-orders-test-${run}`;
 
-let admin: Admin;
-let producer: Producer;
+let bed: TopicTestBed;
 let pool: pg.Pool;
 let store: PgShipmentStore;
 let follower: OrderFollower;
@@ -37,12 +35,10 @@ function enrichedOrder(orderId: string, status: 'placed' | 'cancelled') {
   };
 }
 
-async function send(...records: Array<{ key: string; value: string | null }>): Promise<void> {
-  await producer.send({ topic: TOPIC, acks: -1, messages: records });
-}
+const send = (...records: Array<{ key: string; value: string | null }>) => bed.send(...records);
 
 /** The follower's group has committed everything on the topic. */
-const caughtUp = () => groupCaughtUp(admin, GROUP, TOPIC);
+const caughtUp = () => bed.caughtUp();
 
 async function eventTypes(orderId: string): Promise<string[]> {
   const { rows } = await pool.query<{ type: string }>('SELECT type FROM events WHERE stream_id = $1 ORDER BY version', [orderId]);
@@ -52,22 +48,14 @@ async function eventTypes(orderId: string): Promise<string[]> {
 beforeAll(async () => {
   ({ pool } = await freshDatabase('shipping_test_follower', 10));
   store = new PgShipmentStore(pool);
-  const kafka = new Kafka({ clientId: 'shipping-follower-test', brokers: infra.kafkaBrokers, logLevel: logLevel.NOTHING });
-  admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: TOPIC, numPartitions: 3 }] });
-  producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  bed = await topicTestBed({ brokers: infra.kafkaBrokers, topic: TOPIC, group: GROUP });
   follower = new OrderFollower({ brokers: infra.kafkaBrokers, groupId: GROUP, topic: TOPIC, store, logger, joinTimeoutMs: 30_000, retryBackoff: { initialMs: 50, maxMs: 300 } });
   await follower.start();
 });
 
 afterAll(async () => {
   await follower?.stop();
-  await producer?.disconnect();
-  await admin?.deleteGroups([GROUP]).catch(() => undefined);
-  await admin?.deleteTopics({ topics: [TOPIC] }).catch(() => undefined);
-  await admin?.disconnect();
+  await bed?.close();
   await pool?.end();
 });
 
