@@ -313,6 +313,7 @@ export async function groupCaughtUp(admin: Admin, groupId: string, topic: string
 
 /** A topic and a consumer group of a test's own on the real Kafka: see {@link topicTestBed}. */
 export interface TopicTestBed {
+  topic: string;
   admin: Admin;
   producer: Producer;
   /** Sends records to the topic, acknowledged by every in-sync replica. */
@@ -335,6 +336,7 @@ export async function topicTestBed(o: { brokers: string[]; topic: string; group:
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   return {
+    topic: o.topic,
     admin,
     producer,
     send: async (...messages) => {

@@ -15,9 +15,13 @@ describe('loadConfig', () => {
       CUSTOMERS_URL: 'http://127.0.0.1:3001',
       PRODUCTS_URL: 'http://127.0.0.1:3002',
       INVENTORY_URL: 'http://127.0.0.1:3005',
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      CUSTOMER_TOPIC: 'customer',
+      ADDRESS_TOPIC: 'address',
+      PRODUCTS_TOPIC: 'products',
       TEST_PAUSE_AFTER_RESERVE_MS: 0,
     },
-    malformed: { PORT: 'x', CUSTOMERS_URL: 'not a url', PRODUCTS_URL: 'ftp://products', INVENTORY_URL: 'inventory', MYSQL_DATABASE: 'a b' },
+    malformed: { PORT: 'x', CUSTOMERS_URL: 'not a url', PRODUCTS_URL: 'ftp://products', INVENTORY_URL: 'inventory', MYSQL_DATABASE: 'a b', KAFKA_BROKERS: 'kafka', CUSTOMER_TOPIC: 'a customer' },
   });
 
   it('when a service URL has a trailing slash, then it is dropped', () => {

@@ -1,4 +1,4 @@
-import { configLoader, envInt, envServiceUrl, serviceEnv } from '@oms/service-kit';
+import { configLoader, envBrokers, envInt, envServiceUrl, envTopic, serviceEnv } from '@oms/service-kit';
 import { mysqlEnv } from '@oms/service-kit/mysql';
 import { z } from 'zod';
 
@@ -10,6 +10,11 @@ export const ordersEnvSchema = serviceEnv(3003, {
   ...mysqlEnv('orders'),
   CUSTOMERS_URL: envServiceUrl('http://127.0.0.1:3001'),
   PRODUCTS_URL: envServiceUrl('http://127.0.0.1:3002'),
+  /** The reference view reads these topics (customers and their addresses from CDC, products). */
+  KAFKA_BROKERS: envBrokers(),
+  CUSTOMER_TOPIC: envTopic('customer'),
+  ADDRESS_TOPIC: envTopic('address'),
+  PRODUCTS_TOPIC: envTopic('products'),
   /** Where stock is reserved before an order is written. */
   INVENTORY_URL: envServiceUrl('http://127.0.0.1:3005'),
   /**

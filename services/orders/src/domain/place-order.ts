@@ -8,8 +8,12 @@ import type { Order, PlaceOrderInput } from './order.js';
  * service-kit's `DependencyUnavailableError` (a 503) when they cannot get an answer.
  */
 export interface ReferenceChecker {
-  /** Ids of the customer's addresses, or `null` when the customer does not exist. */
-  customerAddressIds(customerId: string): Promise<ReadonlySet<string> | null>;
+  /**
+   * Ids of the customer's addresses, or `null` when the customer does not exist. `wanted` are
+   * the ids the order uses: an implementation with a local view may answer from it when it
+   * holds them all, and ask the authority otherwise.
+   */
+  customerAddressIds(customerId: string, wanted: readonly string[]): Promise<ReadonlySet<string> | null>;
   /** The subset of `skus` that does not exist. */
   missingSkus(skus: readonly string[]): Promise<string[]>;
 }
@@ -115,7 +119,7 @@ export interface PlaceOrderDeps {
 export async function placeOrder(input: PlaceOrderInput, { references, orders, stock, now = () => new Date(), newId = randomUUID, afterReserve }: PlaceOrderDeps): Promise<Order> {
   const skus = unique(input.items.map((item) => item.sku));
   const addressIds = unique(input.items.map((item) => item.addressId));
-  const [customerAddresses, missingSkus] = await Promise.all([references.customerAddressIds(input.customerId), references.missingSkus(skus)]);
+  const [customerAddresses, missingSkus] = await Promise.all([references.customerAddressIds(input.customerId, addressIds), references.missingSkus(skus)]);
 
   const missing: MissingReferences = {};
   // Without a customer no address can belong to it; naming the customer alone says it all.

@@ -1,5 +1,6 @@
-import { defineApi, errorResponse, getByKeyOperation, invalidInput, notFound, type OpenApiDocument, pagedListOperation } from '@oms/service-kit/openapi';
+import { type ApiOperation, defineApi, errorResponse, getByKeyOperation, invalidInput, notFound, type OpenApiDocument, pagedListOperation } from '@oms/service-kit/openapi';
 import { listOrdersQuerySchema, orderPageSchema, orderPathSchema, orderSchema, placeOrderSchema } from '../domain/order.js';
+import { referencesHealthSchema } from '../kafka/reference-view.js';
 
 const ORDER_ID = '9b2e4f6a-1c3d-4e5f-8a7b-6c5d4e3f2a1b';
 const CUSTOMER_ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
@@ -11,12 +12,35 @@ const order = { id: ORDER_ID, ...newOrder, status: 'placed', cancelledAt: null, 
 const CANCELLED_AT = '2026-01-15T11:02:00.000Z';
 const cancelled = { ...order, status: 'cancelled', cancelledAt: CANCELLED_AT, updatedAt: CANCELLED_AT };
 
+const referencesLoaded = {
+  status: 'loaded',
+  topics: ['customer', 'address', 'products'],
+  sizes: { customers: 20, addresses: 40, skus: 50, skipped: 0 },
+  checks: { customerHits: 118, customerCalls: 2, skuHits: 236, skuCalls: 1 },
+  lastError: null,
+};
+
+/** `GET /health/references`, served when the reference view runs in this process. */
+const referencesOperation: ApiOperation = {
+  method: 'get',
+  path: '/health/references',
+  tag: 'service',
+  summary: "The reference view's state and how checks were answered",
+  description:
+    "The orders service's own view of topics `customer`, `address` and `products`, read from the beginning by every instance: once loaded, POST /orders checks its customer, addresses and SKUs against it and asks the customers and products services only for what it has not seen. It does not count against `/health`: without it, the checks ask the services.",
+  responses: {
+    200: { description: 'Loaded: checks answer from the view.', schema: referencesHealthSchema, example: referencesLoaded },
+    503: { description: 'Not loaded (starting, loading, stopped or crashed): checks ask the services.', schema: referencesHealthSchema, example: { ...referencesLoaded, status: 'starting', lastError: 'connect ECONNREFUSED 127.0.0.1:9092' } },
+  },
+};
+
 /**
  * The orders API (`GET /openapi.json`, `GET /docs`): routes/orders.ts with the schemas it
- * validates with (domain/order.ts). The route-coverage test in app.int.test.ts fails when a
- * route is served but not listed here, or listed but not served.
+ * validates with (domain/order.ts), and `/health/references` when the app runs the reference
+ * view. The route-coverage test in app.int.test.ts fails when a route is served but not listed
+ * here, or listed but not served.
  */
-export function ordersApi(): OpenApiDocument {
+export function ordersApi({ references }: { references: boolean }): OpenApiDocument {
   return defineApi({
     title: 'orders',
     dependency: 'mariadb',
@@ -31,7 +55,7 @@ export function ordersApi(): OpenApiDocument {
         tag: 'orders',
         summary: 'Place an order',
         description:
-          'Checks that the customer exists, that every address is one of its addresses and that every SKU is in the catalogue (asking the customers and products services), reserves the stock of every line in the inventory under the new order id (all lines or none; retried with the same id when no answer comes), then writes the order and its lines in one transaction. The inventory confirms the reservation when it sees the order\'s row through CDC; a reservation whose order was never written expires and its stock returns.',
+          'Checks that the customer exists, that every address is one of its addresses and that every SKU is in the catalogue (against its own view of the customers\' and products\' topics, asking the customers and products services for anything the view has not seen; see `/health/references`), reserves the stock of every line in the inventory under the new order id (all lines or none; retried with the same id when no answer comes), then writes the order and its lines in one transaction. The inventory confirms the reservation when it sees the order\'s row through CDC; a reservation whose order was never written expires and its stock returns.',
         request: { body: { schema: placeOrderSchema, description: 'The customer and 1 to 100 lines, each with its delivery address.', example: newOrder } },
         responses: {
           201: { description: 'Placed; `Location` is its URL.', schema: orderSchema, example: order, headers: { Location: 'The new order, `/orders/{id}`.' } },
@@ -115,6 +139,7 @@ export function ordersApi(): OpenApiDocument {
           }),
         },
       },
+      ...(references ? [referencesOperation] : []),
     ],
   });
 }
