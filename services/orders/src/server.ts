@@ -32,13 +32,22 @@ const exitCode = await runService({
       waiting: 'cannot read the customer, address and products topics yet; reference checks ask the services, retrying',
       fail: (err) => fail(err, 'the reference view could not start'),
     });
-    following.start();
+    const database = mysqlDependency(target, pool, ORDERS_MIGRATIONS, logger);
     const stock = new HttpStockReservations({ inventoryUrl: config.INVENTORY_URL });
     const pause = config.TEST_PAUSE_AFTER_RESERVE_MS;
     if (pause > 0) logger.warn({ pauseMs: pause }, 'TEST_PAUSE_AFTER_RESERVE_MS is set: every order waits between its reservation and its write (a test hook)');
     return {
       app: createApp({ pool, logger, references, referencesHealth: () => ({ ...view.health(), checks: references.stats() }), stock, dependencies, ...(pause > 0 ? { afterReserve: () => sleep(pause) } : {}) }),
-      waitFor: [mysqlDependency(target, pool, ORDERS_MIGRATIONS, logger)],
+      waitFor: [
+        {
+          ...database,
+          // Started once MariaDB answers, as the service's own work starts, never in `create`.
+          prepare: async (signal) => {
+            await database.prepare(signal);
+            following.start();
+          },
+        },
+      ],
       close: async () => {
         await following.stop();
         await pool.end();
