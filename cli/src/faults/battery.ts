@@ -1,24 +1,29 @@
 /**
  * The fault battery (not a unit test: it needs a running stack, `oms up` first): for each
- * component in turn, orders at a steady rate while its process group is killed with SIGKILL
- * (pid from the state dir), nobody running `oms up`; then the stack must be healthy again by
- * itself and every order answered 201 must be in GraphQL exactly once with the right total,
- * every other answer a 503. Prints one table row per component; exits 1 when a row fails.
- * It reads the same configuration as the CLI (OMS_STATE_DIR, OMS_PORT_*), so it runs against
- * a shifted stack as well. Local runtime only (the pids come from the state dir).
+ * component in turn, orders at a steady rate while the component is killed with SIGKILL (local
+ * runtime: its process group, pid from the state dir; docker runtime: `docker kill` of its
+ * container), nobody running `oms up`; then the stack must be healthy again by itself and every
+ * order answered 201 must be in GraphQL exactly once with the right total, every other answer a
+ * 503. Prints one table row per component; exits 1 when a row fails, 2 on a usage mistake.
+ * It reads the same configuration as the CLI (OMS_STATE_DIR, OMS_PORT_*, OMS_COMPOSE_PROJECT)
+ * and drives the runtime the state dir's stack runs with; `--runtime` must match it.
  *
- *   npm run test:faults [-- --only kafka,orders-stream --rate 20 --seconds 30 --kill-at 10]
+ *   npm run test:faults [-- --only kafka,orders-stream --rate 20 --seconds 30 --kill-at 10 --runtime docker]
  */
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { loadConfig } from '../config.js';
 import type { OpsContext } from '../context.js';
+import { isOmsError } from '../errors.js';
+import { connectDocker } from '../lib/docker/client.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { findRepoRoot } from '../lib/runtime/settings.js';
 import { serviceClients } from '../lib/services.js';
+import { chooseStack } from '../ops/stack.js';
 import { collectStatus } from '../ops/status.js';
-import { makeFixture, renderTable, restock, runRow, type RowResult } from './fault-run.js';
+import { makeFixture, renderTable, restock, runRow, type RowResult, type RowTarget } from './fault-run.js';
+import { dockerTarget, faultRuntime, localTarget } from './targets.js';
 
 /** Every component the battery kills, in this order (infrastructure first, then the services). */
 const COMPONENTS = ['kafka', 'connect', 'mariadb', 'postgres', 'elasticsearch', 'orders-stream', 'customers', 'products', 'orders', 'orders-graph'] as const;
@@ -30,6 +35,7 @@ const argsSchema = z.object({
   killAt: z.coerce.number().min(1),
   recoverWithin: z.coerce.number().min(5),
   visibleWithin: z.coerce.number().min(5),
+  runtime: z.enum(['local', 'docker']).optional(),
 });
 
 const { values } = parseArgs({
@@ -40,6 +46,7 @@ const { values } = parseArgs({
     'kill-at': { type: 'string', default: '10' },
     'recover-within': { type: 'string', default: '150' },
     'visible-within': { type: 'string', default: '120' },
+    runtime: { type: 'string' },
   },
 });
 const parsed = argsSchema.safeParse({
@@ -49,6 +56,7 @@ const parsed = argsSchema.safeParse({
   killAt: values['kill-at'],
   recoverWithin: values['recover-within'],
   visibleWithin: values['visible-within'],
+  runtime: values.runtime,
 });
 if (!parsed.success) {
   console.error(`test:faults: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n  components: ${COMPONENTS.join(', ')}`);
@@ -67,19 +75,36 @@ const clients = serviceClients(endpointsFor(loaded.config));
 const log = (line: string) => console.log(line);
 const t0 = Date.now();
 
+/** The stack once (as the CLI resolves it for this state dir) and how its components are killed; a usage mistake or a missing daemon ends the run with its message. */
+async function resolveTarget(): Promise<RowTarget> {
+  try {
+    const chosen = await chooseStack(ctx);
+    const runtime = faultRuntime(opts.runtime, chosen.choice, loaded.config.stateDir);
+    const target = runtime === 'docker' ? dockerTarget(connectDocker(ctx.env), loaded.config.docker.project) : localTarget(ctx);
+    return { target, status: { chosen } };
+  } catch (err) {
+    if (!isOmsError(err)) throw err;
+    console.error(`test:faults: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
+    process.exit(err.exitCode);
+  }
+}
+const rowTarget = await resolveTarget();
+
 /** The stack must be healthy before a row starts (the previous row's recovery, or `oms up`). */
 async function healthyWithin(seconds: number): Promise<boolean> {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
-    const r = await collectStatus(ctx).catch(() => undefined);
-    if (r?.runtime === 'docker') throw new Error('the fault battery drives the local runtime (pids from the state dir); this stack runs with docker');
+    const r = await collectStatus(ctx, rowTarget.status).catch(() => undefined);
     if (r?.healthy) return true;
     await sleep(2000);
   }
   return false;
 }
 
-log(`fault battery against ${loaded.config.stateDir}: ${opts.only.join(', ')}; ${opts.rate} orders/s for ${opts.seconds}s each, kill -9 at ${opts.killAt}s`);
+const where = rowTarget.target.runtime === 'docker' ? `compose project ${loaded.config.docker.project}` : loaded.config.stateDir;
+log(`fault battery against the ${rowTarget.target.runtime} stack (${where}): ${opts.only.join(', ')}; ${opts.rate} orders/s for ${opts.seconds}s each, ${rowTarget.target.how} at ${opts.killAt}s`);
+const keeper = (await collectStatus(ctx, rowTarget.status).catch(() => undefined))?.keeper;
+if (keeper && !keeper.running) log('  the keeper is not running: nothing will bring a killed component back (`oms up` starts it)');
 if (!(await healthyWithin(60))) {
   console.error('test:faults: the stack is not healthy (see `oms status`); bring it up with `oms up` first');
   process.exit(1);
@@ -94,7 +119,7 @@ for (const component of opts.only) {
   log(`▶ ${component}`);
   if (rows.length > 0 && !(await healthyWithin(opts.recoverWithin))) log('  the stack is still not healthy after the previous row; running this row anyway');
   const fx = await makeFixture(clients, component);
-  const row = await runRow(ctx, clients, fx, { component, ...opts, log });
+  const row = await runRow(ctx, rowTarget, clients, fx, { component, ...opts, log });
   rows.push(row);
   log(`  ${row.problems.length === 0 ? 'ok' : `FAIL: ${row.problems.join('; ')}`} (${((Date.now() - started) / 1000).toFixed(0)}s)`);
 }

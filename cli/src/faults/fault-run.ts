@@ -1,6 +1,7 @@
 /**
- * One row of the fault battery: orders at a steady rate, `kill -9` of one component's process
- * group mid-run (its pid from the state dir; nobody runs `oms up`), then the checks: the stack
+ * One row of the fault battery: orders at a steady rate, one component killed mid-run (`kill
+ * -9` of its process group, or `docker kill` of its container: targets.ts; nobody runs `oms
+ * up`), then the checks: the stack
  * healthy again by itself within a bound, every order answered 201 in GraphQL exactly once
  * with the right total, every other answer a 503. It counts what the API answered, not what
  * it hoped.
@@ -10,10 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { OpsContext } from '../context.js';
 import { ExternalError } from '../errors.js';
-import { isAlive, readPidFile } from '../lib/process/supervisor.js';
-import { statePaths } from '../lib/runtime/context.js';
 import { customerSchema, placedOrderSchema, productPageSchema, type ServiceClients } from '../lib/services.js';
-import { collectStatus } from '../ops/status.js';
+import { collectStatus, type CollectOptions } from '../ops/status.js';
+import type { FaultTarget } from './targets.js';
 
 /** What an order placed during a row got back. */
 export type Answer = { kind: 'accepted'; id: string; cents: number } | { kind: 'refused' } | { kind: 'unreachable'; why: string } | { kind: 'other'; why: string };
@@ -128,20 +128,18 @@ async function load(clients: ServiceClients, fx: Fixture, rate: number, seconds:
   return Promise.all(answers);
 }
 
-/** `kill -9` of the component's whole process group (a server's children die with it, as in a crash); resolves to the killed pid. */
-async function killComponent(ctx: OpsContext, component: string): Promise<number> {
-  const record = await readPidFile(statePaths(ctx.loaded.config.stateDir).pidFile(component));
-  if (!record || !isAlive(record)) throw new ExternalError(`${component} is not running (no live pid in the state dir) before the kill`);
-  process.kill(-record.pid, 'SIGKILL');
-  return record.pid;
+/** How a row reaches the stack: the kill, and `oms status`'s report (with the stack resolved once). */
+export interface RowTarget {
+  target: FaultTarget;
+  status: CollectOptions;
 }
 
-/** Seconds from `killedAt` until the stack is healthy with a new process for the component; null past the bound. */
-async function waitRecovered(ctx: OpsContext, component: string, killedPid: number, killedAt: number, boundS: number): Promise<number | null> {
+/** Seconds from `killedAt` until the stack is healthy with a new incarnation of the component; null past the bound. */
+async function waitRecovered(ctx: OpsContext, t: RowTarget, component: string, killed: string, killedAt: number, boundS: number): Promise<number | null> {
   while (Date.now() - killedAt < boundS * 1000) {
-    const report = await collectStatus(ctx).catch(() => undefined);
-    const row = report?.components.find((c) => c.id === component);
-    if (report?.healthy && row && row.pid !== killedPid) return (Date.now() - killedAt) / 1000;
+    const report = await collectStatus(ctx, t.status).catch(() => undefined);
+    const now = report?.healthy ? await t.target.incarnation(component).catch(() => undefined) : undefined;
+    if (now !== undefined && now !== killed) return (Date.now() - killedAt) / 1000;
     await sleep(1000);
   }
   return null;
@@ -172,13 +170,13 @@ async function listed(clients: ServiceClients, email: string): Promise<Map<strin
 }
 
 /** Runs one row: load, kill, recovery, then the exactly-once check. */
-export async function runRow(ctx: OpsContext, clients: ServiceClients, fx: Fixture, o: RowOptions): Promise<RowResult> {
-  let kill: Promise<{ pid: number; at: number } | Error> | undefined;
+export async function runRow(ctx: OpsContext, t: RowTarget, clients: ServiceClients, fx: Fixture, o: RowOptions): Promise<RowResult> {
+  let kill: Promise<{ killed: string; at: number } | Error> | undefined;
   const answers = await load(clients, fx, o.rate, o.seconds, {
     second: o.killAt,
     run: () => {
       const at = Date.now();
-      kill = killComponent(ctx, o.component).then((pid) => ({ pid, at }), (err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      kill = t.target.kill(o.component).then((killed) => ({ killed, at }), (err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     },
   });
   const problems: string[] = [];
@@ -186,8 +184,8 @@ export async function runRow(ctx: OpsContext, clients: ServiceClients, fx: Fixtu
   let recoverSeconds: number | null = null;
   if (!killed || killed instanceof Error) problems.push(`no kill: ${killed?.message ?? 'the load ended first'}`);
   else {
-    o.log(`  killed ${o.component} (pid ${killed.pid}); waiting until the stack is healthy by itself`);
-    recoverSeconds = await waitRecovered(ctx, o.component, killed.pid, killed.at, o.recoverWithin);
+    o.log(`  killed ${o.component} (${t.target.how}: ${killed.killed}); waiting until the stack is healthy by itself`);
+    recoverSeconds = await waitRecovered(ctx, t, o.component, killed.killed, killed.at, o.recoverWithin);
     if (recoverSeconds === null) problems.push(`not healthy by itself within ${o.recoverWithin}s of the kill`);
   }
   const accepted = new Map<string, number>();

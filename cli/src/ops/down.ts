@@ -20,8 +20,8 @@ export async function down(ctx: OpsContext, opts: { volumes: boolean; only?: str
   const only = opts.only?.filter((id) => id !== CONSOLE_ID && id !== KEEPER_ID);
   const consoleSteps: Step[] = !opts.only || opts.only.includes(CONSOLE_ID) ? [{ id: `stop:${CONSOLE_ID}`, title: 'Stop the console', run: () => stopConsole(ctx) }] : [];
   const runtimeSteps = only?.length === 0 ? [] : stack.downSteps({ volumes: opts.volumes, ...(only ? { only } : {}) });
-  // Other `--only`: the keeper stays; it sees the marked pid files and leaves those components stopped.
-  const runtime = !opts.only || opts.only.includes(KEEPER_ID) ? withKeeperStopped(ctx, stack.kind, runtimeSteps) : runtimeSteps;
+  // Other `--only`: the keeper stays; it sees the marked pid files (local) or the containers removed (docker) and leaves those components stopped.
+  const runtime = !opts.only || opts.only.includes(KEEPER_ID) ? withKeeperStopped(ctx, runtimeSteps) : runtimeSteps;
   const steps = await runSteps([...consoleSteps, ...runtime], { signal: ctx.signal, onEvent: hooks.onEvent });
   return { runtime: stack.kind, volumes: opts.volumes, steps };
 }

@@ -1,8 +1,10 @@
 /**
- * The keeper as a process of the stack (local runtime): `oms up` starts it detached once the
+ * The keeper as a process of the stack, on either runtime: `oms up` starts it detached once the
  * stack is up (idempotent: one keeper per state dir), `oms down` stops it before anything
- * else, and `oms keeper` is the process itself. What it does is lib/runtime/keeper.ts; here
- * it also heals failed connectors (Connect's own restart API, through healConnectors).
+ * else, and `oms keeper` is the process itself. What it does is lib/runtime/keeper.ts (local:
+ * pid files) or lib/docker/keeper.ts (docker: the project's containers, which Docker leaves
+ * down after a `docker kill`); here it also heals failed connectors (Connect's own restart
+ * API, through healConnectors).
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { acquireLock, isAlive, readPidFile, spawnDetached, stopProcess } from '.
 import { connectClient, connectorStates, describeRestart, desiredConnectors, healConnectors, isFailed } from './connectors.js';
 import { consoleEnv } from './console.js';
 import type { Step } from '../lib/steps.js';
-import { localRuntimeFor, type RuntimeKind } from './stack.js';
+import { localRuntimeFor, stackFor, type RuntimeKind } from './stack.js';
 
 /** The keeper's id in steps, pid and log file names. */
 export const KEEPER_ID = 'keeper';
@@ -31,7 +33,7 @@ export async function keeperStatus(ctx: OpsContext): Promise<{ running: boolean;
 }
 
 /** Starts the keeper unless one runs for this state dir; resolves to the step outcome. */
-export async function ensureKeeper(ctx: OpsContext): Promise<string> {
+export async function ensureKeeper(ctx: OpsContext, kind: RuntimeKind): Promise<string> {
   const runtime = localRuntimeFor(ctx);
   const files = runtime.keeperFiles();
   const release = await acquireLock(`${files.pidFile}.lock`, { timeoutMs: 30_000 });
@@ -42,8 +44,8 @@ export async function ensureKeeper(ctx: OpsContext): Promise<string> {
       {
         command: process.execPath,
         args: [join(ctx.repoRoot, CLI_ENTRY), 'keeper'],
-        // Every setting of this invocation as its OMS_* variable, like the console: the keeper watches the same stack.
-        env: { ...process.env, ...consoleEnv(ctx, 'local'), CI: '1', NO_COLOR: '1' },
+        // Every setting of this invocation as its OMS_* variable (the runtime too), like the console: the keeper watches the same stack.
+        env: { ...process.env, ...consoleEnv(ctx, kind), CI: '1', NO_COLOR: '1' },
         cwd: ctx.repoRoot,
         logFile: files.logFile,
         banner: `----- oms: starting the keeper at ${new Date().toISOString()}`,
@@ -77,23 +79,23 @@ async function healFailedConnectors(ctx: OpsContext): Promise<string | undefined
   return restarted.length > 0 ? restarted.map(describeRestart).join('; ') : 'healthy again';
 }
 
-/** The keeper process: watches the stack until interrupted (or until nothing is left to watch). */
-export function runKeeper(ctx: OpsContext, log: (line: string) => void): Promise<string> {
-  return localRuntimeFor(ctx).keep({
+/** The keeper process: watches this state dir's stack, on its runtime, until interrupted (or until nothing is left to watch). */
+export async function runKeeper(ctx: OpsContext, log: (line: string) => void): Promise<string> {
+  const stack = await stackFor(ctx);
+  return stack.keep({
     signal: ctx.signal,
     heal: () => healFailedConnectors(ctx),
     log: (line) => log(`${new Date().toISOString()} ${line}`),
   });
 }
 
-/** `up`'s last local step: the keeper, once everything else of the plan is up. */
-export function keeperStartStep(ctx: OpsContext, after: readonly Step[]): Step {
-  return { id: KEEPER_ID, title: 'Keeper (restarts what exits unexpectedly)', needs: after.map((s) => s.id), run: () => ensureKeeper(ctx) };
+/** `up`'s last step: the keeper, once everything else of the plan is up. */
+export function keeperStartStep(ctx: OpsContext, kind: RuntimeKind, after: readonly Step[]): Step {
+  return { id: KEEPER_ID, title: 'Keeper (restarts what exits unexpectedly)', needs: after.map((s) => s.id), run: () => ensureKeeper(ctx, kind) };
 }
 
-/** The local runtime's stop steps with the keeper stopped first, so nothing is restarted while they run. */
-export function withKeeperStopped(ctx: OpsContext, kind: RuntimeKind, steps: Step[]): Step[] {
-  if (kind !== 'local') return steps;
+/** Stop steps (or the docker runtime's up steps) with the keeper stopped first, so it restarts nothing while they run. */
+export function withKeeperStopped(ctx: OpsContext, steps: Step[]): Step[] {
   const stop: Step = { id: `stop:${KEEPER_ID}`, title: 'Stop the keeper', run: () => stopKeeper(ctx) };
   return [stop, ...steps.map((s) => ({ ...s, needs: [...(s.needs ?? []), stop.id] }))];
 }

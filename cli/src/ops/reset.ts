@@ -36,7 +36,7 @@ export async function reset(ctx: OpsContext, yes: boolean, confirmation: Confirm
   if (!yes && !(await confirmation.confirm(question, ctx.signal))) return { confirmed: false, steps: [] };
   await rememberStackRuntime(ctx, stack.kind);
   const run = { signal: ctx.signal, onEvent: hooks.onEvent };
-  const wiped = await runSteps(withKeeperStopped(ctx, stack.kind, stack.downSteps({ volumes: true })), run);
+  const wiped = await runSteps(withKeeperStopped(ctx, stack.downSteps({ volumes: true })), run);
   const upped = await runSteps(upSteps(ctx, { seed: true }, stack), run);
   return { confirmed: true, runtime: stack.kind, steps: [...wiped, ...upped] };
 }

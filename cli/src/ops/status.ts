@@ -29,7 +29,7 @@ export interface StatusReport {
     /** When and why it last exited unexpectedly; null when it has not (or nobody knows). */
     lastExit?: string | null;
   }>;
-  /** The local runtime's keeper (null for the docker runtime, whose restarts compose does). */
+  /** The stack's keeper (either runtime; null only from callers that do not look). */
   keeper?: { running: boolean; pid: number | null; logFile: string } | null;
   connectors: ConnectorState[] | null;
   /**
@@ -73,7 +73,7 @@ export interface CollectOptions {
  */
 export async function collectStatus(ctx: OpsContext, opts: CollectOptions = {}): Promise<StatusReport> {
   const { stack, choice } = opts.chosen ?? (await chooseStack(ctx));
-  const [statuses, consoleRow, keeper] = await Promise.all([stack.status(), consoleStatus(ctx), stack.kind === 'local' ? keeperStatus(ctx) : null]);
+  const [statuses, consoleRow, keeper] = await Promise.all([stack.status(), consoleStatus(ctx), keeperStatus(ctx)]);
   const components = [
     ...statuses.map((s) => ({
       id: s.id,

@@ -15,7 +15,7 @@ import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.
 import { connectorsStepOutcome, describeRestart, type RestartedConnector } from './connectors.js';
 import { checkConsolePort, CONSOLE_ID, consoleUrl, startConsole } from './console.js';
 import { runPreflight, type CheckResult } from './doctor.js';
-import { KEEPER_ID, keeperStartStep } from './keeper.js';
+import { KEEPER_ID, keeperStartStep, withKeeperStopped } from './keeper.js';
 import { describeSeed, runSeed } from './seed.js';
 import { chooseStack, localSettingsFor, rememberStackRuntime, runtimeSwitchNotice, type RuntimeKind, type Stack } from './stack.js';
 import { topicsStepOutcome } from './topics.js';
@@ -108,18 +108,21 @@ function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Se
 export function upSteps(ctx: OpsContext, plan: UpPlan, stack: Stack, onRestart?: (r: RestartedConnector) => void): Step[] {
   const only = runtimeOnly(plan.only);
   const consoleSteps = plansConsole(plan) ? [consoleStep(ctx, stack.kind)] : [];
-  // The keeper (local runtime) comes with a whole `up`, or when `--only` names it: after `oms
-  // down --only keeper`, an `up --only x` leaves it off.
-  const keeper = stack.kind === 'local' && (!plan.only || plan.only.includes(KEEPER_ID));
+  // The keeper comes with a whole `up`, or when `--only` names it: after `oms down --only
+  // keeper`, an `up --only x` leaves it off.
+  const keeper = !plan.only || plan.only.includes(KEEPER_ID);
   // `--only console` / `--only keeper`: nothing of the runtime, not even its build or images.
-  if (only?.length === 0) return [...(keeper ? [keeperStartStep(ctx, [])] : []), ...consoleSteps];
+  if (only?.length === 0) return [...(keeper ? [keeperStartStep(ctx, stack.kind, [])] : []), ...consoleSteps];
   const runtimeSteps = stack.steps(only ? { only } : {});
   const ids = new Set(runtimeSteps.map((s) => s.id));
   const isService = (id: string) => SERVICE_IDS.includes(id);
   const components = runtimeSteps.map((s) => (isService(s.id) ? { ...s, needs: [...(s.needs ?? []), ...(ids.has('kafka') ? ['topics'] : []), 'build'] } : s));
-  const planned = [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids, onRestart)];
-  // Compose restarts containers itself (restart policies); the local runtime has the keeper.
-  return [...planned, ...(keeper ? [keeperStartStep(ctx, planned)] : []), ...consoleSteps];
+  const built = [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids, onRestart)];
+  // Compose replaces a container by stopping it first: a docker keeper running meanwhile would
+  // start the replaced one again (on the same ports), so a whole docker `up` stops it first and
+  // starts it again last. The local keeper takes each component's lock instead.
+  const planned = stack.kind === 'docker' && keeper ? withKeeperStopped(ctx, built) : built;
+  return [...planned, ...(keeper ? [keeperStartStep(ctx, stack.kind, planned)] : []), ...consoleSteps];
 }
 
 /** Keeps the last `up`'s step timings in the state dir, for `oms report` (CI artifacts); never fails `up`. */

@@ -10,9 +10,11 @@ import { CATALOGUE } from '../stack/catalogue.js';
 import { needsWithin, selectDown, selectUp } from '../stack/graph.js';
 import type { ComponentStatus, LogsOptions, Stack } from '../stack/types.js';
 import type { Step } from '../steps.js';
+import type { KeepOptions } from '../runtime/keeper.js';
 import { describeOutcomes, ensureImages } from './build.js';
 import { followContainerLog, projectContainers, projectLeftovers } from './client.js';
 import { compose, publishedPorts } from './compose.js';
+import { keepContainers } from './keeper.js';
 import { addressOf, type DockerParts, type DockerRuntimeOptions, dockerParts } from './parts.js';
 import { startStep } from './start.js';
 
@@ -34,6 +36,8 @@ export interface DockerRuntime extends Stack {
   readonly offline: boolean;
   /** Builds (or confirms) every image of the plan; `oms build --images` calls this too. */
   ensureImages(opts?: { force?: boolean; onProgress?: (message: string) => void }): Promise<string>;
+  /** Runs the keeper over the project's containers until `opts.signal` aborts (see keeper.ts); resolves to why it ended. */
+  keep(opts: KeepOptions): Promise<string>;
 }
 
 async function buildImages(parts: DockerParts, opts: { force?: boolean; onProgress?: (message: string) => void }): Promise<string> {
@@ -149,6 +153,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     offline: o.offline,
     componentIds: () => CATALOGUE.map((c) => c.id),
     ensureImages: (opts = {}) => buildImages(parts, opts),
+    keep: (opts) => keepContainers(parts.docker, o.project, opts),
     steps: (opts = {}) => upSteps(parts, opts.only),
     downSteps: (opts = {}) => downSteps(parts, opts),
     status: () => status(parts, logFile),

@@ -87,6 +87,27 @@ export interface KeepOptions {
   exitWhenEmpty?: boolean;
 }
 
+/** The keeper's timing with every default filled in (the docker runtime's keeper uses the same). */
+export function keeperLimits(opts: Omit<KeepOptions, 'signal'>) {
+  return {
+    intervalMs: opts.intervalMs ?? 2000,
+    minDelayMs: opts.minDelayMs ?? 1000,
+    maxDelayMs: opts.maxDelayMs ?? 30_000,
+    crashLoopExits: opts.crashLoopExits ?? 5,
+    windowMs: opts.windowMs ?? 60_000,
+    healEveryMs: opts.healEveryMs ?? 30_000,
+  };
+}
+
+/**
+ * After an exit at `now`: the exits still within the window (this one included) and what comes
+ * next, a restart after a delay that doubles with each of them, or, past the limit, a crash loop.
+ */
+export function afterExit(exits: readonly number[], now: number, limits: ReturnType<typeof keeperLimits>): { exits: number[]; crashloop: boolean; delayMs: number } {
+  const within = [...exits.filter((t) => now - t < limits.windowMs), now];
+  return { exits: within, crashloop: within.length >= limits.crashLoopExits, delayMs: Math.min(limits.maxDelayMs, limits.minDelayMs * 2 ** (within.length - 1)) };
+}
+
 function fresh(): ComponentSupervision {
   return { state: 'watching', restarts: 0, lastExit: null, exits: [], nextAttemptAt: null };
 }
@@ -103,12 +124,8 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
  * nothing is left to watch). Resolves to why it ended.
  */
 export async function keep(parts: LocalParts, opts: KeepOptions): Promise<string> {
-  const interval = opts.intervalMs ?? 2000;
-  const minDelay = opts.minDelayMs ?? 1000;
-  const maxDelay = opts.maxDelayMs ?? 30_000;
-  const loopExits = opts.crashLoopExits ?? 5;
-  const windowMs = opts.windowMs ?? 60_000;
-  const healEvery = opts.healEveryMs ?? 30_000;
+  const limits = keeperLimits(opts);
+  const { intervalMs: interval, windowMs, healEveryMs: healEvery } = limits;
   const log = opts.log ?? (() => undefined);
   const { stateFile } = keeperPaths(parts);
   const state: KeeperState = { pid: process.pid, startedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), components: {} };
@@ -139,14 +156,13 @@ export async function keep(parts: LocalParts, opts: KeepOptions): Promise<string
   const exited = async (c: Component, reason: string) => {
     const now = Date.now();
     const { text } = await readFrom(parts.ctx.paths.logFile(c.id)).catch(() => ({ text: '' }));
-    const exits = [...entry(c).exits.filter((t) => now - t < windowMs), now];
+    const { exits, crashloop, delayMs: delay } = afterExit(entry(c).exits, now, limits);
     const lastExit = { at: new Date(now).toISOString(), reason, lines: lastLines(text, 20) };
-    if (exits.length >= loopExits) {
+    if (crashloop) {
       set(c, { state: 'crashloop', exits, lastExit, nextAttemptAt: null });
       log(`${c.id}: crash loop (${exits.length} exits within ${windowMs / 1000}s), not restarting it any more; last: ${reason}; \`oms up\` starts it again`);
       return;
     }
-    const delay = Math.min(maxDelay, minDelay * 2 ** (exits.length - 1));
     set(c, { state: 'backoff', exits, lastExit, nextAttemptAt: now + delay });
     log(`${c.id}: ${reason}; restarting in ${(delay / 1000).toFixed(1)}s`);
   };
