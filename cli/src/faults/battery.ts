@@ -10,6 +10,7 @@
  *
  *   npm run test:faults [-- --only kafka,orders-stream --rate 20 --seconds 30 --kill-at 10 --runtime docker]
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -116,7 +117,8 @@ await restock(clients, fx0.products.map((p) => p.sku), Math.ceil((opts.rate * op
 const rows: RowResult[] = [];
 for (const component of opts.only) {
   const started = Date.now();
-  log(`▶ ${component}`);
+  // The machine's load next to each row: on a shared 2-core box a slow answer may be the neighbours'.
+  log(`▶ ${component} (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
   if (rows.length > 0 && !(await healthyWithin(opts.recoverWithin))) log('  the stack is still not healthy after the previous row; running this row anyway');
   const fx = await makeFixture(clients, component);
   const row = await runRow(ctx, rowTarget, clients, fx, { component, ...opts, log });

@@ -58,10 +58,17 @@ describe('the console in up', () => {
 });
 
 describe('the keeper in up', () => {
-  it('when a whole local up runs, then the keeper starts last, after every other step of the stack; the docker runtime has none (compose restarts)', () => {
+  it('when a whole local up runs, then the keeper starts last, after every other step of the stack', () => {
     const steps = upSteps(ctx, { seed: false, console: false }, fakeStack('local', []));
     expect(steps.at(-1)).toMatchObject({ id: 'keeper', needs: steps.slice(0, -1).map((s) => s.id) });
-    expect(upSteps(ctx, { seed: false }, fakeStack('docker', [])).map((s) => s.id)).not.toContain('keeper');
+    expect(steps.map((s) => s.id)).not.toContain('stop:keeper');
+  });
+
+  it('when a whole docker up runs, then its keeper is stopped before any container is (re)created and started last (Docker leaves a docker-killed container down)', () => {
+    const steps = upSteps(ctx, { seed: false, console: false }, fakeStack('docker', []));
+    expect(steps[0]).toMatchObject({ id: 'stop:keeper' });
+    for (const s of steps.slice(1, -1)) expect(s.needs).toContain('stop:keeper');
+    expect(steps.at(-1)).toMatchObject({ id: 'keeper', needs: steps.slice(0, -1).map((s) => s.id) });
   });
 
   it('when --only names components, then the keeper is left off (after `down --only keeper` it stays off); when it names the keeper, only the keeper starts', () => {

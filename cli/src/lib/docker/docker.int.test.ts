@@ -1,7 +1,7 @@
 /**
  * Against a real Docker daemon: image builds through dockerode (progress, the input-hash
- * label that makes a second build a no-op, the build log on failure) and what the runtime
- * choice sees. Without a daemon these tests are skipped, and say so: the real check of the
+ * label that makes a second build a no-op, the build log on failure), what the runtime
+ * choice sees, and what restarts a killed container (Docker itself, or the keeper). Without a daemon these tests are skipped, and say so: the real check of the
  * docker runtime is CI's docker phase (.ci/run), which runs `oms up --runtime docker
  * --offline`, `oms smoke` and `oms down --volumes`.
  */
@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExternalError } from '../../errors.js';
+import { ARTIFACT_VERSIONS } from '../runtime/artifacts.js';
 import { INPUT_HASH_LABEL, ensureImages } from './build.js';
-import { connectDocker, inspectImage, pingDaemon, projectLeftovers } from './client.js';
-import type { BuiltImage } from './images.js';
+import { COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, connectDocker, inspectImage, pingDaemon, projectLeftovers } from './client.js';
+import { type BuiltImage, offlineImages } from './images.js';
+import { keepContainers } from './keeper.js';
 
 const docker = connectDocker(process.env);
 const daemon = await pingDaemon(docker, 3000);
@@ -68,5 +70,59 @@ describe.skipIf(!daemon.ok)(`the docker runtime's image builds against a real da
 
   it('when a compose project never existed, then nothing of it is listed', async () => {
     expect(await projectLeftovers(docker, `oms-int-none-${process.pid}`)).toEqual({ containers: [], networks: [], volumes: [] });
+  });
+});
+
+// Any image with `sleep` does; the offline base is what `oms build --offline` (CI's docker phase) builds first.
+const BASE = offlineImages(ARTIFACT_VERSIONS, 20).base;
+const baseThere = daemon.ok && (await inspectImage(docker, BASE)) !== undefined;
+const NO_BASE = `waits for ${BASE}: \`oms build --offline\` builds it`;
+
+describe.skipIf(!baseThere)(`what restarts a killed container of a compose project${baseThere ? '' : ` (skipped: ${daemon.ok ? NO_BASE : SKIP})`}`, () => {
+  const project = `oms-int-keeper-${process.pid}`;
+  let id = '';
+  afterAll(async () => {
+    if (id) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+  });
+  const state = async () => (await docker.getContainer(id).inspect()).State;
+  const until = async (what: () => Promise<boolean>, ms: number) => {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) if (await what()) return true;
+    return false;
+  };
+
+  it('when its container is killed with docker kill, then Docker leaves it down despite restart unless-stopped, and the keeper starts it again', async () => {
+    const c = await docker.createContainer({
+      Image: BASE,
+      Cmd: ['sleep', '600'],
+      Labels: { [COMPOSE_PROJECT_LABEL]: project, [COMPOSE_SERVICE_LABEL]: 'sleeper' },
+      HostConfig: { RestartPolicy: { Name: 'unless-stopped' } },
+    });
+    id = c.id;
+    await c.start();
+    await c.kill({ signal: 'SIGKILL' });
+    // Docker records a kill through its API as a stop by hand: no restart, however long one waits.
+    expect(await until(async () => (await state()).Running, 3000)).toBe(false);
+    expect((await state()).ExitCode).toBe(137);
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const kept = keepContainers(docker, project, { signal: stop.signal, intervalMs: 200, minDelayMs: 100, log: (l) => lines.push(l) });
+    const back = await until(async () => (await state()).Running, 10_000);
+    stop.abort();
+    expect(await kept).toBe('stopped');
+    expect(back).toBe(true);
+    expect(lines.join('\n')).toMatch(/sleeper: exited with code 137 \(signal 9: SIGKILL, e\.g\. docker kill\) at .*; starting it again in 0\.1s\nsleeper: started again \(container .*; restart 1\)/);
+  }, 60_000);
+
+  it.skipIf(process.env.DOCKER_HOST !== undefined)('when its main process is killed from the host (kill -9 of its host pid), then Docker restarts it by its restart policy', async () => {
+    const before = await docker.getContainer(id).inspect();
+    process.kill(before.State.Pid, 'SIGKILL');
+    expect(await until(async () => (await docker.getContainer(id).inspect()).RestartCount === before.RestartCount + 1 && (await state()).Running, 10_000)).toBe(true);
+  }, 30_000);
+
+  it('when the project has no container left, then the keeper ends by itself', async () => {
+    await docker.getContainer(id).remove({ force: true });
+    id = '';
+    const why = await keepContainers(docker, project, { signal: new AbortController().signal, intervalMs: 100 });
+    expect(why).toBe(`nothing left to watch (project ${project} has no container)`);
   });
 });
