@@ -1,11 +1,16 @@
 /** The pipeline topics as desired state: plan and apply (`oms topics create`, `oms up`), and read them back. */
 import { CheckFailedError } from '../errors.js';
 import { TOPIC_RESOURCE, describeTopics, topicOffsets, withAdmin } from '../lib/kafka.js';
+import { replicationOf } from '../lib/stack/topology.js';
 import { DESIRED_TOPICS, planTopics, type TopicAction } from '../lib/topics.js';
 
 export type { TopicAction };
 
-/** Applies the topic plan; refused topics are left as they are and reported in the plan. */
+/**
+ * Applies the topic plan; refused topics are left as they are and reported in the plan. New
+ * topics get one replica per broker of `brokers` (3 with three brokers: the brokers'
+ * `min.insync.replicas` 2 then lets one fail).
+ */
 export async function ensureTopics(brokers: string[], dryRun: boolean): Promise<TopicAction[]> {
   return withAdmin(brokers, async (admin) => {
     const existing = await describeTopics(admin, DESIRED_TOPICS.map((t) => t.name));
@@ -18,7 +23,7 @@ export async function ensureTopics(brokers: string[], dryRun: boolean): Promise<
         topics: toCreate.map((s) => ({
           topic: s.name,
           numPartitions: s.partitions,
-          replicationFactor: 1,
+          replicationFactor: replicationOf({ brokers: brokers.length }).replicationFactor,
           configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
         })),
       });
