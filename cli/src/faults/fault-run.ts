@@ -61,6 +61,8 @@ export interface RowOptions {
   /** Seconds after recovery within which every accepted order must be in GraphQL. */
   visibleWithin: number;
   log: (line: string) => void;
+  /** Told each answer as it arrives (when, in ms since the epoch): what a row measures gaps from. */
+  onAnswer?: (answer: Answer, at: number) => void;
 }
 
 const ordersAnswer = z.object({
@@ -111,7 +113,7 @@ async function placeOne(clients: ServiceClients, fx: Fixture, i: number): Promis
 }
 
 /** Open-loop load: one order every 1/rate s whatever earlier ones take; `at(s)` runs once at second s. */
-async function load(clients: ServiceClients, fx: Fixture, rate: number, seconds: number, at: { second: number; run: () => void }): Promise<Answer[]> {
+async function load(clients: ServiceClients, fx: Fixture, rate: number, seconds: number, at: { second: number; run: () => void }, onAnswer?: RowOptions['onAnswer']): Promise<Answer[]> {
   const total = Math.round(rate * seconds);
   const answers: Array<Promise<Answer>> = [];
   const start = performance.now();
@@ -123,7 +125,7 @@ async function load(clients: ServiceClients, fx: Fixture, rate: number, seconds:
       fired = true;
       at.run();
     }
-    answers.push(placeOne(clients, fx, i));
+    answers.push(placeOne(clients, fx, i).then((a) => (onAnswer?.(a, Date.now()), a)));
   }
   return Promise.all(answers);
 }
@@ -152,7 +154,7 @@ async function waitRecovered(ctx: OpsContext, component: string, killedPid: numb
  * are newest first, so an order arriving mid-listing shifts the later pages and would show one
  * order twice: a listing counts only when every page reported the same total (else it is read again).
  */
-async function listed(clients: ServiceClients, email: string): Promise<Map<string, number[]>> {
+export async function listed(clients: ServiceClients, email: string): Promise<Map<string, number[]>> {
   for (let attempt = 1; ; attempt++) {
     const seen = new Map<string, number[]>();
     const totals = new Set<number>();
@@ -180,7 +182,7 @@ export async function runRow(ctx: OpsContext, clients: ServiceClients, fx: Fixtu
       const at = Date.now();
       kill = killComponent(ctx, o.component).then((pid) => ({ pid, at }), (err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     },
-  });
+  }, o.onAnswer);
   const problems: string[] = [];
   const killed = await kill;
   let recoverSeconds: number | null = null;
