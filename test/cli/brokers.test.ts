@@ -9,6 +9,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { TOPIC_RESOURCE } from '../../cli/src/lib/kafka.js';
 import { pollUntil } from '../../cli/src/lib/retry.js';
 import { DESIRED_TOPICS } from '../../cli/src/lib/topics.js';
 import { errorEnvelope, okEnvelope, oms, parseJson, schemas, shiftedStack } from './helpers.js';
@@ -32,7 +33,7 @@ async function replication(): Promise<Array<{ topic: string; replicas: number[];
   try {
     const names = DESIRED_TOPICS.map((t) => t.name);
     const { topics } = await admin.fetchTopicMetadata({ topics: names });
-    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: 2, name, configNames: ['min.insync.replicas'] })) });
+    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: TOPIC_RESOURCE, name, configNames: ['min.insync.replicas'] })) });
     return topics.map((t) => ({
       topic: t.name,
       replicas: t.partitions.map((p) => p.replicas.length),

@@ -106,9 +106,9 @@ await restock(clients, fx.products.map((p) => p.sku), Math.ceil((opts.rate * opt
 // When each accepted order was answered, and when each first showed up in GraphQL (polled).
 const acceptedAt: number[] = [];
 const firstSeen = new Map<string, number>();
-let polling = true;
+const polling = { on: true };
 const poller = (async () => {
-  while (polling) {
+  while (polling.on) {
     const seen = await listed(clients, fx.email).catch(() => undefined);
     const now = Date.now();
     for (const id of seen?.keys() ?? []) if (!firstSeen.has(id)) firstSeen.set(id, now);
@@ -125,7 +125,7 @@ const row = await runRow(ctx, clients, fx, {
     if (a.kind === 'accepted') acceptedAt.push(at);
   },
 });
-polling = false;
+polling.on = false;
 await poller;
 
 const accepted = longestGap(acceptedAt);
