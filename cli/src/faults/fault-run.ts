@@ -154,7 +154,7 @@ async function waitRecovered(ctx: OpsContext, component: string, killedPid: numb
  * are newest first, so an order arriving mid-listing shifts the later pages and would show one
  * order twice: a listing counts only when every page reported the same total (else it is read again).
  */
-export async function listed(clients: ServiceClients, email: string): Promise<Map<string, number[]>> {
+async function listed(clients: ServiceClients, email: string): Promise<Map<string, number[]>> {
   for (let attempt = 1; ; attempt++) {
     const seen = new Map<string, number[]>();
     const totals = new Set<number>();

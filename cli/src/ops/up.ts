@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import type { OpsContext, ProgressHooks } from '../context.js';
 import { ExternalError, PrereqError } from '../errors.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
+import { statePaths } from '../lib/runtime/context.js';
 import { SERVICE_IDS } from '../lib/stack/catalogue.js';
 import { type BrokerCount, catalogueIdOf, ordersStreamIds, readTopology, rememberTopology, resolveTopology, type Topology } from '../lib/stack/topology.js';
 import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.js';
@@ -195,7 +196,7 @@ export async function up(ctx: OpsContext, opts: UpPlan & { offline: boolean }, h
   const topology = resolveTopology(asked, remembered, false);
   const { stack, choice } = await chooseStack(ctx, { offline: opts.offline, topology, onChoice: async (c) => void (switched = await announceSwitch(ctx, c.kind, hooks)) });
   // The local Kafka's data (the docker runtime's is in its volumes, and it runs one broker).
-  resolveTopology(asked, remembered, stack.kind === 'local' && existsSync(join(stateDir, 'kafka', 'data', 'meta.properties')));
+  resolveTopology(asked, remembered, stack.kind === 'local' && existsSync(join(statePaths(stateDir).kafka.dataDir, 'meta.properties')));
   const only = runtimeOnly(opts.only);
   if (stack.kind === 'local' && only?.length !== 0) await checkLocalRuntime(ctx, only, hooks);
   if (plansConsole(opts)) await checkConsolePort(ctx);
