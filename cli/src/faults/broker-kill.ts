@@ -22,6 +22,7 @@ import { serviceClients } from '../lib/services.js';
 import { brokerId, brokerIds, topologyOf } from '../lib/stack/topology.js';
 import { DESIRED_TOPICS } from '../lib/topics.js';
 import { collectStatus } from '../ops/status.js';
+import { renderTrace, traceOrder } from '../ops/trace.js';
 import { makeFixture, renderTable, restock, runRow } from './fault-run.js';
 import { describeGap, longestGap } from './gaps.js';
 
@@ -155,5 +156,10 @@ log(renderTable([row]));
 log('');
 log(`kill at t+${((killAt - t0) / 1000).toFixed(1)} s; the killed broker back and the stack healthy after ${row.recoverSeconds === null ? 'never' : `${row.recoverSeconds.toFixed(1)} s`}`);
 for (const p of pauses) log(`longest pause in ${p.what}: ${describeGap(p.gap, t0)}`);
+// Where each lost order stopped, hop by hop (what `oms trace <id>` prints).
+for (const id of row.lostIds ?? []) {
+  log('');
+  log(await traceOrder(ctx, id).then(renderTrace, (err: unknown) => `trace ${id}: ${err instanceof Error ? err.message : String(err)}`));
+}
 log(row.problems.length === 0 ? 'broker kill: ok' : `broker kill: FAIL: ${row.problems.join('; ')}`);
 process.exitCode = row.problems.length > 0 ? 1 : 0;

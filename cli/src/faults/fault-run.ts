@@ -29,6 +29,8 @@ export interface RowResult {
   other: number;
   /** Accepted but not in GraphQL once the wait ended. */
   lost: number;
+  /** Their ids (for `oms trace`). */
+  lostIds?: string[];
   /** Listed more than once. */
   duplicated: number;
   /** In GraphQL for this row's customer but never answered 201 (an order the client was told failed). */
@@ -208,11 +210,12 @@ export async function runRow(ctx: OpsContext, clients: ServiceClients, fx: Fixtu
     if ([...accepted.keys()].every((id) => seen.has(id)) || Date.now() > deadline) break;
     await sleep(2000);
   }
-  const lost = [...accepted.keys()].filter((id) => !seen.has(id)).length;
+  const lostIds = [...accepted.keys()].filter((id) => !seen.has(id));
+  const lost = lostIds.length;
   const duplicated = [...seen.values()].filter((totals) => totals.length > 1).length;
   const extra = [...seen.keys()].filter((id) => !accepted.has(id)).length;
   const wrongTotal = [...seen.entries()].filter(([id, totals]) => accepted.has(id) && totals.some((t) => Math.round(t * 100) !== accepted.get(id))).length;
-  const result: RowResult = { component: o.component, accepted: accepted.size, ...count, lost, duplicated, extra, wrongTotal, recoverSeconds, problems, samples };
+  const result: RowResult = { component: o.component, accepted: accepted.size, ...count, lost, lostIds, duplicated, extra, wrongTotal, recoverSeconds, problems, samples };
   result.problems.push(...verdict(result));
   return result;
 }
