@@ -37,6 +37,10 @@ describe('renderStatus', () => {
     expect(renderStatus(report({ group: 'orders-stream', members: 1, state: 'Stable', processorRunning: true, total: 0, partitions }))).toMatch(/orders-stream\s+lag\s+caught up/);
   });
 
+  it('when orders-stream runs as two instances in its group, then the lag row says the group has 2 members', () => {
+    expect(renderStatus(report({ group: 'orders-stream', members: 2, state: 'Stable', processorRunning: true, total: 0, partitions }))).toMatch(/orders-stream\s+lag\s+caught up\s+-\s+order\[0\]=0 order\[1\]=0; 2 member\(s\)/);
+  });
+
   it('when the keeper restarted a component and gave up on another, then DETAIL says how often and why, the state says crashloop, and a line names the keeper', () => {
     const text = renderStatus({
       ...report(null),

@@ -7,7 +7,8 @@ import { collectStatus, type StatusReport } from '../ops/status.js';
 export function renderStatus(r: StatusReport): string {
   const rows = r.components.map((c) => [c.id, c.kind, c.state, c.pid ? String(c.pid) : '-', c.url, [c.detail, restartsNote(c)].filter(Boolean).join('; ')]);
   for (const c of r.connectors ?? []) rows.push([c.name, 'connector', c.state.toLowerCase(), '-', `tasks ${c.tasks.map((t) => t.state.toLowerCase()).join(',') || '-'}`, '']);
-  if (r.lag) rows.push([r.lag.group, 'lag', describeProgress(r.lag), '-', progressDetail(r.lag), '']);
+  // The group's member count beside its lag: with `--scale orders-stream=N` it should be N.
+  if (r.lag) rows.push([r.lag.group, 'lag', describeProgress(r.lag), '-', `${progressDetail(r.lag)}; ${r.lag.members} member(s)`, '']);
   const header = ['COMPONENT', 'KIND', 'STATE', 'PID', 'URL', 'DETAIL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const lines = [`runtime: ${r.runtime} (${r.runtimeReason})`, ...[header, ...rows].map((cols) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd())];

@@ -29,6 +29,8 @@ export interface RowResult {
   other: number;
   /** Accepted but not in GraphQL once the wait ended. */
   lost: number;
+  /** Their ids (for `oms trace`). */
+  lostIds?: string[];
   /** Listed more than once. */
   duplicated: number;
   /** In GraphQL for this row's customer but never answered 201 (an order the client was told failed). */
@@ -61,6 +63,8 @@ export interface RowOptions {
   /** Seconds after recovery within which every accepted order must be in GraphQL. */
   visibleWithin: number;
   log: (line: string) => void;
+  /** Told each answer as it arrives (when, in ms since the epoch): what a row measures gaps from. */
+  onAnswer?: (answer: Answer, at: number) => void;
 }
 
 const ordersAnswer = z.object({
@@ -111,7 +115,7 @@ async function placeOne(clients: ServiceClients, fx: Fixture, i: number): Promis
 }
 
 /** Open-loop load: one order every 1/rate s whatever earlier ones take; `at(s)` runs once at second s. */
-async function load(clients: ServiceClients, fx: Fixture, rate: number, seconds: number, at: { second: number; run: () => void }): Promise<Answer[]> {
+async function load(clients: ServiceClients, fx: Fixture, rate: number, seconds: number, at: { second: number; run: () => void }, onAnswer?: RowOptions['onAnswer']): Promise<Answer[]> {
   const total = Math.round(rate * seconds);
   const answers: Array<Promise<Answer>> = [];
   const start = performance.now();
@@ -123,7 +127,7 @@ async function load(clients: ServiceClients, fx: Fixture, rate: number, seconds:
       fired = true;
       at.run();
     }
-    answers.push(placeOne(clients, fx, i));
+    answers.push(placeOne(clients, fx, i).then((a) => (onAnswer?.(a, Date.now()), a)));
   }
   return Promise.all(answers);
 }
@@ -178,7 +182,7 @@ export async function runRow(ctx: OpsContext, t: RowTarget, clients: ServiceClie
       const at = Date.now();
       kill = t.target.kill(o.component).then((killed) => ({ killed, at }), (err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     },
-  });
+  }, o.onAnswer);
   const problems: string[] = [];
   const killed = await kill;
   let recoverSeconds: number | null = null;
@@ -204,11 +208,12 @@ export async function runRow(ctx: OpsContext, t: RowTarget, clients: ServiceClie
     if ([...accepted.keys()].every((id) => seen.has(id)) || Date.now() > deadline) break;
     await sleep(2000);
   }
-  const lost = [...accepted.keys()].filter((id) => !seen.has(id)).length;
+  const lostIds = [...accepted.keys()].filter((id) => !seen.has(id));
+  const lost = lostIds.length;
   const duplicated = [...seen.values()].filter((totals) => totals.length > 1).length;
   const extra = [...seen.keys()].filter((id) => !accepted.has(id)).length;
   const wrongTotal = [...seen.entries()].filter(([id, totals]) => accepted.has(id) && totals.some((t) => Math.round(t * 100) !== accepted.get(id))).length;
-  const result: RowResult = { component: o.component, accepted: accepted.size, ...count, lost, duplicated, extra, wrongTotal, recoverSeconds, problems, samples };
+  const result: RowResult = { component: o.component, accepted: accepted.size, ...count, lost, lostIds, duplicated, extra, wrongTotal, recoverSeconds, problems, samples };
   result.problems.push(...verdict(result));
   return result;
 }

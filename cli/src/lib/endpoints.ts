@@ -1,5 +1,6 @@
 import type { OmsConfig } from '../config.js';
 import { STACK_CREDENTIALS } from './stack/catalogue.js';
+import { kafkaBootstrap, topologyOf } from './stack/topology.js';
 
 /**
  * Where each part of the stack answers, from the host's point of view. Both runtimes
@@ -17,11 +18,16 @@ export interface Endpoints {
   console: string;
 }
 
-export function endpointsFor(config: OmsConfig): Endpoints {
+/**
+ * The endpoints of the stack `config` addresses. Kafka's bootstrap list names every broker of
+ * the topology (by default the one the state dir remembers from `oms up`), so a client
+ * carries on when any one of three is down.
+ */
+export function endpointsFor(config: OmsConfig, topology: { brokers: number } = topologyOf(config.stateDir)): Endpoints {
   const host = '127.0.0.1';
   const url = (port: number) => `http://${host}:${port}`;
   return {
-    kafkaBrokers: [`${host}:${config.ports.kafka}`],
+    kafkaBrokers: kafkaBootstrap(host, config.ports, topology),
     connectUrl: url(config.ports.connect),
     elasticsearchUrl: url(config.ports.elasticsearch),
     mysql: { host, port: config.ports.mysql, ...STACK_CREDENTIALS.mysql },

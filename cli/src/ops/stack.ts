@@ -11,9 +11,10 @@ import { findCompose } from '../lib/docker/compose.js';
 import { offlineImages } from '../lib/docker/images.js';
 import { createDockerRuntime, NETWORK_ENDPOINTS, type DockerRuntime } from '../lib/docker/runtime.js';
 import { chooseOffline, chooseRuntime, dockerHubReachable, localDataExists, localStackAlive, once, type RuntimeChoice } from '../lib/docker/select.js';
-import { ARTIFACT_VERSIONS, createLocalRuntime, defaultLocalSettings, type LocalRuntime, type LocalSettings } from '../lib/runtime/index.js';
+import { ARTIFACT_VERSIONS, createLocalRuntime, defaultLocalSettings, type LocalRuntime, type LocalSettings, withOrdersStreamInstances } from '../lib/runtime/index.js';
 import { entryOf } from '../lib/stack/catalogue.js';
 import { describeRuntimeSwitch, readRememberedRuntime, rememberRuntime, runtimeFile } from '../lib/stack/runtime-memory.js';
+import { topologyOf, type Topology } from '../lib/stack/topology.js';
 import type { RuntimeKind, Stack } from '../lib/stack/types.js';
 
 export type { RuntimeChoice, RuntimeKind, Stack };
@@ -83,13 +84,13 @@ export async function resolveRuntime(ctx: OpsContext, f: DockerFacts = dockerFac
  */
 export async function chooseStack(
   ctx: OpsContext,
-  opts: { offline?: boolean; onChoice?: (choice: RuntimeChoice) => Promise<void> } = {},
+  opts: { offline?: boolean; onChoice?: (choice: RuntimeChoice) => Promise<void>; topology?: Topology } = {},
 ): Promise<{ stack: LocalRuntime | DockerRuntime; choice: RuntimeChoice }> {
   const f = dockerFacts(ctx);
   const choice = await runtimeChoice(ctx, f);
   // Before the runtime is checked for what it needs: `up` says what a switch changes even when it then cannot run.
   await opts.onChoice?.(choice);
-  const stack = choice.kind === 'local' ? localRuntimeFor(ctx) : await dockerStack(ctx, f, opts.offline ?? false);
+  const stack = choice.kind === 'local' ? localRuntimeFor(ctx, opts.topology) : await dockerStack(ctx, f, opts.offline ?? false, opts.topology);
   return { stack, choice };
 }
 
@@ -134,7 +135,7 @@ export async function dockerRuntimeFor(ctx: OpsContext, opts: { offline?: boolea
   return dockerStack(ctx, dockerFacts(ctx), opts.offline ?? false);
 }
 
-async function dockerStack(ctx: OpsContext, f: DockerFacts, askedOffline: boolean): Promise<DockerRuntime> {
+async function dockerStack(ctx: OpsContext, f: DockerFacts, askedOffline: boolean, topology?: Topology): Promise<DockerRuntime> {
   const daemon = await f.daemon();
   if (!daemon.ok) {
     throw new PrereqError(`the docker runtime needs a Docker daemon, and none answers (${daemon.reason})`, {
@@ -149,6 +150,12 @@ async function dockerStack(ctx: OpsContext, f: DockerFacts, askedOffline: boolea
   }
   if (ctx.loaded.config.mysqlFlavor !== 'mariadb') {
     throw new PrereqError('the docker runtime runs MariaDB only', { hint: 'unset OMS_MYSQL_FLAVOR (or set it to mariadb)' });
+  }
+  if (topology && (topology.brokers !== 1 || topology.ordersStream !== 1)) {
+    // The compose file runs one broker and one processor; the three-broker and scaled stacks are the local runtime's so far.
+    throw new PrereqError(`the docker runtime runs 1 Kafka broker and 1 orders-stream (asked: ${topology.brokers} broker(s), ${topology.ordersStream} orders-stream instance(s))`, {
+      hint: 'use `--runtime local` for `--brokers 3` and `--scale orders-stream=N`, or `oms up --runtime docker --brokers 1 --scale orders-stream=1`',
+    });
   }
   const offline = await chooseOffline(askedOffline || ctx.loaded.config.docker.offline, {
     projectUsesOfflineImages: async () => {
@@ -190,8 +197,11 @@ export function connectorHosts(kind: RuntimeKind, endpoints: Endpoints): { endpo
   };
 }
 
-/** Local runtime settings from the CLI config (ports, dirs, timeouts, log level). */
-export function localSettingsFor(ctx: OpsContext): LocalSettings {
+/**
+ * Local runtime settings from the CLI config (ports, dirs, timeouts, log level) and the
+ * topology (brokers, orders-stream instances; by default the one the state dir remembers).
+ */
+export function localSettingsFor(ctx: OpsContext, topology: Topology = topologyOf(ctx.loaded.config.stateDir)): LocalSettings {
   const { config } = ctx.loaded;
   const base = defaultLocalSettings(ctx.repoRoot);
   const timeoutMs = config.timeouts.startSeconds * 1000;
@@ -211,10 +221,14 @@ export function localSettingsFor(ctx: OpsContext): LocalSettings {
       connect: config.ports.connect,
     },
     readyTimeoutMs: { ...Object.fromEntries(Object.keys(base.readyTimeoutMs).map((k) => [k, timeoutMs])), service: timeoutMs },
-    services: base.services.map((s) => {
-      const entry = entryOf(s.name);
-      return { ...s, port: entry ? config.ports[entry.ports[0]!] : s.port };
-    }),
+    brokers: topology.brokers,
+    services: withOrdersStreamInstances(
+      base.services.map((s) => {
+        const entry = entryOf(s.name);
+        return { ...s, port: entry ? config.ports[entry.ports[0]!] : s.port };
+      }),
+      topology.ordersStream,
+    ),
     logLevel: config.logLevel,
   };
 }
@@ -223,6 +237,6 @@ export function localSettingsFor(ctx: OpsContext): LocalSettings {
  * The local runtime for this invocation (whatever `--runtime` says: callers that can drive
  * either runtime use {@link stackFor}); its progress lines go to the debug channel.
  */
-export function localRuntimeFor(ctx: OpsContext): LocalRuntime {
-  return createLocalRuntime(localSettingsFor(ctx), { onProgress: ({ component, message }) => ctx.debug(`${component}: ${message}`) });
+export function localRuntimeFor(ctx: OpsContext, topology?: Topology): LocalRuntime {
+  return createLocalRuntime(localSettingsFor(ctx, topology), { onProgress: ({ component, message }) => ctx.debug(`${component}: ${message}`) });
 }

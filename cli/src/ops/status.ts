@@ -3,6 +3,7 @@ import type { OpsContext } from '../context.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { withAdmin } from '../lib/kafka.js';
 import { groupProgress } from '../lib/lag.js';
+import { catalogueIdOf } from '../lib/stack/topology.js';
 import { connectClient, connectorStates, desiredConnectors, type ConnectorState } from './connectors.js';
 import { consoleStatus } from './console.js';
 import { keeperStatus } from './keeper.js';
@@ -89,8 +90,9 @@ export async function collectStatus(ctx: OpsContext, opts: CollectOptions = {}):
     consoleRow,
   ];
   const connectUp = statuses.find((s) => s.id === 'connect')?.ready ?? false;
-  const kafkaUp = statuses.find((s) => s.id === 'kafka')?.ready ?? false;
-  const processorRunning = components.find((c) => c.id === PROCESSOR_GROUP.group)?.state !== 'stopped';
+  // Any broker of three answers for the cluster; any orders-stream instance reads for the group.
+  const kafkaUp = statuses.some((s) => catalogueIdOf(s.id) === 'kafka' && s.ready);
+  const processorRunning = components.some((c) => catalogueIdOf(c.id) === PROCESSOR_GROUP.group && c.state !== 'stopped');
   const [connectors, lag] = await Promise.all([
     connectUp ? connectorStates(connectClient(ctx), desiredConnectors(ctx).map((c) => c.name)).catch(() => null) : null,
     kafkaUp

@@ -1,11 +1,17 @@
 /** The pipeline topics as desired state: plan and apply (`oms topics create`, `oms up`), and read them back. */
 import { CheckFailedError } from '../errors.js';
 import { TOPIC_RESOURCE, describeTopics, topicOffsets, withAdmin } from '../lib/kafka.js';
+import { retry } from '../lib/retry.js';
+import { replicationOf } from '../lib/stack/topology.js';
 import { DESIRED_TOPICS, planTopics, type TopicAction } from '../lib/topics.js';
 
 export type { TopicAction };
 
-/** Applies the topic plan; refused topics are left as they are and reported in the plan. */
+/**
+ * Applies the topic plan; refused topics are left as they are and reported in the plan. New
+ * topics get one replica per broker of `brokers` (3 with three brokers: the brokers'
+ * `min.insync.replicas` 2 then lets one fail).
+ */
 export async function ensureTopics(brokers: string[], dryRun: boolean): Promise<TopicAction[]> {
   return withAdmin(brokers, async (admin) => {
     const existing = await describeTopics(admin, DESIRED_TOPICS.map((t) => t.name));
@@ -18,7 +24,7 @@ export async function ensureTopics(brokers: string[], dryRun: boolean): Promise<
         topics: toCreate.map((s) => ({
           topic: s.name,
           numPartitions: s.partitions,
-          replicationFactor: 1,
+          replicationFactor: replicationOf({ brokers: brokers.length }).replicationFactor,
           configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
         })),
       });
@@ -61,9 +67,21 @@ export function assertNoRefusals(plan: TopicAction[]): void {
   }
 }
 
-/** The `up` step: topics as desired, or a failure naming the ones it cannot fix. */
+/** Kafka errors kafkajs marks retriable (itself, or the one its retries ended on): a leader moving, metadata not yet on every broker. */
+export function isRetriableKafkaError(err: unknown): boolean {
+  const e = err as { retriable?: unknown; cause?: unknown; originalError?: unknown } | null;
+  if (typeof e !== 'object' || e === null) return false;
+  return e.retriable === true || isRetriableKafkaError(e.cause) || isRetriableKafkaError(e.originalError);
+}
+
+/**
+ * The `up` step: topics as desired, or a failure naming the ones it cannot fix. With three
+ * brokers, a topic the controller just created can be unknown for a moment to the broker
+ * asked next ("This server does not host this topic-partition"): such errors are retried, and
+ * as the plan is made afresh each time, a retry only finishes what is left.
+ */
 export async function topicsStepOutcome(brokers: string[]): Promise<string> {
-  const plan = await ensureTopics(brokers, false);
+  const plan = await retry(() => ensureTopics(brokers, false), { shouldRetry: isRetriableKafkaError, timeoutMs: 60_000, minDelayMs: 500, maxDelayMs: 4000 });
   assertNoRefusals(plan);
   const created = plan.filter((a) => a.action === 'create').length;
   return created > 0 ? `created ${created}` : 'all present';

@@ -10,14 +10,16 @@ import { execa } from 'execa';
 import type { OpsContext, ProgressHooks } from '../context.js';
 import { ExternalError, PrereqError } from '../errors.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
+import { statePaths } from '../lib/runtime/context.js';
 import { SERVICE_IDS } from '../lib/stack/catalogue.js';
+import { type BrokerCount, catalogueIdOf, ordersStreamIds, readTopology, rememberTopology, resolveTopology, type Topology } from '../lib/stack/topology.js';
 import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.js';
 import { connectorsStepOutcome, describeRestart, type RestartedConnector } from './connectors.js';
 import { checkConsolePort, CONSOLE_ID, consoleUrl, startConsole } from './console.js';
 import { runPreflight, type CheckResult } from './doctor.js';
-import { KEEPER_ID, keeperStartStep, withKeeperStopped } from './keeper.js';
+import { KEEPER_ID, keeperStartStep, stopKeeper, withKeeperStopped } from './keeper.js';
 import { describeSeed, runSeed } from './seed.js';
-import { chooseStack, localSettingsFor, rememberStackRuntime, runtimeSwitchNotice, type RuntimeKind, type Stack } from './stack.js';
+import { chooseStack, localRuntimeFor, localSettingsFor, rememberStackRuntime, runtimeSwitchNotice, type RuntimeKind, type Stack } from './stack.js';
 import { topicsStepOutcome } from './topics.js';
 
 /** Where `up` keeps its last run's step timings, under the state dir. */
@@ -26,6 +28,10 @@ export const LAST_UP_FILE = 'last-up.json';
 export interface UpPlan {
   /** Components to bring up (and what they need); `console` is the console. */
   only?: string[];
+  /** Kafka brokers (`--brokers`): 1 or 3; default the state dir's remembered count, else 1. */
+  brokers?: BrokerCount;
+  /** orders-stream instances (`--scale orders-stream=N`); default the remembered count, else 1. */
+  ordersStream?: number;
   seed: boolean;
   /** Start the console (default: yes, unless `only` leaves it out). */
   console?: boolean;
@@ -70,7 +76,8 @@ function buildStep(ctx: OpsContext): Step {
 /** The topics, connectors and seed steps, when the plan has what they talk to. */
 function pipelineSteps(ctx: OpsContext, plan: UpPlan, kind: RuntimeKind, ids: Set<string>, onRestart?: (r: RestartedConnector) => void): Step[] {
   const steps: Step[] = [];
-  if (ids.has('kafka')) steps.push({ id: 'topics', title: 'Create topics', needs: ['kafka'], run: () => topicsStepOutcome(endpointsFor(ctx.loaded.config).kafkaBrokers) });
+  const brokers = [...ids].filter((id) => catalogueIdOf(id) === 'kafka');
+  if (ids.has('kafka')) steps.push({ id: 'topics', title: 'Create topics', needs: brokers, run: () => topicsStepOutcome(endpointsFor(ctx.loaded.config, { brokers: brokers.length }).kafkaBrokers) });
   if (!SERVICE_IDS.every((id) => ids.has(id)) || !ids.has('connect')) return steps;
   steps.push({
     id: 'connectors',
@@ -115,7 +122,7 @@ export function upSteps(ctx: OpsContext, plan: UpPlan, stack: Stack, onRestart?:
   if (only?.length === 0) return [...(keeper ? [keeperStartStep(ctx, stack.kind, [])] : []), ...consoleSteps];
   const runtimeSteps = stack.steps(only ? { only } : {});
   const ids = new Set(runtimeSteps.map((s) => s.id));
-  const isService = (id: string) => SERVICE_IDS.includes(id);
+  const isService = (id: string) => SERVICE_IDS.includes(catalogueIdOf(id));
   const components = runtimeSteps.map((s) => (isService(s.id) ? { ...s, needs: [...(s.needs ?? []), ...(ids.has('kafka') ? ['topics'] : []), 'build'] } : s));
   const built = [...(stack.kind === 'local' ? [buildStep(ctx)] : []), ...components, ...pipelineSteps(ctx, plan, stack.kind, ids, onRestart)];
   // Compose replaces a container by stopping it first: a docker keeper running meanwhile would
@@ -166,16 +173,39 @@ export async function announceSwitch(ctx: OpsContext, kind: RuntimeKind, hooks: 
   return switched;
 }
 
+/**
+ * Records the topology `up` runs and, when it differs from the remembered one, makes the
+ * running stack fit it: orders-stream instances beyond the new count are stopped (the group
+ * hands their partitions to the others), and the keeper is stopped so `up` starts one that
+ * watches the new set of processes.
+ */
+async function applyTopology(ctx: OpsContext, remembered: Topology | undefined, topology: Topology, hooks: ProgressHooks): Promise<void> {
+  await rememberTopology(ctx.loaded.config.stateDir, topology);
+  if (!remembered || (remembered.brokers === topology.brokers && remembered.ordersStream === topology.ordersStream)) return;
+  await stopKeeper(ctx);
+  const extra = ordersStreamIds(remembered).slice(topology.ordersStream);
+  if (extra.length === 0) return;
+  hooks.onNotice?.(`scaling orders-stream from ${remembered.ordersStream} to ${topology.ordersStream}: stopping ${extra.join(', ')}`);
+  await localRuntimeFor(ctx, remembered).down({ only: extra });
+}
+
 /** `oms up`: everything (or `only` and what it needs), idempotently; failed connectors and tasks are restarted. */
 export async function up(ctx: OpsContext, opts: UpPlan & { offline: boolean }, hooks: ProgressHooks = {}): Promise<UpResult> {
   const started = Date.now();
   let switched: string | undefined;
-  const { stack, choice } = await chooseStack(ctx, { offline: opts.offline, onChoice: async (c) => void (switched = await announceSwitch(ctx, c.kind, hooks)) });
+  const { stateDir } = ctx.loaded.config;
+  const asked = { ...(opts.brokers ? { brokers: opts.brokers } : {}), ...(opts.ordersStream ? { ordersStream: opts.ordersStream } : {}) };
+  const remembered = readTopology(stateDir);
+  const topology = resolveTopology(asked, remembered, false);
+  const { stack, choice } = await chooseStack(ctx, { offline: opts.offline, topology, onChoice: async (c) => void (switched = await announceSwitch(ctx, c.kind, hooks)) });
+  // The local Kafka's data (the docker runtime's is in its volumes, and it runs one broker).
+  resolveTopology(asked, remembered, stack.kind === 'local' && existsSync(join(statePaths(stateDir).kafka.dataDir, 'meta.properties')));
   const only = runtimeOnly(opts.only);
   if (stack.kind === 'local' && only?.length !== 0) await checkLocalRuntime(ctx, only, hooks);
   if (plansConsole(opts)) await checkConsolePort(ctx);
   // From here on something may start: it belongs to this runtime, also if a step fails.
   await rememberStackRuntime(ctx, stack.kind);
+  if (stack.kind === 'local') await applyTopology(ctx, remembered, topology, hooks);
   const restarted: RestartedConnector[] = [];
   const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed, ...(opts.console === false ? { console: false } : {}) }, stack, (r) => restarted.push(r));
   let results: StepResult[];

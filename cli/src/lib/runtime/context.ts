@@ -19,6 +19,18 @@ function socketPath(preferred: string, stateDir: string, name: string, limit = 1
   return path.join(os.tmpdir(), `oms-${hash}-${name}`);
 }
 
+/** A broker's dir under the state dir: `kafka` for broker 1 (as with one broker), `kafka-<node>` for the others. */
+function kafkaPaths(stateDir: string, node: number) {
+  const dir = path.join(stateDir, node === 1 ? 'kafka' : `kafka-${node}`);
+  return {
+    dir,
+    dataDir: path.join(dir, 'data'),
+    config: path.join(dir, 'server.properties'),
+    log4j: path.join(dir, 'log4j2.properties'),
+    clusterIdFile: path.join(stateDir, 'kafka', 'cluster-id'),
+  };
+}
+
 /** Paths under the state dir (everything the current user runs). */
 export function statePaths(stateDir: string) {
   const run = path.join(stateDir, 'run');
@@ -38,13 +50,9 @@ export function statePaths(stateDir: string) {
       dir: path.join(stateDir, 'redis'),
       dataDir: path.join(stateDir, 'redis', 'data'),
     },
-    kafka: {
-      dir: path.join(stateDir, 'kafka'),
-      dataDir: path.join(stateDir, 'kafka', 'data'),
-      config: path.join(stateDir, 'kafka', 'server.properties'),
-      log4j: path.join(stateDir, 'kafka', 'log4j2.properties'),
-      clusterIdFile: path.join(stateDir, 'kafka', 'cluster-id'),
-    },
+    kafka: kafkaPaths(stateDir, 1),
+    /** Broker `node`'s files (node 1 is `kafka`); the cluster id is broker 1's, shared by all. */
+    kafkaNode: (node: number) => kafkaPaths(stateDir, node),
     connect: {
       dir: path.join(stateDir, 'connect'),
       config: path.join(stateDir, 'connect', 'connect-distributed.properties'),

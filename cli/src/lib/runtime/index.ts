@@ -21,6 +21,7 @@ export {
   defaultServices,
   findRepoRoot,
   localEndpoints,
+  withOrdersStreamInstances,
   withPortOffset,
   type LocalEndpoints,
   type LocalPorts,

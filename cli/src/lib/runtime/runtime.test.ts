@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../errors.js';
 import { createLocalRuntime } from './runtime.js';
-import { commonServiceEnv, defaultLocalSettings, localEndpoints, withPortOffset } from './settings.js';
+import { commonServiceEnv, defaultLocalSettings, localEndpoints, withOrdersStreamInstances, withPortOffset } from './settings.js';
 
 const settings = { ...withPortOffset(defaultLocalSettings('/repo'), 20000), stateDir: '/tmp/oms-unit-never-created' };
 const runtime = createLocalRuntime(settings);
@@ -90,5 +90,32 @@ describe('endpoints and service env', () => {
       PRODUCTS_URL: 'http://127.0.0.1:23002',
       INVENTORY_URL: 'http://127.0.0.1:23005',
     });
+  });
+});
+
+describe('three brokers and two orders-stream instances', () => {
+  const scaled = { ...settings, brokers: 3 as const, services: withOrdersStreamInstances(settings.services, 2) };
+  const steps = createLocalRuntime(scaled).steps();
+
+  it('when everything is selected, then kafka-2, kafka-3 and orders-stream-2 are steps of their own', () => {
+    expect(steps.map((s) => s.id)).toEqual(['prerequisites', 'artifacts', 'mariadb', 'postgres', 'redis', 'elasticsearch', 'kafka', 'kafka-2', 'kafka-3', 'connect', 'customers', 'products', 'inventory', 'orders', 'orders-stream', 'orders-stream-2', 'orders-graph', 'shipping']);
+  });
+
+  it('when something needs Kafka, then it waits for all three brokers, and the brokers wait for none of each other (a quorum forms only with two up)', () => {
+    for (const id of ['connect', 'orders-stream', 'orders-stream-2', 'products']) expect(steps.find((s) => s.id === id)?.needs).toEqual(expect.arrayContaining(['kafka', 'kafka-2', 'kafka-3']));
+    for (const id of ['kafka', 'kafka-2', 'kafka-3']) expect(steps.find((s) => s.id === id)?.needs).toEqual(['prerequisites', 'artifacts']);
+  });
+
+  it('when the endpoints are built, then Kafka is all three brokers', () => {
+    expect(localEndpoints(scaled).kafkaBrokers).toEqual(['127.0.0.1:29092', '127.0.0.1:29094', '127.0.0.1:29096']);
+  });
+
+  it('when the instances get their env, then each has its own INSTANCE_ID (so its own transactional id) and its own port', () => {
+    const endpoints = localEndpoints(scaled);
+    const envs = scaled.services.filter((s) => s.name.startsWith('orders-stream')).map((service) => service.env!({ endpoints, service, settings: scaled }));
+    expect(envs.map((e) => [e.INSTANCE_ID, e.PORT, e.KAFKA_BROKERS])).toEqual([
+      ['local-1', '23004', '127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096'],
+      ['local-2', '23104', '127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096'],
+    ]);
   });
 });

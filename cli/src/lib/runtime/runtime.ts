@@ -7,10 +7,13 @@
  */
 import { readPidFile, isAlive } from '../process/supervisor.js';
 import { CATALOGUE } from '../stack/catalogue.js';
+import { probeKafka } from '../stack/probes.js';
+import { brokerId, brokerIds, brokerPorts } from '../stack/topology.js';
 import { assertKnown } from '../stack/graph.js';
 import type { ComponentStatus, LogsOptions, Stack } from '../stack/types.js';
 import { type RunStepsOptions, runSteps, type Step, StepFailure, type StepResult } from '../steps.js';
 import type { Component, LocalParts } from './component.js';
+import { kafkaProcess } from './components/kafka.js';
 import { serviceComponent } from './components/service.js';
 import { type RuntimeContext, createContext } from './context.js';
 import { type KeepOptions, type KeeperState, keep, keeperPaths, readKeeperState } from './keeper.js';
@@ -75,7 +78,32 @@ export function buildComponents(ctx: RuntimeContext): Component[] {
       probe: () => e.probe({ host: settings.host, port: process.ports[0]! }),
     };
   });
-  return [...infra, ...settings.services.map((s) => serviceComponent(ctx, s))];
+  const brokers = extraBrokers(ctx, infra.find((c) => c.id === 'kafka'));
+  // What needs Kafka needs every broker: with 3, topics (RF 3) and Connect's internal topics
+  // cannot be created before all three have registered.
+  const allBrokers = brokerIds(settings);
+  const withBrokers = (c: Component): Component => (brokers.length > 0 && c.needs.includes('kafka') ? { ...c, needs: [...c.needs, ...allBrokers.slice(1)] } : c);
+  const kafkaAt = infra.findIndex((c) => c.id === 'kafka');
+  return [...infra.slice(0, kafkaAt + 1), ...brokers, ...infra.slice(kafkaAt + 1), ...settings.services.map((s) => serviceComponent(ctx, s))].map(withBrokers);
+}
+
+/** Brokers 2 and 3 of a three-broker stack: the `kafka` component again, each with its own node id, ports and data. */
+function extraBrokers(ctx: RuntimeContext, kafka: Component | undefined): Component[] {
+  if (!kafka) return [];
+  const { settings } = ctx;
+  return brokerIds(settings).slice(1).map((id, i): Component => {
+    const node = i + 2;
+    const process = kafkaProcess(ctx, node);
+    const at = { host: settings.host, port: brokerPorts(settings.ports, node).client };
+    return {
+      ...kafka,
+      ...process,
+      id: brokerId(node),
+      title: `Kafka broker ${node}`,
+      url: `${at.host}:${at.port}`,
+      probe: () => probeKafka([`${at.host}:${at.port}`]),
+    };
+  });
 }
 
 async function componentStatus({ ctx }: LocalParts, c: Component, keeper: KeeperState | undefined): Promise<ComponentStatus> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultPort } from '../../config.js';
 import { CATALOGUE, STACK_CREDENTIALS } from '../stack/catalogue.js';
+import { type BrokerCount, kafkaBootstrap, ordersStreamId, ordersStreamPort } from '../stack/topology.js';
 
 export { STACK_CREDENTIALS };
 
@@ -67,6 +68,11 @@ export interface LocalSettings {
   /** Always 127.0.0.1: the local runtime never listens on other interfaces. */
   host: string;
   ports: LocalPorts;
+  /**
+   * Kafka brokers: 1, or 3 KRaft voters (`kafka`, `kafka-2`, `kafka-3`, each broker and
+   * controller in one JVM) on the ports `brokerPorts` derives from `ports.kafka*`.
+   */
+  brokers: BrokerCount;
   mysql: { user: string; password: string; cdcUser: string; cdcPassword: string };
   postgres: { user: string; password: string; database: string; databases: string[] };
   /** JVM max heaps, e.g. `512m`. */
@@ -122,10 +128,33 @@ export function defaultServices(): ServiceDefinition[] {
     name: c.id,
     port: defaultPort(c.ports[0]!),
     entry: `services/${c.id}/dist/server.js`,
-    ...(c.id === 'orders-stream' ? { env: (e: ServiceEnvContext) => ({ ...commonServiceEnv(e), INSTANCE_ID: 'local-1', KAFKA_SESSION_TIMEOUT_MS: '10000' }) } : {}),
+    ...(c.id === 'orders-stream' ? { env: ordersStreamEnv(1) } : {}),
     // Shipping keeps its event store in a database of its own, beside the read model's.
     ...(c.id === 'shipping' ? { env: (e: ServiceEnvContext) => ({ ...commonServiceEnv(e), PG_DATABASE: SHIPPING_DATABASE }) } : {}),
   }));
+}
+
+/**
+ * orders-stream instance `k`'s env: its own INSTANCE_ID, so each instance has a transactional
+ * id of its own (`<group>-local-<k>`: two producers sharing one would fence each other) while
+ * all share the consumer group, and a restarted instance fences its own killed predecessor.
+ */
+function ordersStreamEnv(k: number): (e: ServiceEnvContext) => Record<string, string> {
+  return (e) => ({ ...commonServiceEnv(e), INSTANCE_ID: `local-${k}`, KAFKA_SESSION_TIMEOUT_MS: '10000' });
+}
+
+/**
+ * `services` with orders-stream run as `instances` processes in one consumer group:
+ * `orders-stream`, `orders-stream-2`, … (ports from {@link ordersStreamPort}).
+ */
+export function withOrdersStreamInstances(services: readonly ServiceDefinition[], instances: number): ServiceDefinition[] {
+  return services.flatMap((s) => {
+    if (s.name !== 'orders-stream') return [s];
+    return Array.from({ length: instances }, (_, i): ServiceDefinition => {
+      const k = i + 1;
+      return k === 1 ? s : { ...s, name: ordersStreamId(k), port: ordersStreamPort(s.port, k), needs: s.needs ?? ['kafka'], env: ordersStreamEnv(k) };
+    });
+  });
 }
 
 /** `${XDG_CACHE_HOME:-~/.cache}/oms` */
@@ -151,6 +180,7 @@ export function defaultLocalSettings(repoRoot: string = findRepoRoot()): LocalSe
       kafkaController: defaultPort('kafkaController'),
       connect: defaultPort('connect'),
     },
+    brokers: 1,
     mysql: { ...STACK_CREDENTIALS.mysql },
     // `shipping` is created here too (the service would create it), so its connector can be
     // submitted whatever the order the services come up in.
@@ -191,7 +221,7 @@ export function localEndpoints(settings: LocalSettings): LocalEndpoints {
     },
     redisUrl: `redis://${h}:${settings.ports.redis}`,
     elasticsearchUrl: `http://${h}:${settings.ports.elasticsearch}`,
-    kafkaBrokers: [`${h}:${settings.ports.kafka}`],
+    kafkaBrokers: kafkaBootstrap(h, settings.ports, { brokers: settings.brokers }),
     connectUrl: `http://${h}:${settings.ports.connect}`,
     services: Object.fromEntries(settings.services.map((s) => [s.name, `http://${h}:${s.port}`])),
   };

@@ -42,7 +42,30 @@ describe('kafkaServerProperties', () => {
   });
 });
 
+describe('kafkaServerProperties with three voters', () => {
+  const voters = [1, 2, 3].map((id) => ({ id, controllerPort: 29093 + 2 * (id - 1) }));
+  const props = parseProperties(kafkaServerProperties({ host: '127.0.0.1', nodeId: 2, port: 29094, controllerPort: 29095, voters, dataDir: '/s/kafka-2/data' }));
+
+  it('when rendered for node 2, then it is that voter on its own ports with all three in the quorum', () => {
+    expect(props['node.id']).toBe('2');
+    expect(props['controller.quorum.voters']).toBe('1@127.0.0.1:29093,2@127.0.0.1:29095,3@127.0.0.1:29097');
+    expect(props.listeners).toBe('PLAINTEXT://127.0.0.1:29094,CONTROLLER://127.0.0.1:29095');
+    expect(props['log.dirs']).toBe('/s/kafka-2/data');
+  });
+
+  it('when rendered, then topics and the internal topics are replicated 3 times and a write needs 2 in sync', () => {
+    for (const key of ['default.replication.factor', 'offsets.topic.replication.factor', 'transaction.state.log.replication.factor', 'share.coordinator.state.topic.replication.factor']) expect(props[key]).toBe('3');
+    for (const key of ['min.insync.replicas', 'transaction.state.log.min.isr', 'share.coordinator.state.topic.min.isr']) expect(props[key]).toBe('2');
+  });
+});
+
 describe('connectWorkerProperties', () => {
+  it('when the brokers replicate 3 times, then so do its config, offset and status topics', () => {
+    const props = parseProperties(connectWorkerProperties({ host: '127.0.0.1', port: 28083, bootstrapServers: '127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096', pluginPath: '/c/plugins', replicationFactor: 3 }));
+    expect(props['bootstrap.servers']).toBe('127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096');
+    for (const key of ['config.storage.replication.factor', 'offset.storage.replication.factor', 'status.storage.replication.factor']) expect(props[key]).toBe('3');
+  });
+
   it('when rendered, then it is a distributed worker with RF-1 internal topics and the plugin path', () => {
     const props = parseProperties(
       connectWorkerProperties({ host: '127.0.0.1', port: 28083, bootstrapServers: '127.0.0.1:29092', pluginPath: '/c/plugins' }),

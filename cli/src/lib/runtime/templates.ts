@@ -23,18 +23,31 @@ const GENERATED = 'Written by oms (local runtime) on every start: edit the setti
 
 export interface KafkaServerConfig {
   host: string;
+  /** This node's id (1 alone; 1, 2 or 3 in a three-broker quorum). Default 1. */
+  nodeId?: number;
   port: number;
   controllerPort: number;
+  /** Every voter of the quorum (default: this node alone). */
+  voters?: Array<{ id: number; controllerPort: number }>;
   dataDir: string;
 }
 
-/** KRaft combined broker+controller, single node, static voter set (works on Kafka 3.9 and 4.x). */
+/**
+ * KRaft combined broker+controller, static voter set (works on Kafka 3.9 and 4.x): one node,
+ * or three voters on one host. With three, everything is kept on all three brokers and a write
+ * needs two (`min.insync.replicas` 2), the internal topics too (consumer offsets, transaction
+ * state): one broker may die with nothing lost and producers carrying on.
+ */
 export function kafkaServerProperties(c: KafkaServerConfig): string {
+  const nodeId = c.nodeId ?? 1;
+  const voters = c.voters ?? [{ id: nodeId, controllerPort: c.controllerPort }];
+  const rf = voters.length >= 3 ? 3 : 1;
+  const minIsr = rf >= 3 ? 2 : 1;
   return renderProperties(
     {
       'process.roles': 'broker,controller',
-      'node.id': 1,
-      'controller.quorum.voters': `1@${c.host}:${c.controllerPort}`,
+      'node.id': nodeId,
+      'controller.quorum.voters': voters.map((v) => `${v.id}@${c.host}:${v.controllerPort}`).join(','),
       listeners: `PLAINTEXT://${c.host}:${c.port},CONTROLLER://${c.host}:${c.controllerPort}`,
       'advertised.listeners': `PLAINTEXT://${c.host}:${c.port}`,
       'controller.listener.names': 'CONTROLLER',
@@ -42,22 +55,25 @@ export function kafkaServerProperties(c: KafkaServerConfig): string {
       'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
       'log.dirs': c.dataDir,
       'num.partitions': 3,
-      'default.replication.factor': 1,
-      'offsets.topic.replication.factor': 1,
+      'default.replication.factor': rf,
+      'offsets.topic.replication.factor': rf,
       'offsets.topic.num.partitions': 3,
-      'transaction.state.log.replication.factor': 1,
-      'transaction.state.log.min.isr': 1,
+      'transaction.state.log.replication.factor': rf,
+      'transaction.state.log.min.isr': minIsr,
       'transaction.state.log.num.partitions': 3,
-      'share.coordinator.state.topic.replication.factor': 1,
-      'share.coordinator.state.topic.min.isr': 1,
-      'min.insync.replicas': 1,
+      'share.coordinator.state.topic.replication.factor': rf,
+      'share.coordinator.state.topic.min.isr': minIsr,
+      'min.insync.replicas': minIsr,
       'group.initial.rebalance.delay.ms': 0,
       'auto.create.topics.enable': false,
       'log.retention.hours': 168,
       'log.segment.bytes': 64 * 1024 * 1024,
       // The active controller appends a no-op record to the metadata log this often (default
-      // 500 ms) so brokers see it advance; one node in one JVM gains nothing from 2 a second.
+      // 500 ms) so brokers see it advance; a demo on one host gains nothing from 2 a second.
       'metadata.max.idle.interval.ms': 5000,
+      // A killed broker must give its partitions up in seconds, not the default 9 s of missed
+      // heartbeats plus a session: the failover the fault battery measures.
+      ...(voters.length >= 3 ? { 'broker.session.timeout.ms': 6000 } : {}),
     },
     GENERATED,
   );
@@ -68,9 +84,11 @@ export interface ConnectWorkerConfig {
   port: number;
   bootstrapServers: string;
   pluginPath: string;
+  /** Replication factor of its config, offset and status topics (the brokers': 1 or 3). Default 1. */
+  replicationFactor?: number;
 }
 
-/** Distributed Connect worker with RF-1 internal topics and a fast offset flush. */
+/** Distributed Connect worker with internal topics replicated like the brokers' and a fast offset flush. */
 export function connectWorkerProperties(c: ConnectWorkerConfig): string {
   return renderProperties(
     {
@@ -83,9 +101,9 @@ export function connectWorkerProperties(c: ConnectWorkerConfig): string {
       'config.storage.topic': 'oms-connect-configs',
       'offset.storage.topic': 'oms-connect-offsets',
       'status.storage.topic': 'oms-connect-status',
-      'config.storage.replication.factor': 1,
-      'offset.storage.replication.factor': 1,
-      'status.storage.replication.factor': 1,
+      'config.storage.replication.factor': c.replicationFactor ?? 1,
+      'offset.storage.replication.factor': c.replicationFactor ?? 1,
+      'status.storage.replication.factor': c.replicationFactor ?? 1,
       'offset.storage.partitions': 3,
       'status.storage.partitions': 1,
       'offset.flush.interval.ms': 1000,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type LocalProcess, STOP_GROUP } from '../component.js';
 import type { RuntimeContext } from '../context.js';
 import { connectWorkerProperties, kafkaJvmArgs } from '../templates.js';
+import { replicationOf } from '../../stack/topology.js';
 
 /** A distributed Kafka Connect worker with the Debezium plugins on its plugin.path. */
 export function connectProcess(ctx: RuntimeContext): LocalProcess {
@@ -24,6 +25,7 @@ export function connectProcess(ctx: RuntimeContext): LocalProcess {
           port: settings.ports.connect,
           bootstrapServers: ctx.endpoints.kafkaBrokers.join(','),
           pluginPath: artifacts.pluginsDir,
+          replicationFactor: replicationOf(settings).replicationFactor,
         }),
       );
       await copyFile(path.join(ctx.assetsDir, 'log4j2.properties'), p.log4j);

@@ -6,6 +6,7 @@ import { type LocalProcess, STOP_GROUP } from '../component.js';
 import type { RuntimeContext } from '../context.js';
 import { runLogged } from '../exec.js';
 import { kafkaJvmArgs, kafkaServerProperties } from '../templates.js';
+import { brokerId, brokerPorts } from '../../stack/topology.js';
 
 /**
  * A Kafka cluster id: 16 random bytes, base64url without padding (Kafka's Uuid format). Never
@@ -19,14 +20,30 @@ export function newClusterId(random: (size: number) => Buffer = randomBytes): st
   }
 }
 
-/** Kafka in KRaft mode, broker and controller in one JVM, storage formatted once. */
-export function kafkaProcess(ctx: RuntimeContext): LocalProcess {
+/** Writes the cluster id once (exclusive create: three brokers preparing at once agree on one); returns it. */
+async function clusterIdOf(file: string): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${newClusterId()}\n`, { flag: 'wx' }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  });
+  return (await readFile(file, 'utf8')).trim();
+}
+
+/**
+ * Kafka in KRaft mode, broker and controller in one JVM, storage formatted once. `node` is
+ * its node id: 1 (`kafka`) alone, or one of the three voters of a three-broker stack, each
+ * with its own ports, dir and pid file (see lib/stack/topology.ts).
+ */
+export function kafkaProcess(ctx: RuntimeContext, node = 1): LocalProcess {
   const { settings, paths } = ctx;
-  const p = paths.kafka;
-  const logFile = paths.logFile('kafka');
+  const p = paths.kafkaNode(node);
+  const id = brokerId(node);
+  const logFile = paths.logFile(id);
+  const own = brokerPorts(settings.ports, node);
+  const voters = Array.from({ length: settings.brokers }, (_, i) => ({ id: i + 1, controllerPort: brokerPorts(settings.ports, i + 1).controller }));
 
   return {
-    ports: [settings.ports.kafka, settings.ports.kafkaController],
+    ports: [own.client, own.controller],
     stop: STOP_GROUP,
     sandboxed: false,
     check: () => ctx.java(),
@@ -36,13 +53,12 @@ export function kafkaProcess(ctx: RuntimeContext): LocalProcess {
       await mkdir(p.dataDir, { recursive: true });
       await writeFile(
         p.config,
-        kafkaServerProperties({ host: settings.host, port: settings.ports.kafka, controllerPort: settings.ports.kafkaController, dataDir: p.dataDir }),
+        kafkaServerProperties({ host: settings.host, nodeId: node, port: own.client, controllerPort: own.controller, voters, dataDir: p.dataDir }),
       );
       await copyFile(path.join(ctx.assetsDir, 'log4j2.properties'), p.log4j);
       if (existsSync(path.join(p.dataDir, 'meta.properties'))) return;
-      if (!existsSync(p.clusterIdFile)) await writeFile(p.clusterIdFile, `${newClusterId()}\n`);
-      const clusterId = (await readFile(p.clusterIdFile, 'utf8')).trim();
-      ctx.progress('kafka', `formatting storage (cluster ${clusterId})`);
+      const clusterId = await clusterIdOf(p.clusterIdFile);
+      ctx.progress(id, `formatting storage (cluster ${clusterId})`);
       await runLogged(
         java.bin,
         [
@@ -55,7 +71,7 @@ export function kafkaProcess(ctx: RuntimeContext): LocalProcess {
           p.config,
           '--ignore-formatted',
         ],
-        { logFile, component: 'kafka', cwd: p.dir, timeoutMs: 120_000 },
+        { logFile, component: id, cwd: p.dir, timeoutMs: 120_000 },
       );
     },
     async launch() {
