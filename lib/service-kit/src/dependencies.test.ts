@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DependencyState, StartupError, waitForDependencies, type DependencyStep } from './dependencies.js';
+import { DependencyState, StartupError, thenStart, waitForDependencies, type DependencyStep } from './dependencies.js';
 import { createLogger } from './logger.js';
 import { RetryAbortedError } from './retry.js';
 
@@ -123,5 +123,26 @@ describe('waitForDependencies', () => {
       backoff: { initialMs: 5_000, maxMs: 5_000 },
     });
     await expect(attempt).rejects.toBeInstanceOf(RetryAbortedError);
+  });
+});
+
+describe('thenStart', () => {
+  it('when the step fails, then nothing starts; when an attempt succeeds, then the start runs after it, with the step kept as it was', async () => {
+    const events: string[] = [];
+    let attempts = 0;
+    const step: DependencyStep = {
+      dependency: 'postgres',
+      target: 'PostgreSQL at 127.0.0.1:5432',
+      prepare: () => {
+        attempts += 1;
+        events.push(`prepare ${attempts}`);
+        return attempts === 1 ? Promise.reject(new Error('ECONNREFUSED')) : Promise.resolve('migrated');
+      },
+    };
+    const chained = thenStart(step, () => events.push('start'));
+    expect({ dependency: chained.dependency, target: chained.target }).toEqual({ dependency: 'postgres', target: 'PostgreSQL at 127.0.0.1:5432' });
+    await expect(chained.prepare(new AbortController().signal)).rejects.toThrow('ECONNREFUSED');
+    expect(await chained.prepare(new AbortController().signal)).toBe('migrated');
+    expect(events).toEqual(['prepare 1', 'prepare 2', 'start']);
   });
 });

@@ -91,6 +91,22 @@ export interface DependencyStep {
   isFatal?: (error: unknown) => boolean;
 }
 
+/**
+ * `step`, then `start()` once an attempt of it succeeded: how a service starts work of its own
+ * that needs the dependency ready (a Kafka follower writing to the migrated database) without
+ * touching the network in `create`. `start` must be idempotent: a later attempt calls it again.
+ */
+export function thenStart(step: DependencyStep, start: () => void): DependencyStep {
+  return {
+    ...step,
+    prepare: async (signal) => {
+      const prepared = await step.prepare(signal);
+      start();
+      return prepared;
+    },
+  };
+}
+
 /** The service could not reach or prepare a dependency within the start timeout. */
 export class StartupError extends Error {
   constructor(

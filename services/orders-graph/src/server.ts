@@ -1,4 +1,4 @@
-import { runService } from '@oms/service-kit';
+import { runService, thenStart } from '@oms/service-kit';
 import { backgroundFollower } from '@oms/service-kit/kafka';
 import { createPgPool, pgConnection, pgDependency } from '@oms/service-kit/pg';
 import { createApp } from './app.js';
@@ -36,16 +36,8 @@ const exitCode = await runService({
     const database = pgDependency(conn, pool, ORDERS_GRAPH_MIGRATIONS, logger);
     return {
       app: createApp({ logger, orders: new PgOrderRepository(pool), dependencies, limits, shipmentFollower: follower }),
-      waitFor: [
-        {
-          ...database,
-          // Started once the read model is migrated, so the first event finds its table.
-          prepare: async (signal) => {
-            await database.prepare(signal);
-            following.start();
-          },
-        },
-      ],
+      // Started once the read model is migrated, so the first event finds its table.
+      waitFor: [thenStart(database, () => following.start())],
       close: async () => {
         await following.stop();
         await pool.end();

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runService } from '@oms/service-kit';
+import { runService, thenStart } from '@oms/service-kit';
 import { backgroundFollower } from '@oms/service-kit/kafka';
 import { createMysqlPool, mysqlDependency, mysqlTarget } from '@oms/service-kit/mysql';
 import { createApp } from './app.js';
@@ -38,16 +38,8 @@ const exitCode = await runService({
     if (pause > 0) logger.warn({ pauseMs: pause }, 'TEST_PAUSE_AFTER_RESERVE_MS is set: every order waits between its reservation and its write (a test hook)');
     return {
       app: createApp({ pool, logger, references, referencesHealth: () => ({ ...view.health(), checks: references.stats() }), stock, dependencies, ...(pause > 0 ? { afterReserve: () => sleep(pause) } : {}) }),
-      waitFor: [
-        {
-          ...database,
-          // Started once MariaDB answers, as the service's own work starts, never in `create`.
-          prepare: async (signal) => {
-            await database.prepare(signal);
-            following.start();
-          },
-        },
-      ],
+      // Started once MariaDB answers, as the service's own work starts, never in `create`.
+      waitFor: [thenStart(database, () => following.start())],
       close: async () => {
         await following.stop();
         await pool.end();

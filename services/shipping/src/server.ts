@@ -1,4 +1,4 @@
-import { runService } from '@oms/service-kit';
+import { runService, thenStart } from '@oms/service-kit';
 import { backgroundFollower } from '@oms/service-kit/kafka';
 import { createPgPool, pgConnection, pgDependency } from '@oms/service-kit/pg';
 import { createApp } from './app.js';
@@ -35,16 +35,8 @@ const exitCode = await runService({
     const database = pgDependency(conn, pool, SHIPPING_MIGRATIONS, logger);
     return {
       app: createApp({ logger, store, dependencies, orderFollower: follower }),
-      waitFor: [
-        {
-          ...database,
-          // Started once the event store is migrated, so the first record finds its tables.
-          prepare: async (signal) => {
-            await database.prepare(signal);
-            following.start();
-          },
-        },
-      ],
+      // Started once the event store is migrated, so the first record finds its tables.
+      waitFor: [thenStart(database, () => following.start())],
       close: async () => {
         await following.stop();
         await pool.end();
