@@ -4,7 +4,8 @@
  * ones refused: what a restart looks like from the client), and then restored. While it is
  * cut, a request that needs the dependency is a 503 with Retry-After naming it, within a
  * bound, and `/health` is 503 naming it; once it is back, the next requests succeed without
- * the service being restarted.
+ * the service being restarted. A second test makes the dependency hang instead (connections stay
+ * open, nothing answers: a stopped or stuck server), which only the clients' own timeouts notice.
  */
 import {
   builtEntry,
@@ -49,8 +50,13 @@ export interface Answer {
   body: unknown;
 }
 
-/** A 503 must come within this: the drivers' connect and query timeouts are 5 s. */
+/** A 503 must come within this when the dependency is gone: the drivers' connect timeouts are 5 s. */
 const ANSWER_BOUND_MS = 12_000;
+/**
+ * ... and within this when it hangs: nothing fails fast, so the drivers' own bounds on a
+ * statement or request (10–15 s) are all that stands between a client and a hang.
+ */
+const STALL_ANSWER_BOUND_MS = 20_000;
 /** The service must serve again within this once the dependency is back. */
 const RECOVERY_BOUND_MS = 30_000;
 
@@ -115,6 +121,40 @@ export function itRidesThroughAnOutage(options: OutageOptions): void {
     expect(service.child.exitCode).toBeNull();
     service.child.kill('SIGTERM');
     expect(await service.exited()).toBe(0);
+  }, 120_000);
+
+  it(`when ${options.dependency} hangs while the service runs (connections open, nothing answers), then requests are 503 with Retry-After naming it within a bound, and once it answers they succeed without a restart`, async () => {
+    const relay = await tcpForwarder(options.server);
+    await relay.start();
+    const hung = await startServiceProcess(entry, options.env(relay.port));
+    try {
+      await waitForHealth(hung, (answer) => answer.status === 200, 60_000);
+      const served = options.served ?? ((answer: Answer) => answer.status < 300);
+      const before = await options.request(hung.url);
+      expect(served(before), JSON.stringify(before.body)).toBe(true);
+
+      relay.stall();
+      const t0 = Date.now();
+      // Two at once: the second must not queue behind the first's stuck connection.
+      const [first, second] = await Promise.all([options.request(hung.url), options.request(hung.url)]);
+      const tookMs = Date.now() - t0;
+      for (const down of [first, second]) {
+        expect(down.body).toMatchObject(options.unavailableBody ?? { error: 'dependency_unavailable', details: { dependency: options.dependency } });
+        expect(down.status).toBe(503);
+        expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      expect(tookMs).toBeLessThan(STALL_ANSWER_BOUND_MS);
+
+      relay.resume();
+      const t1 = Date.now();
+      const back = await eventually(() => options.request(hung.url), served, { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 250, what: `${options.dependency} to serve again` });
+      expect(served(back)).toBe(true);
+      process.stderr.write(`[outage] ${options.dependency} hung: 503 after ${tookMs} ms; served again ${Date.now() - t1} ms after it answered\n`);
+      expect(hung.child.exitCode).toBeNull();
+    } finally {
+      hung.kill();
+      await relay.stop();
+    }
   }, 120_000);
 }
 

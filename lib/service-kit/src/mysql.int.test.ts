@@ -1,13 +1,16 @@
-import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
-import { createMysqlPool, ensureDatabase, MigrationError, migrateMysql, migrationChecksum, mysqlDependency, type Migration, type MysqlTarget } from './mysql.js';
+import { DependencyUnavailableError } from './errors.js';
+import { createMysqlPool, ensureDatabase, MigrationError, migrateMysql, migrationChecksum, mysqlDependency, type Migration, type MysqlLimits, type MysqlPool, type MysqlTarget } from './mysql.js';
+import { tcpForwarder, type TcpForwarder } from './testing.js';
+import { asDependencyUnavailable } from './unavailable.js';
 import { silentLogger } from './logger.js';
 
 // A database of its own, recreated per test: nothing else is touched.
 const DATABASE = 'service_kit_migrations_test';
 const target: MysqlTarget = { ...testInfra().mysql, database: DATABASE };
-const pools: Pool[] = [];
+const pools: MysqlPool[] = [];
 
 const migrations: Migration[] = [
   { name: '0001-widgets', statements: ['CREATE TABLE IF NOT EXISTS widget (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL) ENGINE=InnoDB'] },
@@ -23,18 +26,18 @@ async function dropDatabase(): Promise<void> {
   }
 }
 
-function newPool(): Pool {
-  const pool = createMysqlPool(target);
+function newPool(at: MysqlTarget = target, limits?: MysqlLimits): MysqlPool {
+  const pool = createMysqlPool(at, limits);
   pools.push(pool);
   return pool;
 }
 
-async function recorded(pool: Pool): Promise<Array<{ name: string; checksum: string }>> {
+async function recorded(pool: MysqlPool): Promise<Array<{ name: string; checksum: string }>> {
   const [rows] = await pool.query<RowDataPacket[]>('SELECT name, checksum FROM schema_migrations ORDER BY name');
   return rows.map((r) => ({ name: String(r.name), checksum: String(r.checksum) }));
 }
 
-async function columns(pool: Pool, table: string): Promise<string[]> {
+async function columns(pool: MysqlPool, table: string): Promise<string[]> {
   const [rows] = await pool.query<RowDataPacket[]>('SELECT column_name AS c FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position', [
     DATABASE,
     table,
@@ -122,5 +125,64 @@ describe('mysqlDependency', () => {
     expect(await columns(pool, 'widget')).toEqual(['id', 'name', 'colour']);
     expect(step.isFatal?.(new MigrationError('changed'))).toBe(true);
     expect(step.isFatal?.(new Error('connect ECONNREFUSED'))).toBe(false);
+  });
+});
+
+describe('MysqlPool bounds', () => {
+  const limits = { acquireTimeoutMs: 1_000, queryTimeoutMs: 1_500, connectionLimit: 2 };
+  let relay: TcpForwarder | undefined;
+  afterAll(async () => relay?.stop());
+
+  /** Settles `call` and says how long it took and what it threw (undefined when it answered). */
+  async function timed(call: () => Promise<unknown>): Promise<{ ms: number; error: unknown }> {
+    const t0 = Date.now();
+    try {
+      await call();
+      return { ms: Date.now() - t0, error: undefined };
+    } catch (error) {
+      return { ms: Date.now() - t0, error };
+    }
+  }
+
+  it('when MariaDB stops answering (connections open, nothing back), then statements, transactions and new connections fail within their bounds as mariadb unavailable, and the pool serves again once it answers', async () => {
+    relay = await tcpForwarder({ host: target.host, port: target.port });
+    await relay.start();
+    const pool = newPool({ ...target, port: relay.port }, limits);
+    const [[row]] = await pool.query<RowDataPacket[]>('SELECT 1 AS one');
+    expect(row).toEqual({ one: 1 });
+    const tx = await pool.getConnection();
+    await tx.beginTransaction();
+
+    relay.stall();
+    // More calls than connections: each fails on its own bound, none waits behind a stuck one.
+    const outcomes = await Promise.all([
+      timed(() => tx.query('SELECT 2')),
+      ...Array.from({ length: 4 }, (_, i) => timed(() => pool.query(`SELECT ${i}`))),
+    ]);
+    tx.release();
+    for (const { ms, error } of outcomes) {
+      expect(asDependencyUnavailable(error)?.dependency).toBe('mariadb');
+      // The statement's bound, or the acquire bound plus at most one statement's.
+      expect(ms).toBeLessThan(limits.acquireTimeoutMs + limits.queryTimeoutMs + 1_000);
+    }
+    // A connection that never came back counts as unavailable, not as a generic error.
+    expect(outcomes.some(({ error }) => error instanceof DependencyUnavailableError)).toBe(true);
+
+    relay.resume();
+    // The stuck connections were dropped: the next statements get fresh ones and answer at once.
+    const back = await timed(() => Promise.all([pool.query('SELECT 3'), pool.query('SELECT 4'), pool.query('SELECT 5')]));
+    expect(back.error).toBeUndefined();
+    expect(back.ms).toBeLessThan(1_000);
+  });
+
+  it('when a statement legitimately runs past the bound, then it fails and its connection is not handed out again mid-statement', async () => {
+    const pool = newPool(target, { ...limits, queryTimeoutMs: 300, connectionLimit: 1 });
+    const slow = await timed(() => pool.query('DO SLEEP(2)'));
+    expect((slow.error as { code?: string }).code).toBe('PROTOCOL_SEQUENCE_TIMEOUT');
+    expect(slow.ms).toBeLessThan(1_500);
+    // With one connection allowed, this only answers at once if the stuck one was let go.
+    const next = await timed(() => pool.query<RowDataPacket[]>('SELECT 7 AS seven'));
+    expect(next.error).toBeUndefined();
+    expect(next.ms).toBeLessThan(1_000);
   });
 });

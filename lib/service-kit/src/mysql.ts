@@ -1,7 +1,8 @@
-import mysql, { type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
+import mysql, { type FieldPacket, type Pool, type PoolConnection, type QueryResult, type QueryValues, type RowDataPacket } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { envPort } from './config.js';
+import { DependencyUnavailableError } from './errors.js';
 import { silentLogger } from './logger.js';
 import type { DependencyStep } from './dependencies.js';
 import { applyMigrations, databaseDependency, MIGRATIONS_TABLE, type AppliedMigration, type Migration, type MigrationContext, type MigrationStorage } from './migrations.js';
@@ -32,27 +33,138 @@ export async function ensureDatabase(target: MysqlTarget): Promise<void> {
   }
 }
 
+/** How long a MariaDB call may wait; see {@link MysqlPool}. */
+export interface MysqlLimits {
+  /** For a connection: a free one from the pool, or a new one's handshake. Default 5 s. */
+  acquireTimeoutMs?: number;
+  /** For the answer to one statement. Default 10 s. */
+  queryTimeoutMs?: number;
+  /** Connections kept at most. Default 10. */
+  connectionLimit?: number;
+}
+
+/** mysql2's code for a statement that got no answer within its `timeout`. */
+const QUERY_TIMEOUT_CODE = 'PROTOCOL_SEQUENCE_TIMEOUT';
+
 /**
- * A pool on the target database. `timezone: 'Z'` keeps DATETIME values in UTC both ways, so
- * timestamps do not shift with the host's time zone. Creating it connects to nothing.
+ * A pool on the target database whose every wait is bounded, so a request meets a 503 rather
+ * than hanging while MariaDB is down, restarting or stuck (stopped, a full disk, a lock):
  *
- * While MariaDB is down a query fails at once (a refused connection) or after the 5 s connect
- * timeout (no answer); a connection the server dropped is left out of the pool, so the pool
- * reconnects by itself when the server is back. Keep-alive notices a silently dead peer.
+ * - getting a connection (a free one, or a new one's handshake) takes at most
+ *   `acquireTimeoutMs`, else a {@link DependencyUnavailableError} (`mariadb`);
+ * - a statement gets at most `queryTimeoutMs` for its answer, else mysql2's
+ *   `PROTOCOL_SEQUENCE_TIMEOUT` error (which `asDependencyUnavailable` maps to `mariadb`), and
+ *   its connection is destroyed: mysql2 only fails the call and leaves the connection waiting
+ *   for the answer, where the next statement would queue behind it and the pool would fill up
+ *   with stuck connections.
+ *
+ * A refused connection fails at once; a connection the server dropped is left out of the
+ * pool, so the pool reconnects by itself when the server is back; keep-alive notices a
+ * silently dead peer. `timezone: 'Z'` keeps DATETIME values in UTC both ways. Creating it
+ * connects to nothing.
  */
-export function createMysqlPool(target: MysqlTarget): Pool {
-  return mysql.createPool({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    database: target.database,
-    timezone: 'Z',
-    charset: 'UTF8MB4_UNICODE_CI',
-    connectionLimit: 10,
-    connectTimeout: 5000,
-    enableKeepAlive: true,
-  });
+export class MysqlPool {
+  /** mysql2's pool, without the bounds: migrations, which may rightly run long, use it. */
+  readonly unbounded: Pool;
+  private readonly acquireTimeoutMs: number;
+  private readonly queryTimeoutMs: number;
+
+  constructor(target: MysqlTarget, { acquireTimeoutMs = 5_000, queryTimeoutMs = 10_000, connectionLimit = 10 }: MysqlLimits = {}) {
+    this.acquireTimeoutMs = acquireTimeoutMs;
+    this.queryTimeoutMs = queryTimeoutMs;
+    this.unbounded = mysql.createPool({
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      password: target.password,
+      database: target.database,
+      timezone: 'Z',
+      charset: 'UTF8MB4_UNICODE_CI',
+      connectionLimit,
+      connectTimeout: acquireTimeoutMs,
+      enableKeepAlive: true,
+    });
+  }
+
+  /** One statement on a pooled connection (see {@link MysqlConnection.query}). */
+  async query<T extends QueryResult>(sql: string, values?: QueryValues): Promise<[T, FieldPacket[]]> {
+    const connection = await this.getConnection();
+    try {
+      return await connection.query<T>(sql, values);
+    } finally {
+      connection.release();
+    }
+  }
+
+  /** A connection of its own, for a transaction; `release()` it when done. */
+  async getConnection(): Promise<MysqlConnection> {
+    let timer: NodeJS.Timeout | undefined;
+    const pending = this.unbounded.getConnection();
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // The connection may still come once we gave up on it: back to the pool with it then.
+        pending.then((c) => c.release(), () => undefined);
+        reject(new DependencyUnavailableError('mariadb', `no connection within ${this.acquireTimeoutMs} ms`));
+      }, this.acquireTimeoutMs);
+    });
+    try {
+      return new MysqlConnection(await Promise.race([pending, gaveUp]), this.queryTimeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes every connection. */
+  async end(): Promise<void> {
+    await this.unbounded.end();
+  }
+}
+
+/** A pooled connection whose statements are bounded like {@link MysqlPool}'s. */
+export class MysqlConnection {
+  private destroyed = false;
+
+  constructor(
+    private readonly connection: PoolConnection,
+    private readonly queryTimeoutMs: number,
+  ) {}
+
+  /** One statement, answered within the query timeout or failed (and the connection dropped). */
+  async query<T extends QueryResult>(sql: string, values?: QueryValues): Promise<[T, FieldPacket[]]> {
+    try {
+      return await this.connection.query<T>({ sql, timeout: this.queryTimeoutMs }, values);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === QUERY_TIMEOUT_CODE) this.destroy();
+      throw err;
+    }
+  }
+
+  async beginTransaction(): Promise<void> {
+    await this.query('START TRANSACTION');
+  }
+
+  async commit(): Promise<void> {
+    await this.query('COMMIT');
+  }
+
+  async rollback(): Promise<void> {
+    await this.query('ROLLBACK');
+  }
+
+  /** Back to the pool, unless a timeout destroyed it (the pool has already let it go). */
+  release(): void {
+    if (!this.destroyed) this.connection.release();
+  }
+
+  private destroy(): void {
+    this.destroyed = true;
+    this.connection.destroy();
+  }
+}
+
+/** A {@link MysqlPool} on the target database. */
+export function createMysqlPool(target: MysqlTarget, limits?: MysqlLimits): MysqlPool {
+  return new MysqlPool(target, limits);
 }
 
 /** How long an instance waits for another one's migrations before its attempt fails (and is retried). */
@@ -111,8 +223,8 @@ export class MysqlMigrationStorage implements MigrationStorage {
 }
 
 /** Applies the pending migrations in `list` to the pool's database (see `applyMigrations`); returns the names applied. */
-export async function migrateMysql(pool: Pool, list: readonly Migration[], logger: Logger = silentLogger()): Promise<string[]> {
-  const connection = await pool.getConnection();
+export async function migrateMysql(pool: MysqlPool, list: readonly Migration[], logger: Logger = silentLogger()): Promise<string[]> {
+  const connection = await pool.unbounded.getConnection();
   try {
     const [[row]] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS db');
     const database = String(row?.db ?? '');
@@ -124,7 +236,7 @@ export async function migrateMysql(pool: Pool, list: readonly Migration[], logge
 }
 
 /** The start-up step of a MariaDB service: create its database if missing, then migrate (see `databaseDependency`). */
-export function mysqlDependency(target: MysqlTarget, pool: Pool, list: readonly Migration[], logger: Logger): DependencyStep {
+export function mysqlDependency(target: MysqlTarget, pool: MysqlPool, list: readonly Migration[], logger: Logger): DependencyStep {
   return databaseDependency({
     dependency: 'mariadb',
     target: `MariaDB at ${target.host}:${target.port} (database ${target.database})`,

@@ -82,6 +82,20 @@ export interface TcpForwarder {
   start(): Promise<void>;
   /** Stops listening and cuts every relayed connection: the dependency "goes down". */
   stop(): Promise<void>;
+  /**
+   * Stops relaying bytes, both ways, without closing anything: connections stay open and new
+   * ones are accepted, but nothing comes back — a server that hangs (SIGSTOP, a full disk, a
+   * lock) rather than one that died. Clients see it only through their own timeouts.
+   */
+  stall(): void;
+  /** Relays again what a {@link TcpForwarder.stall} held back, and new connections as usual. */
+  resume(): void;
+}
+
+/** One relayed connection; `flow` pipes it, `hold` stops it where it is. */
+interface Relay {
+  flow(): void;
+  hold(): void;
 }
 
 /**
@@ -92,26 +106,52 @@ export interface TcpForwarder {
 export async function tcpForwarder(target: { host: string; port: number }): Promise<TcpForwarder> {
   const port = await freePort();
   const sockets = new Set<net.Socket>();
+  const relays = new Set<Relay>();
+  let stalled = false;
   let server: net.Server | undefined;
-  const relay = (downstream: net.Socket) => {
-    const upstream = net.connect(target.port, target.host);
-    for (const socket of [downstream, upstream]) {
+  const accept = (downstream: net.Socket) => {
+    // While stalled, even the upstream connection waits: a hung server does not greet.
+    let upstream: net.Socket | undefined;
+    let flowing = false;
+    const track = (socket: net.Socket) => {
       sockets.add(socket);
       socket.on('error', () => undefined);
       socket.on('close', () => {
         sockets.delete(socket);
+        relays.delete(relay);
         downstream.destroy();
-        upstream.destroy();
+        upstream?.destroy();
       });
-    }
-    downstream.pipe(upstream);
-    upstream.pipe(downstream);
+    };
+    const relay: Relay = {
+      flow: () => {
+        if (flowing || downstream.destroyed) return;
+        flowing = true;
+        upstream ??= net.connect(target.port, target.host);
+        if (!sockets.has(upstream)) track(upstream);
+        downstream.pipe(upstream);
+        upstream.pipe(downstream);
+        downstream.resume();
+        upstream.resume();
+      },
+      hold: () => {
+        flowing = false;
+        downstream.unpipe();
+        downstream.pause();
+        upstream?.unpipe();
+        upstream?.pause();
+      },
+    };
+    track(downstream);
+    relays.add(relay);
+    if (stalled) downstream.pause();
+    else relay.flow();
   };
   return {
     port,
     start: async () => {
       if (server) return;
-      const listening = net.createServer(relay);
+      const listening = net.createServer(accept);
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject);
         listening.listen(port, '127.0.0.1', () => resolve());
@@ -123,6 +163,14 @@ export async function tcpForwarder(target: { host: string; port: number }): Prom
       server = undefined;
       for (const socket of sockets) socket.destroy();
       if (listening) await new Promise((resolve) => listening.close(resolve));
+    },
+    stall: () => {
+      stalled = true;
+      for (const relay of relays) relay.hold();
+    },
+    resume: () => {
+      stalled = false;
+      for (const relay of relays) relay.flow();
     },
   };
 }

@@ -1,9 +1,10 @@
+import type { MysqlPool } from '@oms/service-kit/mysql';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@oms/service-kit';
 import { describeOpenApiContract, ResponseLog } from '@oms/service-kit/openapi-check';
 import type { Express } from 'express';
-import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
 import { createApp } from './app.js';
@@ -14,7 +15,7 @@ import { addressSchema, customerPageSchema, customerSchema, type Address, type C
 const DATABASE = 'customers_test';
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
-let pool: Pool;
+let pool: MysqlPool;
 let app: Express;
 let server: Server;
 let baseUrl: string;

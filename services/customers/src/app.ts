@@ -1,14 +1,14 @@
 import { createBaseApp, finishApp, type DependencyState, type Logger } from '@oms/service-kit';
 import { serveApiDocs } from '@oms/service-kit/openapi';
 import type { Express } from 'express';
-import type { Pool } from 'mysql2/promise';
+import type { MysqlPool } from '@oms/service-kit/mysql';
 import { CustomerRepository, type CustomerRepositoryOptions } from './data/customer-repository.js';
 import { customersRouter } from './routes/customers.js';
 import { customersApi } from './routes/openapi.js';
 
 /** What the customers app needs from the outside world; tests pass a pool on a test database. */
 export interface CustomersAppDeps {
-  pool: Pool;
+  pool: MysqlPool;
   logger: Logger;
   /** The start-up state `/health` reports (server.ts); absent, the app counts as started. */
   dependencies?: DependencyState;

@@ -1,9 +1,10 @@
+import type { MysqlPool } from '@oms/service-kit/mysql';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@oms/service-kit';
 import { describeOpenApiContract, ResponseLog } from '@oms/service-kit/openapi-check';
 import type { Express } from 'express';
-import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../test/infra.js';
 // Test-only: the real customers app answers the reference checks over real HTTP. Services
@@ -48,8 +49,8 @@ const servers: Server[] = [];
 /** Each orders app by its URL; every answer of one is checked against /openapi.json at the end. */
 const ordersApps = new Map<string, Express>();
 const answers = new ResponseLog();
-const pools: Pool[] = [];
-let ordersPool: Pool;
+const pools: MysqlPool[] = [];
+let ordersPool: MysqlPool;
 let customersUrl: string;
 let productsUrl: string;
 let ordersUrl: string;

@@ -1,7 +1,7 @@
 import { createBaseApp, finishApp, type DependencyState, type Logger } from '@oms/service-kit';
 import { serveApiDocs } from '@oms/service-kit/openapi';
 import type { Express } from 'express';
-import type { Pool } from 'mysql2/promise';
+import type { MysqlPool } from '@oms/service-kit/mysql';
 import { MysqlOrderRepository } from './data/order-repository.js';
 import type { ReferenceChecker, StockReservations } from './domain/place-order.js';
 import type { ReferencesHealth } from './kafka/reference-view.js';
@@ -10,7 +10,7 @@ import { ordersRouter } from './routes/orders.js';
 
 /** What the orders app needs from the outside world. */
 export interface OrdersAppDeps {
-  pool: Pool;
+  pool: MysqlPool;
   logger: Logger;
   /** Normally a ViewReferenceChecker over the reference view, asking the services on a miss. */
   references: ReferenceChecker;

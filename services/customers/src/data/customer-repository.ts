@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { MysqlConnection, MysqlPool } from '@oms/service-kit/mysql';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import {
   DuplicateEmailError,
   type Address,
@@ -48,7 +49,7 @@ export class CustomerRepository {
   private readonly newId: () => string;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly pool: MysqlPool,
     { now = () => new Date(), newId = randomUUID }: CustomerRepositoryOptions = {},
   ) {
     this.now = now;
@@ -202,7 +203,7 @@ export class CustomerRepository {
     return customer;
   }
 
-  private async transaction<T>(work: (tx: PoolConnection) => Promise<T>): Promise<T> {
+  private async transaction<T>(work: (tx: MysqlConnection) => Promise<T>): Promise<T> {
     const tx = await this.pool.getConnection();
     try {
       await tx.beginTransaction();
@@ -218,7 +219,7 @@ export class CustomerRepository {
   }
 }
 
-async function insertCustomer(tx: PoolConnection, values: unknown[], email: string): Promise<void> {
+async function insertCustomer(tx: MysqlConnection, values: unknown[], email: string): Promise<void> {
   try {
     await tx.query(INSERT_CUSTOMER, [[values]]);
   } catch (err) {

@@ -1,6 +1,6 @@
-import { migrateMysql, type Migration } from '@oms/service-kit/mysql';
+import { migrateMysql, type Migration, type MysqlPool } from '@oms/service-kit/mysql';
 import { dropMysqlDatabase } from '@oms/service-kit/testing';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInfra } from '../../../../test/infra.js';
 import { CustomerRepository } from './customer-repository.js';
@@ -9,7 +9,7 @@ import { createPool, CUSTOMERS_MIGRATIONS, ensureDatabase, migrate } from './dat
 // Its own database, rebuilt per run the way the service built it before migrations were versioned.
 const DATABASE = 'customers_migrations_test';
 const target = { ...testInfra().mysql, database: DATABASE };
-let pool: Pool;
+let pool: MysqlPool;
 
 async function columnsOf(table: string): Promise<string[]> {
   const [rows] = await pool.query<RowDataPacket[]>(

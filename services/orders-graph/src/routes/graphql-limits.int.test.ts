@@ -137,6 +137,23 @@ describe('the time limit', () => {
     expect(ms).toBeLessThan(2000);
   });
 
+  it('when execution outlasts the limit because PostgreSQL hangs (it does not answer a ping either), then the answer is a 503 naming postgres, not the time limit', async () => {
+    const hung: OrderRepository = {
+      findById: () => new Promise(() => undefined),
+      search: () => new Promise(() => undefined),
+      ping: () => new Promise(() => undefined),
+    };
+    const slow = await serve(hung, { ...DEFAULT_GRAPHQL_LIMITS, timeoutMs: 300 });
+    const started = Date.now();
+    const res = await fetch(`${slow}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT }, body: JSON.stringify({ query: '{ orders { total } }' }) });
+    const ms = Date.now() - started;
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ data: null, errors: [{ extensions: { code: 'DEPENDENCY_UNAVAILABLE', dependency: 'postgres' } }] });
+    // The limit, plus the ping's own bound (1 s), and no more.
+    expect(ms).toBeLessThan(3000);
+  });
+
   it('when PostgreSQL cancels a statement at statement_timeout, then the field answers the time-limit error, not an internal one', async () => {
     const limited = createPgPool(conn, logger, { max: 2, statementTimeoutMs: 300 });
     const locker = new pg.Client(conn);

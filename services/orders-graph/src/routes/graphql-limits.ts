@@ -105,12 +105,22 @@ export class RequestTimeoutError extends GraphQLError {
  * graphql's `execute`, answering `{data: null, errors: [timeout]}` once `timeoutMs` has passed.
  * graphql cannot cancel resolvers; PostgreSQL's `statement_timeout` (the same `timeoutMs`)
  * stops the statements they run, so the work left behind is bounded too.
+ *
+ * A request can also run out of time because its store hangs rather than because it asked too
+ * much. `blame`, when given, is asked once the time is up: an error it resolves to (e.g. "the
+ * store does not answer") is the answer instead of the time limit, as a resolver error whose
+ * original error it is.
  */
-export function executeWithin(timeoutMs: number): (args: ExecutionArgs) => Promise<ExecutionResult> {
+export function executeWithin(timeoutMs: number, blame?: () => Promise<Error | undefined>): (args: ExecutionArgs) => Promise<ExecutionResult> {
+  const late = async (): Promise<ExecutionResult> => {
+    const cause = await blame?.();
+    if (cause) return { data: null, errors: [new GraphQLError(cause.message, { originalError: cause })] };
+    return { data: null, errors: [new RequestTimeoutError(timeoutMs)] };
+  };
   return async (args) => {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<ExecutionResult>((resolve) => {
-      timer = setTimeout(() => resolve({ data: null, errors: [new RequestTimeoutError(timeoutMs)] }), timeoutMs);
+      timer = setTimeout(() => resolve(late()), timeoutMs);
     });
     try {
       return await Promise.race([Promise.resolve(execute(args)), timedOut]);

@@ -1,4 +1,4 @@
-import { asDependencyUnavailable, BadRequestError, DEFAULT_RETRY_AFTER_SECONDS, type Logger } from '@oms/service-kit';
+import { asDependencyUnavailable, BadRequestError, DEFAULT_RETRY_AFTER_SECONDS, DependencyUnavailableError, withTimeout, type Logger } from '@oms/service-kit';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { createHandler } from 'graphql-http/lib/use/express';
 import { StatementTimeoutError, type OrderRepository } from '../data/order-repository.js';
@@ -23,7 +23,7 @@ export function graphqlRoutes(orders: OrderRepository, logger: Logger, limits: G
       rootValue,
       parse: limitedParse(limits.maxTokens),
       validationRules: limitRules(limits),
-      execute: executeWithin(limits.timeoutMs),
+      execute: executeWithin(limits.timeoutMs, () => storeHangs(orders)),
       formatError: (err) => maskInternalError(err, logger, limits.timeoutMs),
       onOperation: (req, _args, result) => {
         // PostgreSQL down or restarting: a 503 the client can retry, as every service answers.
@@ -70,6 +70,23 @@ function requireJsonObjectBody(req: Request, _res: Response, next: NextFunction)
 
 /** The read model's store: a bare socket error from the pool is about it. */
 const STORE = 'postgres';
+
+/** How long PostgreSQL gets to answer a ping once a request ran out of time. */
+const STORE_PROBE_MS = 1_000;
+
+/**
+ * Why a request ran out of time, if PostgreSQL is to blame: it does not answer a ping in
+ * {@link STORE_PROBE_MS} (hung, or every connection stuck). Then the answer is a 503 the
+ * client can retry, not a time limit that says its query asked too much.
+ */
+async function storeHangs(orders: OrderRepository): Promise<Error | undefined> {
+  try {
+    await withTimeout(orders.ping(), STORE_PROBE_MS);
+    return undefined;
+  } catch (err) {
+    return asDependencyUnavailable(err, STORE) ?? new DependencyUnavailableError(STORE, `no answer within ${STORE_PROBE_MS} ms`);
+  }
+}
 
 /** The dependency a resolver's error says is unavailable, if that is what it says. */
 function dependencyOf(err: Readonly<GraphQLError | Error>): string | undefined {

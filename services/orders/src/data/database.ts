@@ -1,6 +1,5 @@
 import type { Logger } from '@oms/service-kit';
-import { migrateMysql, type Migration } from '@oms/service-kit/mysql';
-import type { Pool } from 'mysql2/promise';
+import { migrateMysql, type Migration, type MysqlPool } from '@oms/service-kit/mysql';
 
 export { createMysqlPool as createPool, ensureDatabase, type MysqlTarget } from '@oms/service-kit/mysql';
 
@@ -58,6 +57,6 @@ export const ORDERS_MIGRATIONS: readonly Migration[] = [
 ];
 
 /** Applies the pending migrations; safe to run at every start. */
-export async function migrate(pool: Pool, logger?: Logger): Promise<string[]> {
+export async function migrate(pool: MysqlPool, logger?: Logger): Promise<string[]> {
   return migrateMysql(pool, ORDERS_MIGRATIONS, logger);
 }

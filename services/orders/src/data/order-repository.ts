@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { MysqlPool } from '@oms/service-kit/mysql';
+import type { RowDataPacket } from 'mysql2/promise';
 import { cancellationTime } from '../domain/cancel-order.js';
 import type { Order } from '../domain/order.js';
 import type { CancelResult, OrderRepository } from '../domain/place-order.js';
@@ -17,7 +18,7 @@ const SELECT_DETAILS_OF = `SELECT * FROM ${ORDER_DETAIL_TABLE} WHERE order_id IN
 /** Orders in MariaDB: one `order` row plus one `order_detail` row per line. */
 export class MysqlOrderRepository implements OrderRepository {
   constructor(
-    private readonly pool: Pool,
+    private readonly pool: MysqlPool,
     private readonly newId: () => string = randomUUID,
   ) {}
 
