@@ -154,15 +154,59 @@ describe('OrderJoin', () => {
     expect(emittedIds(join.apply(feed.next('customer', customerValue())).emits).sort()).toEqual([O1, O2]);
   });
 
-  it('when a product is tombstoned, then orders that need it wait until it comes back', () => {
+  it('when a product is tombstoned after it was seen, then orders that need it are joined with its last values, and a re-created product is used from then on', () => {
     const feed = new RecordFeed();
     const join = loadedJoin(feed);
     expect(join.apply(feed.next('products', null, { key: 'SKU-2' }))).toEqual({ emits: [], dlq: [] });
     expect(join.stats().products).toBe(1);
-    const { header, line1, line2 } = twoLineOrder(feed);
-    expect(applyAll(join, [header, line1, line2]).emits).toEqual([]);
-    const { emits } = join.apply(feed.next('products', productValue('SKU-2', 7.5)));
-    expect(emits[0]?.items[1]?.unitPriceCents).toBe(750);
+    const [order] = applyAll(join, Object.values(twoLineOrder(feed))).emits;
+    expect(order?.items[1]).toMatchObject({ sku: 'SKU-2', description: 'Product SKU-2', unitPriceCents: 10 });
+    join.apply(feed.next('products', productValue('SKU-2', 7.5)));
+    const [later] = applyAll(join, Object.values(twoLineOrder(feed, O2))).emits;
+    expect(later?.items[1]?.unitPriceCents).toBe(750);
+  });
+
+  it('when a customer is deleted before its order is read (a restart, a slow connector), then the order is joined with the customer as it was', () => {
+    const feed = new RecordFeed();
+    const join = loadedJoin(feed);
+    // Debezium's rewrite carries the deleted row, then a tombstone follows.
+    join.apply(feed.next('customer', customerValue(ids.customer, { __deleted: 'true' })));
+    join.apply(feed.next('customer', null, { key: JSON.stringify({ id: ids.customer }) }));
+    expect(join.stats().customers).toBe(0);
+    const [order] = applyAll(join, Object.values(twoLineOrder(feed))).emits;
+    expect(order?.customer).toMatchObject({ id: ids.customer, name: 'Ana', email: 'ana.0001@example.com' });
+    expect(join.stats().pendingOrders).toBe(0);
+  });
+
+  it('when only the delete of a customer was ever read (its log compacted), then the order goes to the DLQ naming it, commits move past it, and a re-read does not start it over', () => {
+    const feed = new RecordFeed();
+    const join = new OrderJoin();
+    applyAll(join, [
+      feed.next('customer', null, { key: JSON.stringify({ id: ids.customer }) }),
+      feed.next('address', addressValue(ids.address1)),
+      feed.next('products', productValue('SKU-1', 2)),
+    ]);
+    const header = feed.next('order', orderValue(O1, 1));
+    const line = feed.next('order_detail', detailValue(O1, 1, 'SKU-1', 1, ids.address1));
+    expect(join.apply(header)).toEqual({ emits: [], dlq: [] });
+    const { emits, dlq } = join.apply(line);
+    expect(emits).toEqual([]);
+    expect(dlq).toEqual([{ reason: `order ${O1} cannot be joined: customer ${ids.customer} deleted, and no values of it are left in its topic`, topic: 'order', partition: 0, offset: header.offset, key: header.key, value: header.value }]);
+    expect(join.stats().pendingOrders).toBe(0);
+    expect(join.offsetsToCommit()).toEqual(expect.arrayContaining([{ kind: 'order', partition: 0, offset: header.offset + 1 }, { kind: 'order_detail', partition: 0, offset: line.offset + 1 }]));
+    expect(applyAll(join, [header, line])).toEqual({ emits: [], dlq: [] });
+    expect(join.stats().pendingOrders).toBe(0);
+  });
+
+  it('when an order waits for a customer that is then deleted with no values ever seen, then it goes to the DLQ at the delete', () => {
+    const feed = new RecordFeed();
+    const join = new OrderJoin();
+    applyAll(join, [feed.next('address', addressValue(ids.address1)), feed.next('products', productValue('SKU-1', 2))]);
+    applyAll(join, [feed.next('order', orderValue(O1, 1)), feed.next('order_detail', detailValue(O1, 1, 'SKU-1', 1, ids.address1))]);
+    expect(join.stats().pendingOrders).toBe(1);
+    const { dlq } = join.apply(feed.next('customer', null, { key: JSON.stringify({ id: ids.customer }) }));
+    expect(dlq.map((d) => d.reason)).toEqual([`order ${O1} cannot be joined: customer ${ids.customer} deleted, and no values of it are left in its topic`]);
+    expect(join.stats().pendingOrders).toBe(0);
   });
 
   it('when customers and addresses are deleted (Debezium rewrite or tombstone), then they leave the lookups', () => {

@@ -107,11 +107,16 @@ interface Emitted {
 interface PendingOrder {
   id: string;
   header?: OrderHeader;
+  /** The header's record, as read: what the DLQ gets if the order can never be joined. */
+  headerRecord?: InputRecord;
   details: Map<string, OrderDetail>;
   ranges: Ranges;
   /** Lookup keys this order waits for (`c:`, `a:`, `p:` + id); empty unless all parts are in. */
   waitingOn: string[];
 }
+
+/** What a lookup key's prefix names, in DLQ reasons. */
+const LOOKUP_NAMES: Record<string, string> = { 'c:': 'customer', 'a:': 'address', 'p:': 'product' };
 
 const tp = (kind: OrderKind, partition: number) => `${kind}/${partition}`;
 const parseTp = (key: string): { kind: OrderKind; partition: number } => {
@@ -139,6 +144,14 @@ export class OrderJoin {
   private readonly customers = new Map<string, Customer>();
   private readonly addresses = new Map<string, Address>();
   private readonly products = new Map<string, Product>();
+  /**
+   * Last values of deleted lookups (`c:`, `a:`, `p:` + id). An order placed before its customer,
+   * address or product was deleted is still joined — with what they were — instead of waiting
+   * for them forever and pinning its partition's committed offset.
+   */
+  private readonly retired = new Map<string, Customer | Address | Product>();
+  /** Lookup keys deleted with no values ever seen (the log was compacted): an order needing one can never be joined. */
+  private readonly gone = new Set<string>();
   private readonly pending = new Map<string, PendingOrder>();
   /** Lookup key → ids of complete-but-for-lookups orders waiting for it. */
   private readonly waiting = new Map<string, Set<string>>();
@@ -281,24 +294,36 @@ export class OrderJoin {
     return [...this.pending.keys()];
   }
 
-  private applyLookup<T>(record: InputRecord, change: LookupChange<T>, table: Map<string, T>, prefix: string, idOf: (row: T) => string): Outcome {
+  private applyLookup<T extends Customer | Address | Product>(
+    record: InputRecord,
+    change: LookupChange<T>,
+    table: Map<string, T>,
+    prefix: string,
+    idOf: (row: T) => string,
+  ): Outcome {
     if (change.kind === 'invalid') return { emits: [], dlq: [this.dlqEntry(record, change.reason)] };
+    const id = change.kind === 'delete' ? change.id : idOf(change.row);
+    const key = prefix + id;
     if (change.kind === 'delete') {
-      // Orders already emitted keep what they were emitted with; waiting ones keep waiting.
-      table.delete(change.id);
-      return { emits: [], dlq: [] };
+      // Orders already emitted keep what they were emitted with; orders not yet joined get the
+      // last values (the delete's own, else the row it removes), or none can ever come.
+      const last = change.row ?? table.get(id) ?? (this.retired.get(key) as T | undefined);
+      table.delete(id);
+      if (last) this.retired.set(key, last);
+      else this.gone.add(key);
+    } else {
+      table.set(id, change.row);
+      this.retired.delete(key);
+      this.gone.delete(key);
     }
-    const id = idOf(change.row);
-    table.set(id, change.row);
-    const waiters = this.waiting.get(prefix + id);
+    const waiters = this.waiting.get(key);
     if (!waiters) return { emits: [], dlq: [] };
-    const emits: EnrichedOrder[] = [];
+    const out: Outcome = { emits: [], dlq: [] };
     for (const orderId of [...waiters]) {
       const order = this.pending.get(orderId);
-      const done = order && this.evaluate(order);
-      if (done) emits.push(done);
+      if (order) this.settle(order, out);
     }
-    return { emits, dlq: [] };
+    return out;
   }
 
   private applyOrderPart(record: InputRecord): Outcome {
@@ -336,9 +361,32 @@ export class OrderJoin {
     if ('orderId' in part.row) {
       const held = order.details.get(part.row.lineKey);
       if (!held || !newer(held.updatedAt, part.row.updatedAt)) order.details.set(part.row.lineKey, part.row);
-    } else if (!order.header || !newer(order.header.updatedAt, part.row.updatedAt)) order.header = part.row;
+    } else if (!order.header || !newer(order.header.updatedAt, part.row.updatedAt)) {
+      order.header = part.row;
+      order.headerRecord = record;
+    }
+    const out: Outcome = { emits: [], dlq: [] };
+    this.settle(order, out);
+    return out;
+  }
+
+  /**
+   * Evaluates the order into `out`: emitted if complete; sent to the DLQ (and remembered like an
+   * emitted order, so commits move past it and a re-read does not start it over) if it needs a
+   * lookup that was deleted with no values left; otherwise it keeps waiting.
+   */
+  private settle(order: PendingOrder, out: Outcome): void {
     const done = this.evaluate(order);
-    return { emits: done ? [done] : [], dlq: [] };
+    if (done) {
+      out.emits.push(done);
+      return;
+    }
+    const lost = order.waitingOn.filter((key) => this.gone.has(key));
+    if (lost.length === 0 || !order.header || !order.headerRecord) return;
+    const what = lost.map((key) => `${LOOKUP_NAMES[key.slice(0, 2)] ?? 'lookup'} ${key.slice(2)}`).join(', ');
+    out.dlq.push(this.dlqEntry(order.headerRecord, `order ${order.id} cannot be joined: ${what} deleted, and no values of it are left in its topic`));
+    this.forget(order);
+    this.remember(order.id, { ranges: order.ranges, version: order.header.updatedAt });
   }
 
   /** Emits the order if everything of its newest version is in; otherwise (re)registers what it waits for. */
@@ -351,11 +399,11 @@ export class OrderJoin {
     if (details.length < header.lineCount) return undefined;
 
     const missing = new Set<string>();
-    const customer = this.customers.get(header.customerId);
+    const customer = this.lookup(this.customers, 'c:', header.customerId);
     if (!customer) missing.add(`c:${header.customerId}`);
     for (const d of details) {
-      if (!this.addresses.has(d.addressId)) missing.add(`a:${d.addressId}`);
-      if (!this.products.has(d.sku)) missing.add(`p:${d.sku}`);
+      if (!this.lookup(this.addresses, 'a:', d.addressId)) missing.add(`a:${d.addressId}`);
+      if (!this.lookup(this.products, 'p:', d.sku)) missing.add(`p:${d.sku}`);
     }
     if (missing.size > 0 || !customer) {
       order.waitingOn = [...missing];
@@ -368,7 +416,7 @@ export class OrderJoin {
     }
 
     const items = details.map((d): EnrichedItem => {
-      const product = this.products.get(d.sku)!;
+      const product = this.lookup(this.products, 'p:', d.sku)!;
       return {
         lineNo: d.lineNo,
         sku: d.sku,
@@ -376,7 +424,7 @@ export class OrderJoin {
         unitPriceCents: product.priceCents,
         quantity: d.quantity,
         lineTotalCents: product.priceCents * d.quantity,
-        deliveryAddress: this.addresses.get(d.addressId)!,
+        deliveryAddress: this.lookup(this.addresses, 'a:', d.addressId)!,
       };
     });
     const enriched: EnrichedOrder = {
@@ -392,6 +440,11 @@ export class OrderJoin {
     this.pending.delete(order.id);
     this.remember(order.id, { ranges: order.ranges, version: header.updatedAt });
     return enriched;
+  }
+
+  /** The current row, else the last values of a deleted one. */
+  private lookup<T extends Customer | Address | Product>(table: Map<string, T>, prefix: string, id: string): T | undefined {
+    return table.get(id) ?? (this.retired.get(prefix + id) as T | undefined);
   }
 
   private remember(id: string, emitted: Emitted): void {

@@ -273,8 +273,12 @@ export type OrderDetail = z.output<typeof orderDetailRow>;
 // ---------------------------------------------------------------------------------------------
 // Records: key + value bytes → what the join does with them.
 
-/** A lookup row changed (`upsert`) or went away (`delete`: `__deleted` row or tombstone). */
-export type LookupChange<T> = { kind: 'upsert'; row: T } | { kind: 'delete'; id: string } | Invalid;
+/**
+ * A lookup row changed (`upsert`) or went away (`delete`: `__deleted` row or tombstone). A
+ * Debezium delete rewritten with `__deleted` carries the row's last values (`row`); a tombstone
+ * carries none.
+ */
+export type LookupChange<T> = { kind: 'upsert'; row: T } | { kind: 'delete'; id: string; row?: T } | Invalid;
 /** An order-side row, or a record that carries nothing to join (a delete or tombstone). */
 export type OrderPart<T> = { kind: 'row'; row: T } | { kind: 'ignore'; reason: string } | Invalid;
 export interface Invalid {
@@ -349,7 +353,9 @@ function parseLookup<S extends z.ZodType>(key: Raw, value: Raw, what: string, sc
   }
   if (isRecord(decoded.json) && isDeleteRow(decoded.json)) {
     const id = textOf(decoded.json.id) ?? keyField(key, 'id');
-    return id ? { kind: 'delete', id } : invalid(`${what} delete without an id`);
+    if (!id) return invalid(`${what} delete without an id`);
+    const last = parseRow(schema, decoded.json, `${what} value`);
+    return 'row' in last ? { kind: 'delete', id, row: last.row } : { kind: 'delete', id };
   }
   const parsed = parseRow(schema, decoded.json, `${what} value`);
   return 'row' in parsed ? { kind: 'upsert', row: parsed.row } : parsed;
