@@ -27,6 +27,12 @@ describe('fault battery verdict', () => {
     expect(verdict({ ...clean, component: 'orders', unreachable: 3 })).toEqual([]);
   });
 
+  it('when the orders service itself is killed, then orders whose answer was cut off may exist (in doubt), but no more than were cut off', () => {
+    expect(verdict({ ...clean, component: 'orders', unreachable: 90, inDoubt: 1, extra: 1 })).toEqual([]);
+    expect(verdict({ ...clean, component: 'orders', unreachable: 90, inDoubt: 1, extra: 2 })).toEqual(['1 order(s) in GraphQL that were never answered 201']);
+    expect(verdict({ ...clean, component: 'mariadb', unreachable: 1, inDoubt: 1, extra: 1 })).toEqual(['1 order(s) in GraphQL that were never answered 201', '1 request(s) got no answer while mariadb was down']);
+  });
+
   it('when nothing was accepted, then the row fails (a battery that placed nothing proves nothing)', () => {
     expect(verdict({ ...clean, accepted: 0, refused: 600 })).toEqual(['no order was accepted at all']);
   });
