@@ -263,7 +263,7 @@ describe('orders-stream against Kafka', () => {
     const config = kafka.config(w.topics);
     // What kafkajs 2.2.4 does when a broker dies mid-send and the retry finds the dead broker's
     // partitions led by a broker that already answered: those records are never sent, yet the
-    // send resolves, answering only for the partitions that were written (see placement.ts).
+    // send resolves, answering only for the partitions that were written (service-kit's kafka-placement.ts).
     let skipped: { partition: number; orders: number } | undefined;
     const sendBatch: BatchSender = async (txn, topicMessages) => {
       const output = topicMessages.find((t) => t.topic === w.topics.output);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeError, retry, RetryAbortedError, type Backoff, type Logger } from '@oms/service-kit';
-import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
+import { kafkaLogCreator, kafkaLogLevel, Placement, UnansweredPartitionsError, unansweredPartitions } from '@oms/service-kit/kafka';
 import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Producer, type RecordMetadata, type TopicMessages, type Transaction } from 'kafkajs';
 import type { StreamConfig } from '../config.js';
 import { OrderJoin, type CommitOffset, type DlqEntry, type EnrichedOrder, type InputRecord, type LookupKind, type OrderKind } from '../domain/join.js';
@@ -8,7 +8,6 @@ import { toConnectRecord } from '../domain/output-schema.js';
 import { StreamMetrics, type LagSample } from '../metrics.js';
 import { coPartitionedAssigner } from './assigner.js';
 import { CatchUp } from './catch-up.js';
-import { Placement, UnansweredPartitionsError, unansweredPartitions } from './placement.js';
 
 /*
  * How orders-stream stays exact across crashes, restarts and rebalances
@@ -39,8 +38,8 @@ import { Placement, UnansweredPartitionsError, unansweredPartitions } from './pl
  * Every transaction that moves order offsets carries all output derived so far (`unwritten`):
  * lookup-driven emits join the same group commit instead of a transaction of their own. And a
  * send counts only if the broker answered for every partition its records went to: kafkajs can
- * resolve a send having skipped partitions whose leader died (see placement.ts), and committing
- * the offsets of such a transaction lost the orders (issue 10).
+ * resolve a send having skipped the partitions of a broker that died mid-send (service-kit's
+ * kafka-placement.ts), and committing the offsets of such a transaction lost orders (issue 10).
  *
  * Failures. If a transaction fails, what was emitted is in doubt, so the order state is reset
  * and the order consumer and producer are rebuilt, re-reading from the committed offsets. The
@@ -152,7 +151,7 @@ export class OrdersStreamProcessor {
 
   private readonly onFatal?: (error: Error) => void;
   private readonly sendBatch: BatchSender;
-  /** Where output and DLQ records go, chosen before sending; see placement.ts. */
+  /** Where output and DLQ records go, chosen before sending (see service-kit's kafka-placement.ts). */
   private placement?: Placement;
 
   constructor({ config, logger, metrics, emittedCapacity, onFatal, sendBatch }: ProcessorOptions) {

@@ -1,6 +1,6 @@
 import type { PartitionMetadata, RecordMetadata } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { Placement, unansweredPartitions } from './placement.js';
+import { Placement, unansweredPartitions } from './kafka-placement.js';
 
 const partitions = (n: number, leaderless: number[] = []): PartitionMetadata[] =>
   Array.from({ length: n }, (_, partitionId) => ({ partitionId, leader: leaderless.includes(partitionId) ? -1 : 1, replicas: [1], isr: [1], partitionErrorCode: 0 }));

@@ -1,18 +1,20 @@
 import { Partitioners, type Message, type PartitionMetadata, type RecordMetadata, type TopicMessages } from 'kafkajs';
 
 /**
- * Why records are placed on partitions here and answers checked afterwards
- * -------------------------------------------------------------------------
- * kafkajs 2.2.4's `sendBatch` can resolve without having sent some of its records. It keys the
- * answers it already has by broker and, on a retry, sends only to brokers that have not
- * answered. When a broker dies mid-send, the retry finds the dead broker's partitions led by a
- * broker that already answered for another partition, and skips them: the call succeeds, those
- * records were never written. In a transaction that also commits the input offsets, the orders
- * behind them are lost for good (seen in the three-broker kill, issue 10: five orders committed
- * past in one transaction whose output lacked them). So the partition of every record is chosen
- * before sending, with the partitioner the producer uses, and the answer must name each of them.
+ * Why records are placed on partitions before a send and the answer checked afterwards
+ * ------------------------------------------------------------------------------------
+ * kafkajs 2.2.4's `send`/`sendBatch` can resolve without having sent some of its records. It
+ * keys the answers it already has by broker and, on a retry, sends only to brokers that have
+ * not answered yet. When a broker dies mid-send, the retry finds the dead broker's partitions
+ * led by a broker that already answered for another partition, and skips them: the call
+ * succeeds, those records were never written. In a transaction that also commits input offsets
+ * (orders-stream) or is followed by deleting what was sent (an outbox), that is a silent loss —
+ * the lost orders of the three-broker kill (issue 10): five orders committed past in one
+ * transaction whose output lacked them. So choose every record's partition up front
+ * ({@link Placement}, the producer's own default partitioner) and refuse a send whose answer
+ * does not name each of them ({@link unansweredPartitions}); aborting the transaction then
+ * redoes the whole batch.
  */
-
 /** Thrown when a send resolved without an answer for every partition its records went to. */
 export class UnansweredPartitionsError extends Error {
   constructor(readonly missing: string[]) {
