@@ -1,5 +1,7 @@
 // The `@oms/service-kit/kafka` entry: kafkajs logging through pino, the committing batch consumer,
-// and the fix for kafkajs's busy idle connections (applied when this entry is loaded).
+// the fix for kafkajs's busy idle connections (applied when this entry is loaded), and the check
+// that a send wrote every partition it was meant for.
 export * from './kafka-idle.js';
 export * from './kafka-log.js';
 export * from './batch-consumer.js';
+export * from './kafka-placement.js';

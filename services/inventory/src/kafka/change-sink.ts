@@ -1,5 +1,5 @@
 import type { Logger } from '@oms/service-kit';
-import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
+import { kafkaLogCreator, kafkaLogLevel, Placement, UnansweredPartitionsError, unansweredPartitions } from '@oms/service-kit/kafka';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { ChangeRecord } from '../domain/inventory.js';
 
@@ -29,6 +29,8 @@ export interface KafkaChangeSinkOptions {
 export class KafkaChangeSink {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
+  /** Each record's partition, chosen before sending: kafkajs can skip some on a retry (kafka-placement.ts in service-kit). */
+  private placement: Placement | undefined;
 
   constructor(private readonly options: KafkaChangeSinkOptions) {
     const write = kafkaLogCreator(options.logger.child({ component: 'kafkajs' }));
@@ -51,7 +53,7 @@ export class KafkaChangeSink {
     return this.producer !== undefined;
   }
 
-  /** Connects and claims the transactional id (fencing any previous holder). Idempotent. */
+  /** Connects, reads the topic's partitions and claims the transactional id (fencing any previous holder). Idempotent. */
   async open(): Promise<void> {
     if (this.producer) return;
     const producer = this.kafka.producer({
@@ -66,6 +68,14 @@ export class KafkaChangeSink {
     });
     try {
       await producer.connect();
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [this.options.topic] });
+        this.placement = new Placement(new Map(topics.map((t) => [t.name, t.partitions])));
+      } finally {
+        await admin.disconnect();
+      }
       // kafkajs claims the transactional id lazily, at the first transaction: claim it now, so the
       // previous holder is fenced before we publish anything.
       const claim = await producer.transaction();
@@ -79,12 +89,15 @@ export class KafkaChangeSink {
 
   /** Publishes `records` in one transaction; on failure nothing is visible and the producer is dropped. */
   async publish(records: readonly ChangeRecord[]): Promise<void> {
-    if (!this.producer) throw new Error('the change sink is not open');
-    const producer = this.producer;
+    if (!this.producer || !this.placement) throw new Error('the change sink is not open');
+    const { producer, placement } = this;
     try {
       const transaction = await producer.transaction();
       try {
-        await transaction.send({ topic: this.options.topic, acks: -1, messages: records.map((r) => ({ key: r.sku, value: JSON.stringify(r) })) });
+        const placed = placement.place(this.options.topic, records.map((r) => ({ key: r.sku, value: JSON.stringify(r) })));
+        const missing = unansweredPartitions([placed], await transaction.send({ ...placed, acks: -1 }));
+        // Committing, and then deleting the outbox entries, would lose the records never written.
+        if (missing.length) throw new UnansweredPartitionsError(missing);
         await transaction.commit();
       } catch (err) {
         await transaction.abort().catch(() => undefined);

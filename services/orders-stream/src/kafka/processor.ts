@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError, retry, RetryAbortedError, type Backoff, type Logger } from '@oms/service-kit';
-import { kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
-import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Producer } from 'kafkajs';
+import { kafkaLogCreator, kafkaLogLevel, Placement, UnansweredPartitionsError, unansweredPartitions } from '@oms/service-kit/kafka';
+import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Producer, type RecordMetadata, type TopicMessages, type Transaction } from 'kafkajs';
 import type { StreamConfig } from '../config.js';
 import { OrderJoin, type CommitOffset, type DlqEntry, type EnrichedOrder, type InputRecord, type LookupKind, type OrderKind } from '../domain/join.js';
 import { toConnectRecord } from '../domain/output-schema.js';
@@ -35,6 +35,12 @@ import { CatchUp } from './catch-up.js';
  * partition from its committed offset, so what is kept is re-applied idempotently and what is
  * new is rebuilt.
  *
+ * Every transaction that moves order offsets carries all output derived so far (`unwritten`):
+ * lookup-driven emits join the same group commit instead of a transaction of their own. And a
+ * send counts only if the broker answered for every partition its records went to: kafkajs can
+ * resolve a send having skipped the partitions of a broker that died mid-send (service-kit's
+ * kafka-placement.ts), and committing the offsets of such a transaction lost orders (issue 10).
+ *
  * Failures. If a transaction fails, what was emitted is in doubt, so the order state is reset
  * and the order consumer and producer are rebuilt, re-reading from the committed offsets. The
  * producer claims its transactional id at start (kafkajs would wait for the first write), which
@@ -62,7 +68,15 @@ export interface ProcessorOptions {
    * repaired in place instead (see `recover`).
    */
   onFatal?: (error: Error) => void;
+  /**
+   * Sends a transaction's records (default: the transaction's own `sendBatch`). A port for
+   * tests that need the producer to misbehave as kafkajs does when a broker dies mid-send.
+   */
+  sendBatch?: BatchSender;
 }
+
+/** Sends one transaction's records and resolves with the broker's answers per partition. */
+export type BatchSender = (txn: Transaction, topicMessages: TopicMessages[]) => Promise<RecordMetadata[]>;
 
 export interface ProcessorStatus {
   lookups: { ready: boolean; detail: string };
@@ -136,9 +150,13 @@ export class OrdersStreamProcessor {
   private joined?: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void };
 
   private readonly onFatal?: (error: Error) => void;
+  private readonly sendBatch: BatchSender;
+  /** Where output and DLQ records go, chosen before sending (see service-kit's kafka-placement.ts). */
+  private placement?: Placement;
 
-  constructor({ config, logger, metrics, emittedCapacity, onFatal }: ProcessorOptions) {
+  constructor({ config, logger, metrics, emittedCapacity, onFatal, sendBatch }: ProcessorOptions) {
     this.onFatal = onFatal;
+    this.sendBatch = sendBatch ?? ((txn, topicMessages) => txn.sendBatch({ topicMessages }));
     this.config = config;
     this.logger = logger;
     this.metrics = metrics ?? new StreamMetrics();
@@ -168,6 +186,7 @@ export class OrdersStreamProcessor {
     this.consumerState = 'starting';
     // A retried start begins from nothing: tables rebuilt from their topics, orders from commits.
     this.join = new OrderJoin({ emittedCapacity: this.emittedCapacity });
+    this.unwritten = { emits: [], dlq: [] };
     this.positions.clear();
     try {
       await this.admin.connect();
@@ -245,6 +264,8 @@ export class OrdersStreamProcessor {
     const existing = new Set(await this.admin.listTopics());
     const missing = [t.order, t.orderDetail, t.customer, t.address, t.products, t.output, t.dlq].filter((name) => !existing.has(name));
     if (missing.length > 0) throw new MissingTopicsError(missing);
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [t.output, t.dlq] });
+    this.placement = new Placement(new Map(topics.map((m) => [m.name, m.partitions])));
   }
 
   private async startProducer(): Promise<void> {
@@ -316,7 +337,7 @@ export class OrdersStreamProcessor {
       // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs's payload functions are closures; its types declare them as methods
       eachBatch: async ({ batch, heartbeat }) => {
         const kind = kinds.get(batch.topic)!;
-        await this.serially(async () => {
+        const applied = await this.serially(() => {
           const emits: EnrichedOrder[] = [];
           const dlq: DlqEntry[] = [];
           for (const m of batch.messages) {
@@ -327,14 +348,16 @@ export class OrdersStreamProcessor {
           this.metrics.countIn(batch.topic, batch.messages.length);
           if (this.failed) {
             if (dlq.length) this.logger.warn({ dlq: dlq.map((d) => d.reason) }, 'DLQ records dropped while recovering');
-            return; // the order side is being rebuilt; its emits will be derived again
+            return false; // the order side is being rebuilt; its emits will be derived again
           }
-          try {
-            await this.write(emits, dlq);
-          } catch (err) {
-            this.fail(err);
-          }
+          // Out with the next group commit, never in a transaction of their own: one that moved
+          // the order offsets without the emits still waiting in `unwritten` could commit past
+          // orders that a failure then drops.
+          this.unwritten.emits.push(...emits);
+          this.unwritten.dlq.push(...dlq);
+          return true;
         });
+        if (applied) await this.groupCommit(); // a failure is handled there: the order side is rebuilt
         advance(batch.topic, batch.partition, Number(batch.lastOffset()) + 1);
         await heartbeat();
       },
@@ -362,12 +385,17 @@ export class OrdersStreamProcessor {
       sessionTimeout: this.config.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(this.config.sessionTimeoutMs / 3)),
     }));
+    // A consumer being replaced (see rebuildOrderSide) may still rejoin while it leaves: its
+    // assignment is not this processor's any more.
+    const current = () => this.orderConsumer === consumer;
     consumer.on(consumer.events.REBALANCING, () => {
+      if (!current()) return;
       // Until the new assignment is known, no offsets are committed for any order partition.
       this.assigned = new Set();
       this.rebalancing = true;
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (!current()) return;
       const mine = new Set<number>(payload.memberAssignment[t.order] ?? []);
       for (const p of payload.memberAssignment[t.orderDetail] ?? []) mine.add(p);
       void this.serially(() => {
@@ -388,7 +416,7 @@ export class OrdersStreamProcessor {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.error({ err: payload.error, restart: payload.restart }, 'order consumer crashed');
-      if (payload.restart || this.stopping) return;
+      if (payload.restart || this.stopping || !current()) return;
       joined.reject(payload.error); // if still joining, start() or the rebuild learns of it
       this.fail(payload.error);
     });
@@ -462,15 +490,19 @@ export class OrdersStreamProcessor {
   private async write(emits: EnrichedOrder[], dlq: DlqEntry[]): Promise<void> {
     const offsets = this.join.offsetsToCommit().filter((o) => this.assigned.has(o.partition));
     if (emits.length === 0 && dlq.length === 0 && offsets.length === 0) return;
-    const producer = this.producer;
-    if (!producer) throw new Error('producer is not connected');
+    const { producer, placement } = this;
+    if (!producer || !placement) throw new Error('producer is not connected');
     const t = this.config.topics;
     const txn = await producer.transaction();
     try {
-      const topicMessages = [];
-      if (emits.length) topicMessages.push({ topic: t.output, messages: emits.map((o) => ({ ...toConnectRecord(o) })) });
-      if (dlq.length) topicMessages.push({ topic: t.dlq, messages: dlq.map(dlqMessage) });
-      if (topicMessages.length) await txn.sendBatch({ topicMessages });
+      const topicMessages: TopicMessages[] = [];
+      if (emits.length) topicMessages.push(placement.place(t.output, emits.map((o) => ({ ...toConnectRecord(o) }))));
+      if (dlq.length) topicMessages.push(placement.place(t.dlq, dlq.map(dlqMessage)));
+      if (topicMessages.length) {
+        // Committing the offsets past records that were never written would lose their orders.
+        const missing = unansweredPartitions(topicMessages, await this.sendBatch(txn, topicMessages));
+        if (missing.length) throw new UnansweredPartitionsError(missing);
+      }
       if (offsets.length) {
         const request = { consumerGroupId: this.config.groupId, topics: byTopic(offsets, t) };
         await sendOffsets(() => txn.sendOffsets(request));
@@ -496,8 +528,17 @@ export class OrdersStreamProcessor {
     this.lastError = err instanceof Error ? err.message : String(err);
     this.failed = true;
     this.logger.error({ err }, 'order processing failed; rebuilding the order consumer from the committed offsets');
-    // While start() runs, it finishes first and then repairs (see start()).
-    if (this.started && !this.recovering) this.recovering = this.recover().finally(() => (this.recovering = undefined));
+    this.startRecovery();
+  }
+
+  /** Starts a rebuild unless one runs; while start() runs, it finishes first and then repairs (see start()). */
+  private startRecovery(): void {
+    if (!this.started || this.recovering) return;
+    this.recovering = this.recover().finally(() => {
+      this.recovering = undefined;
+      // A failure after the rebuild's last check found one running and started none.
+      if (this.failed && !this.stopping) this.startRecovery();
+    });
   }
 
   /** Rebuilds the order side with the shared retry until it holds or the processor stops. */
@@ -522,8 +563,10 @@ export class OrdersStreamProcessor {
 
   /** One attempt: a new producer (fencing the old one), a reset order state, a new order consumer. */
   private async rebuildOrderSide(): Promise<void> {
-    await this.orderConsumer?.disconnect().catch(() => undefined);
+    // Cleared first: events the old consumer still emits while it leaves are ignored (see startOrderConsumer).
+    const old = this.orderConsumer;
     this.orderConsumer = undefined;
+    await old?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
     if (this.stopping) return;

@@ -3,7 +3,7 @@ import { createLogger, type Logger } from '@oms/service-kit';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import type { StreamConfig, StreamTopics } from '../config.js';
 import type { SourceKind } from '../domain/join.js';
-import { OrdersStreamProcessor } from '../kafka/processor.js';
+import { OrdersStreamProcessor, type ProcessorOptions } from '../kafka/processor.js';
 import { keyFor } from './fixtures.js';
 
 /** Helpers for integration tests against the real broker. Nothing here is mocked. */
@@ -95,8 +95,9 @@ export class TestKafka {
     };
   }
 
-  async startProcessor(config: StreamConfig): Promise<OrdersStreamProcessor> {
-    const processor = new OrdersStreamProcessor({ config, logger: testLogger() });
+  /** @param ports optional ports of the processor (e.g. a misbehaving `sendBatch`). */
+  async startProcessor(config: StreamConfig, ports: Pick<ProcessorOptions, 'sendBatch'> = {}): Promise<OrdersStreamProcessor> {
+    const processor = new OrdersStreamProcessor({ config, logger: testLogger(), ...ports });
     await processor.start();
     return processor;
   }
