@@ -25,8 +25,13 @@ interface ComposeService {
   networks?: string[];
   volumes?: string[];
   environment?: Record<string, string>;
+  profiles?: string[];
 }
-type ComposeFile = { services: Record<string, ComposeService & { profiles?: string[] }>; networks: Record<string, unknown>; volumes: Record<string, unknown> };
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  networks: Record<string, unknown>;
+  volumes: Record<string, unknown>;
+}
 
 /** `${NAME:-default}` replaced as compose does: the variable from `env`, else its default. */
 function interpolate(source: string, env: Record<string, string>): string {
