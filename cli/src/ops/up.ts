@@ -9,8 +9,10 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { OpsContext, ProgressHooks } from '../context.js';
 import { ExternalError, PrereqError } from '../errors.js';
+import type { DockerRuntime } from '../lib/docker/runtime.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
 import { statePaths } from '../lib/runtime/context.js';
+import type { LocalRuntime } from '../lib/runtime/index.js';
 import { SERVICE_IDS } from '../lib/stack/catalogue.js';
 import { type BrokerCount, catalogueIdOf, ordersStreamIds, readTopology, rememberTopology, resolveTopology, type Topology } from '../lib/stack/topology.js';
 import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.js';
@@ -19,8 +21,6 @@ import { checkConsolePort, CONSOLE_ID, consoleUrl, startConsole } from './consol
 import { runPreflight, type CheckResult } from './doctor.js';
 import { KEEPER_ID, keeperStartStep, stopKeeper, withKeeperStopped } from './keeper.js';
 import { describeSeed, runSeed } from './seed.js';
-import type { DockerRuntime } from '../lib/docker/runtime.js';
-import type { LocalRuntime } from '../lib/runtime/index.js';
 import { chooseStack, localRuntimeFor, localSettingsFor, rememberStackRuntime, runtimeSwitchNotice, type RuntimeKind, type Stack } from './stack.js';
 import { topicsStepOutcome } from './topics.js';
 
