@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { Kafka, logLevel } from 'kafkajs';
+import { expect } from 'vitest';
 import { z } from 'zod';
 import { defaultPort, SETTINGS, type OmsConfig } from '../../cli/src/config.js';
+import { TOPIC_RESOURCE } from '../../cli/src/lib/kafka.js';
+import { pollUntil } from '../../cli/src/lib/retry.js';
+import { DESIRED_TOPICS } from '../../cli/src/lib/topics.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 /** The built CLI, run as a user runs it (bin/oms execs exactly this after its build check). */
@@ -68,13 +73,17 @@ export interface ShiftedStack {
  */
 const SHIFT = 23_000;
 
-export function shiftedStack(label: string, overrides: Record<string, string> = {}): ShiftedStack {
+/**
+ * `shift`: another offset for a stack that may run beside the +23000 ones (two helpers' test
+ * stacks at once); every shifted port must stay below 32768.
+ */
+export function shiftedStack(label: string, overrides: Record<string, string> = {}, shift = SHIFT): ShiftedStack {
   const base = mkdtempSync(join(tmpdir(), `oms-cli-${label}-`));
   // Elasticsearch and PostgreSQL run as a system user when we are root: it must reach the dir.
   chmodSync(base, 0o755);
   const stateDir = join(base, 'state');
   const env: NodeJS.ProcessEnv = { OMS_STATE_DIR: stateDir, OMS_RUNTIME: 'local' };
-  for (const [k, v] of Object.entries(DEFAULT_PORTS)) env[k] = String(v + SHIFT);
+  for (const [k, v] of Object.entries(DEFAULT_PORTS)) env[k] = String(v + shift);
   Object.assign(env, overrides);
   return {
     stateDir,
@@ -90,6 +99,24 @@ export function shiftedStack(label: string, overrides: Record<string, string> = 
 export function pidFiles(stateDir: string): string[] {
   const run = join(stateDir, 'run');
   return existsSync(run) ? readdirSync(run).filter((f) => f.endsWith('.pid')) : [];
+}
+
+/** Replica counts and the effective min.insync.replicas of every pipeline topic, read from `brokers`. */
+async function topicReplication(brokers: string[]): Promise<Array<{ topic: string; replicas: number[]; minInsync: string | undefined }>> {
+  const admin = new Kafka({ clientId: 'oms-cli-brokers-test', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const names = DESIRED_TOPICS.map((t) => t.name);
+    const { topics } = await admin.fetchTopicMetadata({ topics: names });
+    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: TOPIC_RESOURCE, name, configNames: ['min.insync.replicas'] })) });
+    return topics.map((t) => ({
+      topic: t.name,
+      replicas: t.partitions.map((p) => p.replicas.length),
+      minInsync: configs.resources.find((r) => r.resourceName === t.name)?.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue,
+    }));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** The one JSON document `--json` prints on stdout. */
@@ -227,3 +254,51 @@ export const schemas = {
     endpoints: z.record(z.string(), z.unknown()),
   }),
 };
+
+// ---- three brokers, two processors (either runtime) ----
+
+const statusData = okEnvelope('status', schemas.status).shape.data;
+
+/** `oms status --json`'s data for the stack of `env`. */
+export async function statusOf(env: NodeJS.ProcessEnv): Promise<z.infer<typeof statusData>> {
+  const res = await oms(['status', '--json'], { env });
+  return statusData.parse((parseJson(res.stdout) as { data: unknown }).data);
+}
+
+/**
+ * The checks of a stack just brought up with `--brokers 3 --scale orders-stream=2`: a smoke
+ * order goes end to end, status lists the three brokers (at `brokers`) and both instances
+ * ready in one group and the stack healthy, and every pipeline topic has RF 3 and
+ * min.insync.replicas 2. Returns the status.
+ */
+export async function expectThreeBrokersTwoProcessors(env: NodeJS.ProcessEnv, brokers: string[]): Promise<z.infer<typeof statusData>> {
+  const smoke = await oms(['smoke'], { env, timeoutMs: 300_000 });
+  expect(smoke.exitCode, `${smoke.stdout}\n${smoke.stderr}`).toBe(0);
+
+  // The group settles to both members once both instances have joined (a rebalance may still run after smoke).
+  const s = await pollUntil(async () => {
+    const r = await statusOf(env);
+    return r.lag?.members === 2 ? r : undefined;
+  }, { timeoutMs: 60_000, minDelayMs: 1000, onTimeout: () => new Error('the orders-stream group never had 2 members') });
+  const ready = s.components.filter((c) => c.state === 'ready').map((c) => c.id);
+  expect(ready).toEqual(expect.arrayContaining(['kafka', 'kafka-2', 'kafka-3', 'orders-stream', 'orders-stream-2']));
+  expect(s.components.filter((c) => /^kafka(-\d)?$/.test(c.id)).map((c) => c.url)).toEqual(brokers);
+  expect(s.healthy).toBe(true);
+
+  const topics = await topicReplication(brokers);
+  expect(topics.map((t) => t.topic).sort()).toEqual(DESIRED_TOPICS.map((t) => t.name).sort());
+  for (const t of topics) {
+    expect(t.replicas, t.topic).toEqual([3, 3, 3]);
+    expect(t.minInsync, t.topic).toBe('2');
+  }
+  return s;
+}
+
+/** `up --brokers 1` over three-broker data (`res`) was refused naming `oms down --volumes`, and kafka-3 still runs. */
+export async function expectOneBrokerRefused(res: RunResult, env: NodeJS.ProcessEnv): Promise<void> {
+  expect(res.exitCode).toBe(2);
+  const { error } = errorEnvelope.parse(parseJson(res.stdout));
+  expect(error.message).toBe("--brokers 1: this stack's Kafka data was made by 3 broker(s)");
+  expect(error.hint).toContain('oms down --volumes');
+  expect((await statusOf(env)).components.find((c) => c.id === 'kafka-3')?.state).toBe('ready');
+}

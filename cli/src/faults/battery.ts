@@ -17,14 +17,12 @@ import { z } from 'zod';
 import { loadConfig } from '../config.js';
 import type { OpsContext } from '../context.js';
 import { isOmsError } from '../errors.js';
-import { connectDocker } from '../lib/docker/client.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { findRepoRoot } from '../lib/runtime/settings.js';
 import { serviceClients } from '../lib/services.js';
-import { chooseStack } from '../ops/stack.js';
 import { collectStatus } from '../ops/status.js';
 import { makeFixture, renderTable, restock, runRow, type RowResult, type RowTarget } from './fault-run.js';
-import { dockerTarget, faultRuntime, localTarget } from './targets.js';
+import { rowTargetFor } from './targets.js';
 
 /** Every component the battery kills, in this order (infrastructure first, then the services). */
 const COMPONENTS = ['kafka', 'connect', 'mariadb', 'postgres', 'elasticsearch', 'orders-stream', 'customers', 'products', 'orders', 'orders-graph'] as const;
@@ -79,10 +77,7 @@ const t0 = Date.now();
 /** The stack once (as the CLI resolves it for this state dir) and how its components are killed; a usage mistake or a missing daemon ends the run with its message. */
 async function resolveTarget(): Promise<RowTarget> {
   try {
-    const chosen = await chooseStack(ctx);
-    const runtime = faultRuntime(opts.runtime, chosen.choice, loaded.config.stateDir);
-    const target = runtime === 'docker' ? dockerTarget(connectDocker(ctx.env), loaded.config.docker.project) : localTarget(ctx);
-    return { target, status: { chosen } };
+    return await rowTargetFor(ctx, opts.runtime);
   } catch (err) {
     if (!isOmsError(err)) throw err;
     console.error(`test:faults: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);

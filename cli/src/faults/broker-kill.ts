@@ -8,13 +8,14 @@
  * exceed `--max-pause` seconds (the failover: the controller fences the dead broker after
  * `broker.session.timeout.ms`, leaders move to the in-sync replicas, clients refresh metadata).
  *
- *   npm run test:faults:brokers [-- --broker kafka-2 --rate 20 --seconds 40 --kill-at 12 --max-pause 30]
+ *   npm run test:faults:brokers [-- --broker kafka-2 --rate 20 --seconds 40 --kill-at 12 --max-pause 30 --runtime docker]
  */
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { loadConfig } from '../config.js';
 import type { OpsContext } from '../context.js';
+import { isOmsError } from '../errors.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { withAdmin } from '../lib/kafka.js';
 import { findRepoRoot } from '../lib/runtime/settings.js';
@@ -25,7 +26,7 @@ import { collectStatus } from '../ops/status.js';
 import { renderTrace, traceOrder } from '../ops/trace.js';
 import { makeFixture, renderTable, restock, runRow } from './fault-run.js';
 import { describeGap, longestGap } from './gaps.js';
-import { localTarget } from './targets.js';
+import { rowTargetFor } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'recover-within': { type: 'string', default: '150' },
     'visible-within': { type: 'string', default: '120' },
     'max-pause': { type: 'string', default: '30' },
+    runtime: { type: 'string' },
   },
 });
 const parsed = z
@@ -47,8 +49,9 @@ const parsed = z
     recoverWithin: z.coerce.number().min(5),
     visibleWithin: z.coerce.number().min(5),
     maxPause: z.coerce.number().min(1),
+    runtime: z.enum(['local', 'docker']).optional(),
   })
-  .safeParse({ broker: values.broker, rate: values.rate, seconds: values.seconds, killAt: values['kill-at'], recoverWithin: values['recover-within'], visibleWithin: values['visible-within'], maxPause: values['max-pause'] });
+  .safeParse({ broker: values.broker, rate: values.rate, seconds: values.seconds, killAt: values['kill-at'], recoverWithin: values['recover-within'], visibleWithin: values['visible-within'], maxPause: values['max-pause'], runtime: values.runtime });
 if (!parsed.success) {
   console.error(`test:faults:brokers: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   process.exit(2);
@@ -103,12 +106,19 @@ async function busiestBroker(): Promise<{ id: string; leads: number; of: number 
   return { id: brokerId(node), leads: count, of };
 }
 
+// The stack's runtime (`--runtime` must match it) and how its broker is killed.
+const rowTarget = await rowTargetFor(ctx, opts.runtime).catch((err: unknown) => {
+  if (!isOmsError(err)) throw err;
+  console.error(`test:faults:brokers: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
+  process.exit(err.exitCode);
+});
+
 if (!(await healthyWithin(60))) {
   console.error('test:faults:brokers: the stack is not healthy (see `oms status`); bring it up with `oms up --brokers 3` first');
   process.exit(1);
 }
 const target = opts.broker ? { id: opts.broker, leads: -1, of: -1 } : await busiestBroker();
-log(`broker kill against ${loaded.config.stateDir} (${brokerIds(topology).join(', ')}): kill -9 of ${target.id}${target.leads >= 0 ? ` (leads ${target.leads} of ${target.of} pipeline partitions)` : ''} at ${opts.killAt}s of ${opts.seconds}s, ${opts.rate} orders/s`);
+log(`broker kill against ${loaded.config.stateDir} (${brokerIds(topology).join(', ')}, ${rowTarget.target.runtime} runtime): ${rowTarget.target.how} of ${target.id}${target.leads >= 0 ? ` (leads ${target.leads} of ${target.of} pipeline partitions)` : ''} at ${opts.killAt}s of ${opts.seconds}s, ${opts.rate} orders/s`);
 
 const fx = await makeFixture(clients, `broker-${target.id}`);
 await restock(clients, fx.products.map((p) => p.sku), Math.ceil((opts.rate * opts.seconds * 2) / fx.products.length) + 10);
@@ -131,8 +141,7 @@ const poller = (async () => {
 })();
 
 const t0 = Date.now();
-// Three brokers run on the local runtime only: its pids are the state dir's.
-const row = await runRow(ctx, { target: localTarget(ctx), status: {} }, clients, fx, {
+const row = await runRow(ctx, rowTarget, clients, fx, {
   component: target.id,
   ...opts,
   log,

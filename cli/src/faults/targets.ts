@@ -6,10 +6,12 @@
 import type { OpsContext } from '../context.js';
 import { ExternalError, UsageError } from '../errors.js';
 import type { Docker } from '../lib/docker/client.js';
-import { projectContainers } from '../lib/docker/client.js';
+import { connectDocker, projectContainers } from '../lib/docker/client.js';
 import { isAlive, readPidFile } from '../lib/process/supervisor.js';
 import { statePaths } from '../lib/runtime/context.js';
 import type { RuntimeKind } from '../lib/stack/types.js';
+import { chooseStack } from '../ops/stack.js';
+import type { RowTarget } from './fault-run.js';
 
 export interface FaultTarget {
   runtime: RuntimeKind;
@@ -75,4 +77,15 @@ export function dockerTarget(docker: Docker, project: string): FaultTarget {
       return c ? startOf(c.id).catch(() => undefined) : undefined;
     },
   };
+}
+
+/**
+ * The stack once (as the CLI resolves it for this state dir) and how its components are
+ * killed, for the battery and the broker kill; `asked` (`--runtime`) must match its runtime.
+ */
+export async function rowTargetFor(ctx: OpsContext, asked: RuntimeKind | undefined): Promise<RowTarget> {
+  const chosen = await chooseStack(ctx);
+  const runtime = faultRuntime(asked, chosen.choice, ctx.loaded.config.stateDir);
+  const target = runtime === 'docker' ? dockerTarget(connectDocker(ctx.env), ctx.loaded.config.docker.project) : localTarget(ctx);
+  return { target, status: { chosen } };
 }

@@ -7,7 +7,7 @@ import type { OpsContext } from '../context.js';
 import { PrereqError } from '../errors.js';
 import type { Endpoints } from '../lib/endpoints.js';
 import { connectDocker, daemonMayAnswer, inspectImage, pingDaemon, projectContainers } from '../lib/docker/client.js';
-import { findCompose } from '../lib/docker/compose.js';
+import { findCompose, networkBootstrap } from '../lib/docker/compose.js';
 import { offlineImages } from '../lib/docker/images.js';
 import { createDockerRuntime, NETWORK_ENDPOINTS, type DockerRuntime } from '../lib/docker/runtime.js';
 import { chooseOffline, chooseRuntime, dockerHubReachable, localDataExists, localStackAlive, once, type RuntimeChoice } from '../lib/docker/select.js';
@@ -135,7 +135,8 @@ export async function dockerRuntimeFor(ctx: OpsContext, opts: { offline?: boolea
   return dockerStack(ctx, dockerFacts(ctx), opts.offline ?? false);
 }
 
-async function dockerStack(ctx: OpsContext, f: DockerFacts, askedOffline: boolean, topology?: Topology): Promise<DockerRuntime> {
+/** The docker runtime for `topology` (by default the one the state dir remembers, as the local runtime's). */
+async function dockerStack(ctx: OpsContext, f: DockerFacts, askedOffline: boolean, topology: Topology = topologyOf(ctx.loaded.config.stateDir)): Promise<DockerRuntime> {
   const daemon = await f.daemon();
   if (!daemon.ok) {
     throw new PrereqError(`the docker runtime needs a Docker daemon, and none answers (${daemon.reason})`, {
@@ -150,12 +151,6 @@ async function dockerStack(ctx: OpsContext, f: DockerFacts, askedOffline: boolea
   }
   if (ctx.loaded.config.mysqlFlavor !== 'mariadb') {
     throw new PrereqError('the docker runtime runs MariaDB only', { hint: 'unset OMS_MYSQL_FLAVOR (or set it to mariadb)' });
-  }
-  if (topology && (topology.brokers !== 1 || topology.ordersStream !== 1)) {
-    // The compose file runs one broker and one processor; the three-broker and scaled stacks are the local runtime's so far.
-    throw new PrereqError(`the docker runtime runs 1 Kafka broker and 1 orders-stream (asked: ${topology.brokers} broker(s), ${topology.ordersStream} orders-stream instance(s))`, {
-      hint: 'use `--runtime local` for `--brokers 3` and `--scale orders-stream=N`, or `oms up --runtime docker --brokers 1 --scale orders-stream=1`',
-    });
   }
   const offline = await chooseOffline(askedOffline || ctx.loaded.config.docker.offline, {
     projectUsesOfflineImages: async () => {
@@ -173,6 +168,7 @@ async function dockerStack(ctx: OpsContext, f: DockerFacts, askedOffline: boolea
     repoRoot: ctx.repoRoot,
     project: ctx.loaded.config.docker.project,
     offline: offline.offline,
+    topology,
     env: ctx.env,
     onProgress: (component, message) => ctx.debug(`${component}: ${message}`),
     onDebug: (message) => ctx.debug(message),
@@ -182,18 +178,19 @@ async function dockerStack(ctx: OpsContext, f: DockerFacts, askedOffline: boolea
 /**
  * Connector template values for a runtime: the local runtime's connectors reach MariaDB,
  * PostgreSQL and Kafka on 127.0.0.1; the docker runtime's (run by Connect, a container)
- * by their service names inside the compose network.
+ * by their service names inside the compose network, every broker of the stack.
  */
 export function connectorHosts(kind: RuntimeKind, endpoints: Endpoints): { endpoints: Endpoints; hosts?: { mysqlHost: string; pgHost: string; kafkaBootstrap: string } } {
   if (kind === 'local') return { endpoints };
+  const kafkaBrokers = networkBootstrap({ brokers: endpoints.kafkaBrokers.length });
   return {
     endpoints: {
       ...endpoints,
       mysql: { ...endpoints.mysql, host: NETWORK_ENDPOINTS.mysql.host, port: NETWORK_ENDPOINTS.mysql.port },
       postgres: { ...endpoints.postgres, host: NETWORK_ENDPOINTS.postgres.host, port: NETWORK_ENDPOINTS.postgres.port },
-      kafkaBrokers: [NETWORK_ENDPOINTS.kafkaBootstrap],
+      kafkaBrokers,
     },
-    hosts: { mysqlHost: NETWORK_ENDPOINTS.mysql.host, pgHost: NETWORK_ENDPOINTS.postgres.host, kafkaBootstrap: NETWORK_ENDPOINTS.kafkaBootstrap },
+    hosts: { mysqlHost: NETWORK_ENDPOINTS.mysql.host, pgHost: NETWORK_ENDPOINTS.postgres.host, kafkaBootstrap: kafkaBrokers.join(',') },
   };
 }
 

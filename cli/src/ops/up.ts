@@ -9,8 +9,10 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { OpsContext, ProgressHooks } from '../context.js';
 import { ExternalError, PrereqError } from '../errors.js';
+import type { DockerRuntime } from '../lib/docker/runtime.js';
 import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
 import { statePaths } from '../lib/runtime/context.js';
+import type { LocalRuntime } from '../lib/runtime/index.js';
 import { SERVICE_IDS } from '../lib/stack/catalogue.js';
 import { type BrokerCount, catalogueIdOf, ordersStreamIds, readTopology, rememberTopology, resolveTopology, type Topology } from '../lib/stack/topology.js';
 import { runSteps, StepFailure, type Step, type StepResult } from '../lib/steps.js';
@@ -176,17 +178,18 @@ export async function announceSwitch(ctx: OpsContext, kind: RuntimeKind, hooks: 
 /**
  * Records the topology `up` runs and, when it differs from the remembered one, makes the
  * running stack fit it: orders-stream instances beyond the new count are stopped (the group
- * hands their partitions to the others), and the keeper is stopped so `up` starts one that
- * watches the new set of processes.
+ * hands their partitions to the others; docker removes their containers), and the keeper is
+ * stopped so `up` starts one that watches the new set of processes.
  */
-async function applyTopology(ctx: OpsContext, remembered: Topology | undefined, topology: Topology, hooks: ProgressHooks): Promise<void> {
+async function applyTopology(ctx: OpsContext, stack: LocalRuntime | DockerRuntime, remembered: Topology | undefined, topology: Topology, hooks: ProgressHooks): Promise<void> {
   await rememberTopology(ctx.loaded.config.stateDir, topology);
   if (!remembered || (remembered.brokers === topology.brokers && remembered.ordersStream === topology.ordersStream)) return;
   await stopKeeper(ctx);
   const extra = ordersStreamIds(remembered).slice(topology.ordersStream);
   if (extra.length === 0) return;
   hooks.onNotice?.(`scaling orders-stream from ${remembered.ordersStream} to ${topology.ordersStream}: stopping ${extra.join(', ')}`);
-  await localRuntimeFor(ctx, remembered).down({ only: extra });
+  if (stack.kind === 'docker') await stack.removeServices(extra);
+  else await localRuntimeFor(ctx, remembered).down({ only: extra });
 }
 
 /** `oms up`: everything (or `only` and what it needs), idempotently; failed connectors and tasks are restarted. */
@@ -198,14 +201,14 @@ export async function up(ctx: OpsContext, opts: UpPlan & { offline: boolean }, h
   const remembered = readTopology(stateDir);
   const topology = resolveTopology(asked, remembered, false);
   const { stack, choice } = await chooseStack(ctx, { offline: opts.offline, topology, onChoice: async (c) => void (switched = await announceSwitch(ctx, c.kind, hooks)) });
-  // The local Kafka's data (the docker runtime's is in its volumes, and it runs one broker).
-  resolveTopology(asked, remembered, stack.kind === 'local' && existsSync(join(statePaths(stateDir).kafka.dataDir, 'meta.properties')));
+  // Kafka's data: the local runtime's first broker's dir, the docker runtime's volume.
+  resolveTopology(asked, remembered, stack.kind === 'local' ? existsSync(join(statePaths(stateDir).kafka.dataDir, 'meta.properties')) : await stack.kafkaDataExists());
   const only = runtimeOnly(opts.only);
   if (stack.kind === 'local' && only?.length !== 0) await checkLocalRuntime(ctx, only, hooks);
   if (plansConsole(opts)) await checkConsolePort(ctx);
   // From here on something may start: it belongs to this runtime, also if a step fails.
   await rememberStackRuntime(ctx, stack.kind);
-  if (stack.kind === 'local') await applyTopology(ctx, remembered, topology, hooks);
+  await applyTopology(ctx, stack, remembered, topology, hooks);
   const restarted: RestartedConnector[] = [];
   const steps = upSteps(ctx, { ...(opts.only ? { only: opts.only } : {}), seed: opts.seed, ...(opts.console === false ? { console: false } : {}) }, stack, (r) => restarted.push(r));
   let results: StepResult[];

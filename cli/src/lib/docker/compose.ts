@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { OmsConfig } from '../../config.js';
 import { ExternalError, PrereqError } from '../../errors.js';
-import { CATALOGUE } from '../stack/catalogue.js';
+import { brokerIds, brokerPorts, brokerSessionTimeoutMs, MAX_ORDERS_STREAM, ordersStreamPort, replicationOf, type Topology } from '../stack/topology.js';
 import { isPullFailure, OFFLINE_HINT } from './client.js';
 
 export interface ComposeCli {
@@ -64,12 +64,56 @@ export const PORT_VARIABLES: Record<keyof OmsConfig['ports'], string | null> = {
 };
 
 /**
- * The variables compose interpolates, from the CLI's resolved config (so oms.config.json and
- * flags apply too) and the image names of the plan. Other OMS_* variables of the caller's
- * environment (heaps, bind address) pass through untouched.
+ * The compose profiles of the topology's extra services (brokers 2 and 3, orders-stream 2 to 4).
+ * The CLI activates both whatever the topology: it starts every service by name, and with
+ * every service in the model `down` removes them all (and their volumes).
  */
-export function composeEnv(input: { config: OmsConfig; version: string; images: Record<string, string> }): Record<string, string> {
-  const env: Record<string, string> = { OMS_VERSION: input.version, OMS_LOG_LEVEL: input.config.logLevel, OMS_START_TIMEOUT_MS: String(input.config.timeouts.startSeconds * 1000) };
+export const COMPOSE_PROFILES = ['three-brokers', 'scale'] as const;
+
+/** Kafka's own `broker.session.timeout.ms` default (what one broker keeps). */
+const KAFKA_DEFAULT_SESSION_TIMEOUT_MS = 9000;
+
+/** Every broker's in-network listener: what services and Connect bootstrap from. */
+export function networkBootstrap(t: { brokers: number }): string[] {
+  return brokerIds(t).map((id) => `${id}:29092`);
+}
+
+/**
+ * The variables of the topology: the quorum and the replication (the local runtime's values,
+ * from the same functions), every broker for the services' bootstrap, and the host ports of the
+ * extra brokers and instances (derived like the local runtime's, lib/stack/topology.ts).
+ */
+export function topologyEnv(config: OmsConfig, topology: Topology): Record<string, string> {
+  const { replicationFactor, minInsync } = replicationOf(topology);
+  const env: Record<string, string> = {
+    COMPOSE_PROFILES: COMPOSE_PROFILES.join(','),
+    OMS_KAFKA_QUORUM_VOTERS: brokerIds(topology).map((id, i) => `${i + 1}@${id}:9093`).join(','),
+    OMS_KAFKA_INTERNAL_BOOTSTRAP: networkBootstrap(topology).join(','),
+    OMS_KAFKA_REPLICATION_FACTOR: String(replicationFactor),
+    OMS_KAFKA_MIN_INSYNC: String(minInsync),
+    OMS_KAFKA_BROKER_SESSION_TIMEOUT_MS: String(brokerSessionTimeoutMs(topology) ?? KAFKA_DEFAULT_SESSION_TIMEOUT_MS),
+  };
+  for (const i of [2, 3]) {
+    const ports = brokerPorts(config.ports, i);
+    env[`OMS_PORT_KAFKA_${i}`] = String(ports.client);
+    env[`OMS_PORT_KAFKA_CONTROLLER_${i}`] = String(ports.controller);
+  }
+  for (let k = 2; k <= MAX_ORDERS_STREAM; k++) env[`OMS_PORT_ORDERS_STREAM_${k}`] = String(ordersStreamPort(config.ports.ordersStream, k));
+  return env;
+}
+
+/**
+ * The variables compose interpolates, from the CLI's resolved config (so oms.config.json and
+ * flags apply too), the topology and the image names of the plan. Other OMS_* variables of
+ * the caller's environment (heaps, bind address) pass through untouched.
+ */
+export function composeEnv(input: { config: OmsConfig; topology: Topology; version: string; images: Record<string, string> }): Record<string, string> {
+  const env: Record<string, string> = {
+    OMS_VERSION: input.version,
+    OMS_LOG_LEVEL: input.config.logLevel,
+    OMS_START_TIMEOUT_MS: String(input.config.timeouts.startSeconds * 1000),
+    ...topologyEnv(input.config, input.topology),
+  };
   for (const [key, variable] of Object.entries(PORT_VARIABLES)) {
     if (variable) env[variable] = String(input.config.ports[key as keyof OmsConfig['ports']]);
   }
@@ -79,11 +123,6 @@ export function composeEnv(input: { config: OmsConfig; version: string; images: 
     if (ref && variable) env[variable] = ref;
   }
   return env;
-}
-
-/** Host ports each compose service publishes (for the free-port check before it starts). */
-export function publishedPorts(config: OmsConfig): Record<string, number[]> {
-  return Object.fromEntries(CATALOGUE.map((c) => [c.id, c.ports.filter((k) => PORT_VARIABLES[k] !== null).map((k) => config.ports[k])]));
 }
 
 export interface ComposeProject {

@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OmsConfig } from '../../config.js';
 import { ARTIFACT_VERSIONS } from '../runtime/artifacts.js';
-import { CATALOGUE, type ComponentEntry } from '../stack/catalogue.js';
+import { CATALOGUE } from '../stack/catalogue.js';
+import type { Topology } from '../stack/topology.js';
 import { planImages } from './build.js';
 import { type Docker, type ProjectContainer, projectContainers } from './client.js';
+import { type DockerComponent, dockerComponents } from './components.js';
 import { type ComposeCli, type ComposeProject, composeEnv, composeFiles } from './compose.js';
 import type { ImageSpec } from './images.js';
 
@@ -17,6 +19,8 @@ export interface DockerRuntimeOptions {
   /** Compose project name (containers, network and volumes are prefixed with it). */
   project: string;
   offline: boolean;
+  /** Brokers and orders-stream instances (by default the state dir's, lib/stack/topology.ts). */
+  topology: Topology;
   /** Caller's environment: OMS_*_IMAGE overrides, heaps, bind address. */
   env: NodeJS.ProcessEnv;
   onProgress: (component: string, message: string) => void;
@@ -36,6 +40,8 @@ export interface DockerParts {
   docker: Docker;
   config: OmsConfig;
   version: string;
+  /** Every component of the topology, in start order. */
+  components: DockerComponent[];
   /** How long a container may take to become ready. */
   timeoutMs: number;
   /** The images to build or pull (planned once, on first use). */
@@ -69,18 +75,14 @@ export function dockerParts(o: DockerRuntimeOptions): DockerParts {
     docker: o.docker,
     config,
     version,
+    components: dockerComponents(config, o.topology, HOST),
     timeoutMs: Math.max(config.timeouts.startSeconds * 1000, 10_000),
     plan,
     async project() {
       const images = Object.fromEntries((await plan()).filter((i) => infra.has(i.id)).map((i) => [i.id, i.ref]));
-      return { cli: o.cli, project: o.project, files, env: composeEnv({ config, version, images }) };
+      return { cli: o.cli, project: o.project, files, env: composeEnv({ config, topology: o.topology, version, images }) };
     },
-    bareProject: () => ({ cli: o.cli, project: o.project, files, env: composeEnv({ config, version, images: {} }) }),
+    bareProject: () => ({ cli: o.cli, project: o.project, files, env: composeEnv({ config, topology: o.topology, version, images: {} }) }),
     containerOf: async (id) => (await projectContainers(o.docker, o.project)).find((c) => c.service === id),
   };
-}
-
-/** Where `entry` answers on the host (its first published port). */
-export function addressOf(parts: DockerParts, entry: ComponentEntry): { host: string; port: number } {
-  return { host: HOST, port: parts.config.ports[entry.ports[0]!] };
 }

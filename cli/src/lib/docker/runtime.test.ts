@@ -47,6 +47,11 @@ describe('connectorHosts', () => {
     expect(orders.config['schema.history.internal.kafka.bootstrap.servers']).toBe('kafka:29092');
   });
 
+  it('when the docker stack runs three brokers, then connectors bootstrap from all three by service name', () => {
+    const { endpoints, hosts } = connectorHosts('docker', endpointsFor(config, { brokers: 3 }));
+    expect(templateValues(config, endpoints, hosts).kafkaBootstrap).toBe('kafka:29092,kafka-2:29092,kafka-3:29092');
+  });
+
   it('when the runtime is local, then the published 127.0.0.1 ports are used unchanged', () => {
     const values = templateValues(config, connectorHosts('local', endpointsFor(config)).endpoints);
     expect(values).toMatchObject({ mysqlHost: '127.0.0.1', mysqlPort: '43306', pgPort: '45432', kafkaBootstrap: '127.0.0.1:49092' });

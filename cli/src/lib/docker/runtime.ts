@@ -2,20 +2,20 @@
  * The docker runtime: the compose project of compose/ with images built by the CLI. It has
  * the local runtime's shape (lib/stack/types.ts), so `oms up` runs the same topics →
  * connectors → seed steps after it: they only talk to the published ports. Its components,
- * their needs and probes come from the catalogue (lib/stack/catalogue.ts).
+ * their needs and probes come from the catalogue (lib/stack/catalogue.ts), expanded by the
+ * topology (components.ts).
  */
 import path from 'node:path';
 import { ExternalError, UsageError } from '../../errors.js';
-import { CATALOGUE } from '../stack/catalogue.js';
 import { needsWithin, selectDown, selectUp } from '../stack/graph.js';
 import type { ComponentStatus, LogsOptions, Stack } from '../stack/types.js';
 import type { Step } from '../steps.js';
 import type { KeepOptions } from '../runtime/keeper.js';
 import { describeOutcomes, ensureImages } from './build.js';
-import { followContainerLog, projectContainers, projectLeftovers } from './client.js';
-import { compose, publishedPorts } from './compose.js';
+import { COMPOSE_PROJECT_LABEL, followContainerLog, projectContainers, projectLeftovers } from './client.js';
+import { compose } from './compose.js';
 import { keepContainers } from './keeper.js';
-import { addressOf, type DockerParts, type DockerRuntimeOptions, dockerParts } from './parts.js';
+import { type DockerParts, type DockerRuntimeOptions, dockerParts } from './parts.js';
 import { startStep } from './start.js';
 
 export { omsVersion, type DockerRuntimeOptions } from './parts.js';
@@ -27,8 +27,10 @@ export { omsVersion, type DockerRuntimeOptions } from './parts.js';
 export const NETWORK_ENDPOINTS = {
   mysql: { host: 'mariadb', port: 3306 },
   postgres: { host: 'postgres', port: 5432 },
-  kafkaBootstrap: 'kafka:29092',
 } as const;
+
+/** Compose's label on a volume: its name in the compose file. */
+const COMPOSE_VOLUME_LABEL = 'com.docker.compose.volume';
 
 export interface DockerRuntime extends Stack {
   readonly kind: 'docker';
@@ -38,6 +40,10 @@ export interface DockerRuntime extends Stack {
   ensureImages(opts?: { force?: boolean; onProgress?: (message: string) => void }): Promise<string>;
   /** Runs the keeper over the project's containers until `opts.signal` aborts (see keeper.ts); resolves to why it ended. */
   keep(opts: KeepOptions): Promise<string>;
+  /** Whether the project's Kafka volume exists (the data of a cluster formatted for some broker count). */
+  kafkaDataExists(): Promise<boolean>;
+  /** Stops and removes these services' containers (orders-stream instances beyond a smaller `--scale`). */
+  removeServices(ids: string[]): Promise<void>;
 }
 
 async function buildImages(parts: DockerParts, opts: { force?: boolean; onProgress?: (message: string) => void }): Promise<string> {
@@ -55,7 +61,7 @@ async function buildImages(parts: DockerParts, opts: { force?: boolean; onProgre
 }
 
 function upSteps(parts: DockerParts, only?: string[]): Step[] {
-  const selected = selectUp(CATALOGUE, only);
+  const selected = selectUp(parts.components, only);
   const images: Step = {
     id: 'images',
     title: parts.o.offline ? 'Docker images (offline: from a local Debian base)' : 'Docker images',
@@ -68,7 +74,7 @@ function upSteps(parts: DockerParts, only?: string[]): Step[] {
 function downSteps(parts: DockerParts, opts: { volumes?: boolean; only?: string[] }): Step[] {
   const { o } = parts;
   if (opts.only) {
-    const ids = selectDown(CATALOGUE, opts.only).map((c) => c.id);
+    const ids = selectDown(parts.components, opts.only).map((c) => c.id);
     const remove: Step = {
       id: 'remove',
       title: `Stop and remove ${ids.join(', ')}`,
@@ -113,9 +119,8 @@ async function restartFacts(parts: DockerParts, id: string): Promise<{ restarts:
 
 async function status(parts: DockerParts, logFile: (id: string) => string): Promise<ComponentStatus[]> {
   const containers = await projectContainers(parts.docker, parts.o.project);
-  const ports = publishedPorts(parts.config);
   const restarts = await Promise.all(containers.map((ct) => restartFacts(parts, ct.id)));
-  return CATALOGUE.map((c): ComponentStatus => {
+  return parts.components.map((c): ComponentStatus => {
     const i = containers.findIndex((x) => x.service === c.id);
     const ct = containers[i];
     const running = ct?.state === 'running';
@@ -127,8 +132,8 @@ async function status(parts: DockerParts, logFile: (id: string) => string): Prom
       pid: null,
       running,
       ready: running && (ct.health === 'healthy' || ct.health === 'none'),
-      ports: ports[c.id] ?? [],
-      url: c.url(addressOf(parts, c)),
+      ports: c.published,
+      url: c.url(c.at),
       detail: ct ? `${ct.name}: ${ct.status}` : 'no container',
       logFile: logFile(c.id),
       ...(restarted ?? {}),
@@ -151,9 +156,17 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     kind: 'docker',
     project: o.project,
     offline: o.offline,
-    componentIds: () => CATALOGUE.map((c) => c.id),
+    componentIds: () => parts.components.map((c) => c.id),
     ensureImages: (opts = {}) => buildImages(parts, opts),
     keep: (opts) => keepContainers(parts.docker, o.project, opts),
+    async kafkaDataExists() {
+      const { Volumes: volumes } = await parts.docker.listVolumes({ filters: { label: [`${COMPOSE_PROJECT_LABEL}=${o.project}`, `${COMPOSE_VOLUME_LABEL}=kafka-data`] } });
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- Docker answers `"Volumes": null` when there are none; @types/dockerode says otherwise
+      return (volumes ?? []).length > 0;
+    },
+    async removeServices(ids) {
+      if (ids.length > 0) await compose(parts.bareProject(), ['rm', '-s', '-f', '-v', ...ids]);
+    },
     steps: (opts = {}) => upSteps(parts, opts.only),
     downSteps: (opts = {}) => downSteps(parts, opts),
     status: () => status(parts, logFile),

@@ -5,12 +5,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckFailedError, PrereqError } from '../../errors.js';
-import type { ComponentEntry } from '../stack/catalogue.js';
+import { catalogueIdOf } from '../stack/topology.js';
 import type { Step } from '../steps.js';
 import { describeHolder, takenPorts } from '../runtime/ports.js';
 import { containerLogTail, inspectImage, type ProjectContainer } from './client.js';
-import { compose, publishedPorts } from './compose.js';
-import { addressOf, type DockerParts, HOST } from './parts.js';
+import type { DockerComponent } from './components.js';
+import { compose } from './compose.js';
+import { type DockerParts, HOST } from './parts.js';
 
 async function failWithLogs(parts: DockerParts, c: ProjectContainer | undefined, id: string, message: string): Promise<never> {
   const tail = c ? await containerLogTail(parts.docker, c.id, 40).catch(() => []) : [];
@@ -32,12 +33,12 @@ async function assertAlive(parts: DockerParts, id: string, c: ProjectContainer |
 }
 
 /** Watches the container until it is ready; a loop, not a retry: the container's state ends it early. */
-export async function waitReady(parts: DockerParts, entry: ComponentEntry, progress?: (message: string) => void): Promise<void> {
+export async function waitReady(parts: DockerParts, entry: DockerComponent, progress?: (message: string) => void): Promise<void> {
   const deadline = Date.now() + parts.timeoutMs;
   let told = Date.now();
   for (;;) {
     const c = await assertAlive(parts, entry.id, await parts.containerOf(entry.id));
-    const last = await entry.probe(addressOf(parts, entry));
+    const last = await entry.probe(entry.at);
     if (last.fatal) await failWithLogs(parts, c, entry.id, `${entry.id}: ${last.fatal}`);
     if (last.ready && c.state === 'running' && c.health !== 'unhealthy') return;
     if (progress && Date.now() - told > 5000) {
@@ -51,8 +52,9 @@ export async function waitReady(parts: DockerParts, entry: ComponentEntry, progr
   }
 }
 
-async function assertPortsFree(parts: DockerParts, id: string): Promise<void> {
-  const taken = await takenPorts(publishedPorts(parts.config)[id] ?? [], HOST);
+async function assertPortsFree(entry: DockerComponent): Promise<void> {
+  const { id } = entry;
+  const taken = await takenPorts(entry.published, HOST);
   if (taken.length === 0) return;
   const many = taken.length > 1;
   throw new PrereqError(`port${many ? 's' : ''} ${taken.map((t) => t.port).join(', ')} of ${id} ${many ? 'are' : 'is'} taken: ${taken.map((t) => `${t.port} by ${describeHolder(t.listener)}`).join('; ')}`, {
@@ -61,18 +63,19 @@ async function assertPortsFree(parts: DockerParts, id: string): Promise<void> {
 }
 
 /** The step that brings `entry`'s container up (after the images and what it needs); a current, ready container is left alone. */
-export function startStep(parts: DockerParts, entry: ComponentEntry, needs: string[]): Step {
+export function startStep(parts: DockerParts, entry: DockerComponent, needs: string[]): Step {
   return {
     id: entry.id,
     title: `${entry.title} (container)`,
     needs: ['images', ...needs],
     async run(progress) {
       const existing = await parts.containerOf(entry.id);
-      const ref = (await parts.plan()).find((i) => i.id === entry.id)?.ref;
+      // Brokers and instances share their first one's image (kafka-2: kafka's).
+      const ref = (await parts.plan()).find((i) => i.id === catalogueIdOf(entry.id))?.ref;
       const image = ref ? await inspectImage(parts.docker, ref) : undefined;
       const current = existing?.state === 'running' && existing.imageId === image?.id;
-      if (current && (await entry.probe(addressOf(parts, entry))).ready) return `already running (${existing.name})`;
-      if (existing?.state !== 'running') await assertPortsFree(parts, entry.id);
+      if (current && (await entry.probe(entry.at)).ready) return `already running (${existing.name})`;
+      if (existing?.state !== 'running') await assertPortsFree(entry);
       const t0 = Date.now();
       await compose(await parts.project(), ['up', '-d', '--no-deps', '--no-build', entry.id]);
       await waitReady(parts, entry, progress);

@@ -2,6 +2,7 @@
  * Config files and command lines of the local components, as pure functions of their inputs
  * (unit-tested; the components only write what these return).
  */
+import { brokerSessionTimeoutMs, replicationOf } from '../stack/topology.js';
 
 /** Renders a Java .properties file (keys in the given order). */
 export function renderProperties(entries: Record<string, string | number | boolean>, header?: string): string {
@@ -41,8 +42,8 @@ export interface KafkaServerConfig {
 export function kafkaServerProperties(c: KafkaServerConfig): string {
   const nodeId = c.nodeId ?? 1;
   const voters = c.voters ?? [{ id: nodeId, controllerPort: c.controllerPort }];
-  const rf = voters.length >= 3 ? 3 : 1;
-  const minIsr = rf >= 3 ? 2 : 1;
+  const { replicationFactor: rf, minInsync: minIsr } = replicationOf({ brokers: voters.length });
+  const sessionTimeoutMs = brokerSessionTimeoutMs({ brokers: voters.length });
   return renderProperties(
     {
       'process.roles': 'broker,controller',
@@ -71,9 +72,7 @@ export function kafkaServerProperties(c: KafkaServerConfig): string {
       // The active controller appends a no-op record to the metadata log this often (default
       // 500 ms) so brokers see it advance; a demo on one host gains nothing from 2 a second.
       'metadata.max.idle.interval.ms': 5000,
-      // A killed broker must give its partitions up in seconds, not the default 9 s of missed
-      // heartbeats plus a session: the failover the fault battery measures.
-      ...(voters.length >= 3 ? { 'broker.session.timeout.ms': 6000 } : {}),
+      ...(sessionTimeoutMs ? { 'broker.session.timeout.ms': sessionTimeoutMs } : {}),
     },
     GENERATED,
   );

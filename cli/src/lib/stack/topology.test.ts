@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../errors.js';
 import {
   brokerPorts,
+  brokerSessionTimeoutMs,
   catalogueIdOf,
+  expandTopology,
   kafkaBootstrap,
   ordersStreamIds,
   ordersStreamPort,
@@ -98,6 +100,37 @@ describe('ports and ids', () => {
   it('when three brokers run, then topics are replicated 3 times and a write needs 2; with one, once', () => {
     expect(replicationOf({ brokers: 3 })).toEqual({ replicationFactor: 3, minInsync: 2 });
     expect(replicationOf({ brokers: 1 })).toEqual({ replicationFactor: 1, minInsync: 1 });
+  });
+
+  it('when three brokers run, then a silent broker is fenced after 6 s; one broker keeps Kafka\'s default', () => {
+    expect(brokerSessionTimeoutMs({ brokers: 3 })).toBe(6000);
+    expect(brokerSessionTimeoutMs({ brokers: 1 })).toBeUndefined();
+  });
+});
+
+describe('expandTopology', () => {
+  const nodes = [
+    { id: 'kafka', needs: [] as string[], port: 1 },
+    { id: 'connect', needs: ['kafka'], port: 2 },
+    { id: 'orders-stream', needs: ['kafka'], port: 3 },
+    { id: 'orders', needs: ['connect'], port: 4 },
+  ];
+  const copy = (n: (typeof nodes)[number], id: string, k: number) => ({ ...n, id, port: n.port * 10 + k });
+
+  it('when three brokers and two instances run, then each extra one follows its first, made by copy, and what needs kafka needs every broker', () => {
+    expect(expandTopology(nodes, { brokers: 3, ordersStream: 2 }, copy)).toEqual([
+      { id: 'kafka', needs: [], port: 1 },
+      { id: 'kafka-2', needs: [], port: 12 },
+      { id: 'kafka-3', needs: [], port: 13 },
+      { id: 'connect', needs: ['kafka', 'kafka-2', 'kafka-3'], port: 2 },
+      { id: 'orders-stream', needs: ['kafka', 'kafka-2', 'kafka-3'], port: 3 },
+      { id: 'orders-stream-2', needs: ['kafka', 'kafka-2', 'kafka-3'], port: 32 },
+      { id: 'orders', needs: ['connect'], port: 4 },
+    ]);
+  });
+
+  it('when the topology is the default, then the nodes are unchanged', () => {
+    expect(expandTopology(nodes, { brokers: 1, ordersStream: 1 }, copy)).toEqual(nodes);
   });
 });
 

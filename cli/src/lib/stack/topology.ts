@@ -110,7 +110,7 @@ export function ordersStreamId(k: number): string {
 }
 
 /** Ids of every broker of the topology. */
-export function brokerIds(t: Pick<Topology, 'brokers'>): string[] {
+export function brokerIds(t: { brokers: number }): string[] {
   return Array.from({ length: t.brokers }, (_, i) => brokerId(i + 1));
 }
 
@@ -141,6 +141,30 @@ export function kafkaBootstrap(host: string, ports: { kafka: number; kafkaContro
  */
 export function replicationOf(t: { brokers: number }): { replicationFactor: number; minInsync: number } {
   return t.brokers >= 3 ? { replicationFactor: 3, minInsync: 2 } : { replicationFactor: 1, minInsync: 1 };
+}
+
+/**
+ * `broker.session.timeout.ms` of every broker: with three, a killed broker gives its partitions
+ * up after 6 s instead of Kafka's default 9 s of missed heartbeats (the failover the fault
+ * battery measures); one broker keeps the default (undefined).
+ */
+export function brokerSessionTimeoutMs(t: { brokers: number }): number | undefined {
+  return t.brokers >= 3 ? 6000 : undefined;
+}
+
+/**
+ * `nodes` (catalogue order) with every broker after `kafka` and every orders-stream instance
+ * after `orders-stream`, each extra one made by `copy` (its id and 1-based number); with more
+ * than one broker, what needs `kafka` needs every broker (topics with RF 3 and Connect's
+ * internal topics cannot be created before all three have registered).
+ */
+export function expandTopology<T extends { id: string; needs: readonly string[] }>(nodes: readonly T[], t: Topology, copy: (node: T, id: string, n: number) => T): T[] {
+  const brokers = brokerIds(t);
+  const expanded = nodes.flatMap((node) => {
+    const ids = node.id === 'kafka' ? brokers : node.id === 'orders-stream' ? ordersStreamIds(t) : [node.id];
+    return ids.map((id, i) => (i === 0 ? node : copy(node, id, i + 1)));
+  });
+  return expanded.map((node) => (brokers.length > 1 && node.needs.includes('kafka') ? { ...node, needs: [...node.needs, ...brokers.slice(1)] } : node));
 }
 
 /** The catalogue id an instance or broker id belongs to (`kafka-2` → `kafka`, `orders-stream-3` → `orders-stream`). */
