@@ -12,17 +12,9 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { loadConfig } from '../config.js';
-import type { OpsContext } from '../context.js';
-import { isOmsError } from '../errors.js';
-import { endpointsFor } from '../lib/endpoints.js';
-import { findRepoRoot } from '../lib/runtime/settings.js';
-import { serviceClients } from '../lib/services.js';
 import { collectStatus } from '../ops/status.js';
-import { makeFixture, renderTable, restock, runRow, type RowResult, type RowTarget } from './fault-run.js';
-import { rowTargetFor } from './targets.js';
+import { faultScript, healthyWithin, makeFixture, renderTable, resolveRowTarget, restock, runRow, type RowResult } from './fault-run.js';
 
 /** Every component the battery kills, in this order (infrastructure first, then the services). */
 const COMPONENTS = ['kafka', 'connect', 'mariadb', 'postgres', 'elasticsearch', 'orders-stream', 'customers', 'products', 'orders', 'orders-graph'] as const;
@@ -67,41 +59,21 @@ if (opts.killAt >= opts.seconds) {
   process.exit(2);
 }
 
-const repoRoot = findRepoRoot();
-const loaded = loadConfig({ repoRoot, cwd: process.cwd(), env: process.env, flags: {} });
-const ctx: OpsContext = { loaded, cwd: process.cwd(), repoRoot, env: process.env, signal: new AbortController().signal, debug: () => undefined };
-const clients = serviceClients(endpointsFor(loaded.config));
+const { loaded, ctx, clients } = faultScript();
 const log = (line: string) => console.log(line);
 const t0 = Date.now();
 
-/** The stack once (as the CLI resolves it for this state dir) and how its components are killed; a usage mistake or a missing daemon ends the run with its message. */
-async function resolveTarget(): Promise<RowTarget> {
-  try {
-    return await rowTargetFor(ctx, opts.runtime);
-  } catch (err) {
-    if (!isOmsError(err)) throw err;
-    console.error(`test:faults: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
-    process.exit(err.exitCode);
-  }
-}
-const rowTarget = await resolveTarget();
-
-/** The stack must be healthy before a row starts (the previous row's recovery, or `oms up`). */
-async function healthyWithin(seconds: number): Promise<boolean> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const r = await collectStatus(ctx, rowTarget.status).catch(() => undefined);
-    if (r?.healthy) return true;
-    await sleep(2000);
-  }
-  return false;
+const rowTarget = await resolveRowTarget(ctx, opts.runtime);
+if ('message' in rowTarget) {
+  console.error(`test:faults: ${rowTarget.message}`);
+  process.exit(rowTarget.exitCode);
 }
 
 const where = rowTarget.target.runtime === 'docker' ? `compose project ${loaded.config.docker.project}` : loaded.config.stateDir;
 log(`fault battery against the ${rowTarget.target.runtime} stack (${where}): ${opts.only.join(', ')}; ${opts.rate} orders/s for ${opts.seconds}s each, ${rowTarget.target.how} at ${opts.killAt}s`);
 const keeper = (await collectStatus(ctx, rowTarget.status).catch(() => undefined))?.keeper;
 if (keeper && !keeper.running) log('  the keeper is not running: nothing will bring a killed component back (`oms up` starts it)');
-if (!(await healthyWithin(60))) {
+if (!(await healthyWithin(ctx, rowTarget, 60))) {
   console.error('test:faults: the stack is not healthy (see `oms status`); bring it up with `oms up` first');
   process.exit(1);
 }
@@ -114,7 +86,7 @@ for (const component of opts.only) {
   const started = Date.now();
   // The machine's load next to each row: on a shared 2-core box a slow answer may be the neighbours'.
   log(`▶ ${component} (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
-  if (rows.length > 0 && !(await healthyWithin(opts.recoverWithin))) log('  the stack is still not healthy after the previous row; running this row anyway');
+  if (rows.length > 0 && !(await healthyWithin(ctx, rowTarget, opts.recoverWithin))) log('  the stack is still not healthy after the previous row; running this row anyway');
   const fx = await makeFixture(clients, component);
   const row = await runRow(ctx, rowTarget, clients, fx, { component, ...opts, log });
   rows.push(row);

@@ -13,20 +13,12 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { loadConfig } from '../config.js';
-import type { OpsContext } from '../context.js';
-import { isOmsError } from '../errors.js';
-import { endpointsFor } from '../lib/endpoints.js';
 import { withAdmin } from '../lib/kafka.js';
-import { findRepoRoot } from '../lib/runtime/settings.js';
-import { serviceClients } from '../lib/services.js';
 import { brokerId, brokerIds, topologyOf } from '../lib/stack/topology.js';
 import { DESIRED_TOPICS } from '../lib/topics.js';
-import { collectStatus } from '../ops/status.js';
 import { renderTrace, traceOrder } from '../ops/trace.js';
-import { makeFixture, renderTable, restock, runRow } from './fault-run.js';
+import { faultScript, healthyWithin, makeFixture, renderTable, resolveRowTarget, restock, runRow } from './fault-run.js';
 import { describeGap, longestGap } from './gaps.js';
-import { rowTargetFor } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -62,26 +54,13 @@ if (opts.killAt >= opts.seconds) {
   process.exit(2);
 }
 
-const repoRoot = findRepoRoot();
-const loaded = loadConfig({ repoRoot, cwd: process.cwd(), env: process.env, flags: {} });
+const { loaded, ctx, endpoints, clients } = faultScript();
 const topology = topologyOf(loaded.config.stateDir);
 if (topology.brokers !== 3) {
   console.error(`test:faults:brokers: the stack of ${loaded.config.stateDir} runs ${topology.brokers} broker(s); bring it up with \`oms up --brokers 3\` first`);
   process.exit(2);
 }
-const ctx: OpsContext = { loaded, cwd: process.cwd(), repoRoot, env: process.env, signal: new AbortController().signal, debug: () => undefined };
-const endpoints = endpointsFor(loaded.config);
-const clients = serviceClients(endpoints);
 const log = (line: string) => console.log(line);
-
-async function healthyWithin(seconds: number): Promise<boolean> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if ((await collectStatus(ctx).catch(() => undefined))?.healthy) return true;
-    await sleep(2000);
-  }
-  return false;
-}
 
 const countAnswer = z.object({ data: z.object({ orders: z.object({ total: z.number().int() }) }) });
 
@@ -107,13 +86,13 @@ async function busiestBroker(): Promise<{ id: string; leads: number; of: number 
 }
 
 // The stack's runtime (`--runtime` must match it) and how its broker is killed.
-const rowTarget = await rowTargetFor(ctx, opts.runtime).catch((err: unknown) => {
-  if (!isOmsError(err)) throw err;
-  console.error(`test:faults:brokers: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
-  process.exit(err.exitCode);
-});
+const rowTarget = await resolveRowTarget(ctx, opts.runtime);
+if ('message' in rowTarget) {
+  console.error(`test:faults:brokers: ${rowTarget.message}`);
+  process.exit(rowTarget.exitCode);
+}
 
-if (!(await healthyWithin(60))) {
+if (!(await healthyWithin(ctx, rowTarget, 60))) {
   console.error('test:faults:brokers: the stack is not healthy (see `oms status`); bring it up with `oms up --brokers 3` first');
   process.exit(1);
 }

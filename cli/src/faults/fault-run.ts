@@ -9,11 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { loadConfig, type LoadedConfig } from '../config.js';
 import type { OpsContext } from '../context.js';
-import { ExternalError } from '../errors.js';
-import { customerSchema, placedOrderSchema, productPageSchema, type ServiceClients } from '../lib/services.js';
+import { ExternalError, isOmsError } from '../errors.js';
+import { endpointsFor, type Endpoints } from '../lib/endpoints.js';
+import { findRepoRoot } from '../lib/runtime/settings.js';
+import { customerSchema, placedOrderSchema, productPageSchema, serviceClients, type ServiceClients } from '../lib/services.js';
 import { collectStatus, type CollectOptions } from '../ops/status.js';
-import type { FaultTarget } from './targets.js';
+import { rowTargetFor, type FaultTarget } from './targets.js';
 
 /** What an order placed during a row got back. */
 export type Answer = { kind: 'accepted'; id: string; cents: number } | { kind: 'refused' } | { kind: 'unreachable'; why: string } | { kind: 'other'; why: string };
@@ -143,6 +146,46 @@ async function load(clients: ServiceClients, fx: Fixture, rate: number, seconds:
 export interface RowTarget {
   target: FaultTarget;
   status: CollectOptions;
+}
+
+/** What a fault script (battery.ts, broker-kill.ts) works with: the CLI's configuration of this state dir, an ops context, the services' clients. */
+export interface FaultScript {
+  loaded: LoadedConfig;
+  ctx: OpsContext;
+  endpoints: Endpoints;
+  clients: ServiceClients;
+}
+
+/** Reads the configuration the CLI would (OMS_STATE_DIR, OMS_PORT_*, OMS_COMPOSE_PROJECT) for a fault script. */
+export function faultScript(): FaultScript {
+  const repoRoot = findRepoRoot();
+  const loaded = loadConfig({ repoRoot, cwd: process.cwd(), env: process.env, flags: {} });
+  const ctx: OpsContext = { loaded, cwd: process.cwd(), repoRoot, env: process.env, signal: new AbortController().signal, debug: () => undefined };
+  const endpoints = endpointsFor(loaded.config);
+  return { loaded, ctx, endpoints, clients: serviceClients(endpoints) };
+}
+
+/**
+ * The stack as the CLI resolves it for this state dir and how its components are killed; a
+ * usage mistake or a missing daemon is `{message, exitCode}` for the script to print and exit with.
+ */
+export async function resolveRowTarget(ctx: OpsContext, runtime: 'local' | 'docker' | undefined): Promise<RowTarget | { message: string; exitCode: number }> {
+  try {
+    return await rowTargetFor(ctx, runtime);
+  } catch (err) {
+    if (!isOmsError(err)) throw err;
+    return { message: `${err.message}${err.hint ? `\n  ${err.hint}` : ''}`, exitCode: err.exitCode };
+  }
+}
+
+/** Whether the stack turns healthy (every component ready, every connector running) within `seconds`. */
+export async function healthyWithin(ctx: OpsContext, t: RowTarget, seconds: number): Promise<boolean> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if ((await collectStatus(ctx, t.status).catch(() => undefined))?.healthy) return true;
+    await sleep(2000);
+  }
+  return false;
 }
 
 /** Seconds from `killedAt` until the stack is healthy with a new incarnation of the component; null past the bound. */
