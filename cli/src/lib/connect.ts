@@ -38,8 +38,18 @@ const errorAnswer = z.object({ message: z.string() });
 /** Connect's answer while its workers rebalance; retried. */
 class Rebalancing extends Error {
   constructor(readonly response: HttpResponse) {
-    super('Kafka Connect is rebalancing (HTTP 409)');
+    super(`Kafka Connect is rebalancing (HTTP ${response.status})`);
   }
+}
+
+/**
+ * Whether an answer means "rebalancing, ask again": a 409, or the 500 a worker gives a read
+ * made just before a rebalance it already expects ("Request cannot be completed because a
+ * rebalance is expected"; seen on `oms up --brokers 3` in CI).
+ */
+export function isRebalancing(res: Pick<HttpResponse, 'status' | 'body'>): boolean {
+  if (res.status === 409) return true;
+  return res.status === 500 && /rebalance is expected/i.test(typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? ''));
 }
 
 export class ConnectClient {
@@ -52,13 +62,13 @@ export class ConnectClient {
     this.http = httpClient({ service: 'Kafka Connect', baseUrl, timeoutMs: 30_000, hint: 'start the stack with `oms up` (or check `oms status`)' });
   }
 
-  /** One call; a 409 is repeated (250 ms doubling to 2 s) until `retryFor409Ms`, then returned as it is. */
+  /** One call; a rebalancing answer ({@link isRebalancing}) is repeated (250 ms doubling to 2 s) until `retryFor409Ms`, then returned as it is. */
   private async request(method: Method, path: string, body?: unknown): Promise<HttpResponse> {
     try {
       return await retry(
         async () => {
           const res = await this.http.send(method, path, body === undefined ? {} : { body });
-          if (res.status === 409) throw new Rebalancing(res);
+          if (isRebalancing(res)) throw new Rebalancing(res);
           return res;
         },
         { timeoutMs: this.retryFor409Ms, minDelayMs: 250, maxDelayMs: 2000, shouldRetry: (err) => err instanceof Rebalancing },
