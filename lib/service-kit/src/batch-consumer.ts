@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { IDLE_FETCH_WAIT_MS } from './kafka-idle.js';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log.js';
 import { describeError, retry, RetryAbortedError, STARTUP_BACKOFF, type Backoff } from './retry.js';
 
@@ -38,10 +39,8 @@ export interface BatchConsumerOptions {
   /** Backoff between attempts of a batch's work while it fails. */
   retryBackoff?: Backoff;
   /**
-   * Longest a fetch waits on an idle topic (default 500 ms). Arriving data ends the wait at once
-   * (minBytes 1), so a long wait costs no latency; a short one only makes an idle consumer ask
-   * the broker many times a second (50 ms cost ~1% of a core per consumer, broker included).
-   * Heartbeats (every 3 s) and a stop wait for the fetch in flight: 500 ms keeps both prompt.
+   * Longest a fetch waits on an idle topic (default {@link IDLE_FETCH_WAIT_MS}, which says why).
+   * A test that stops consumers often may pass a shorter one: a stop waits for the fetch in flight.
    */
   maxWaitTimeInMs?: number;
   /**
@@ -229,7 +228,7 @@ export class BatchConsumer {
   }
 
   private async connectAndSubscribe(): Promise<Consumer> {
-    const { topic, groupId, maxWaitTimeInMs = 500 } = this.options;
+    const { topic, groupId, maxWaitTimeInMs = IDLE_FETCH_WAIT_MS } = this.options;
     const admin = this.probe.admin();
     try {
       await admin.connect();

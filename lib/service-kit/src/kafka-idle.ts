@@ -33,3 +33,14 @@ export function stopIdleKafkaSpin(): void {
 }
 
 stopIdleKafkaSpin();
+
+/**
+ * The longest a consumer's fetch waits at the broker when there is nothing to return: the
+ * default of {@link BatchConsumer}'s `maxWaitTimeInMs` and of every other kafkajs consumer a
+ * service runs. Arriving data ends the wait at once (minBytes 1), so it costs no latency; it is
+ * how often an idle consumer asks the broker, and fetches were most of an idle broker's work
+ * (docs/architecture.md, Tuning). kafkajs sends heartbeats and notices a rebalance between
+ * fetches, and a `stop()` waits for the fetch in flight, so it also bounds those: 2 s keeps
+ * them prompt where 5 s would save only ~0.1% of a core more.
+ */
+export const IDLE_FETCH_WAIT_MS = 2000;

@@ -17,7 +17,7 @@ describe('loadConfig', () => {
       ORDERS_GROUP_ID: 'inventory-orders',
       OUTBOX_LEASE_MS: 10_000,
       RESERVATION_TTL_MS: 300_000,
-      SWEEP_INTERVAL_MS: 1000,
+      SWEEP_INTERVAL_MS: 5000,
     },
     malformed: { REDIS_URL: 'http://127.0.0.1:6379', RESERVATION_TTL_MS: '10', PORT: 'x', KAFKA_BROKERS: 'kafka', OUTBOX_LEASE_MS: '100' },
   });

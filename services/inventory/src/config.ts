@@ -23,7 +23,7 @@ export const inventoryEnvSchema = serviceEnv(3005, {
   /** How long a reservation waits for its order's row on the `order` topic before its stock returns. */
   RESERVATION_TTL_MS: envInt(300_000).pipe(z.number().min(1000)),
   /** How often overdue reservations are looked for; an expiry is at most this late. */
-  SWEEP_INTERVAL_MS: envInt(1000).pipe(z.number().min(10)),
+  SWEEP_INTERVAL_MS: envInt(5000).pipe(z.number().min(10)),
 });
 
 /** The parsed, frozen configuration of the inventory service. */

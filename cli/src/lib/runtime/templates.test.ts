@@ -79,6 +79,8 @@ describe('connectWorkerProperties', () => {
     expect(props['value.converter']).toBe('org.apache.kafka.connect.json.JsonConverter');
     for (const t of ['config', 'offset', 'status']) expect(props[`${t}.storage.replication.factor`]).toBe('1');
     expect(Number(props['offset.flush.interval.ms'])).toBeLessThanOrEqual(1000);
+    // Its own readers and its sink tasks ask an idle broker every few seconds, not twice a second.
+    for (const key of ['fetch.max.wait.ms', 'consumer.fetch.max.wait.ms']) expect(Number(props[key])).toBeGreaterThanOrEqual(2000);
   });
 });
 

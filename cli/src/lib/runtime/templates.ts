@@ -22,6 +22,9 @@ export function renderFlatYaml(entries: Record<string, string | number | boolean
 
 const GENERATED = 'Written by oms (local runtime) on every start: edit the settings, not this file.';
 
+/** The longest a Java consumer's fetch waits at the broker with nothing to return. */
+export const IDLE_FETCH_WAIT_MS = 5000;
+
 export interface KafkaServerConfig {
   host: string;
   /** This node's id (1 alone; 1, 2 or 3 in a three-broker quorum). Default 1. */
@@ -106,6 +109,13 @@ export function connectWorkerProperties(c: ConnectWorkerConfig): string {
       'offset.storage.partitions': 3,
       'status.storage.partitions': 1,
       'offset.flush.interval.ms': 1000,
+      // How long a fetch may wait at the broker for data: unprefixed for the worker's own
+      // config/offset/status readers, `consumer.` for sink tasks. A fetch returns as soon as a
+      // record arrives (fetch.min.bytes 1), and a Java consumer's wakeup() ends it at once, so a
+      // long wait costs no latency; at the default 500 ms each reader asks twice a second,
+      // which is most of what an idle broker does (docs/architecture.md, Tuning).
+      'fetch.max.wait.ms': IDLE_FETCH_WAIT_MS,
+      'consumer.fetch.max.wait.ms': IDLE_FETCH_WAIT_MS,
       // One worker: when it rejoins its group with a new member id (after a broker restart),
       // the leader would hold the "lost" member's connectors UNASSIGNED for this long
       // (default 5 min) waiting for it to come back; there is no other worker to wait for.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeError, retry, RetryAbortedError, type Backoff, type Logger } from '@oms/service-kit';
-import { kafkaLogCreator, kafkaLogLevel, Placement, UnansweredPartitionsError, unansweredPartitions } from '@oms/service-kit/kafka';
+import { IDLE_FETCH_WAIT_MS, kafkaLogCreator, kafkaLogLevel, Placement, UnansweredPartitionsError, unansweredPartitions } from '@oms/service-kit/kafka';
 import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Producer, type RecordMetadata, type TopicMessages, type Transaction } from 'kafkajs';
 import type { StreamConfig } from '../config.js';
 import { OrderJoin, type CommitOffset, type DlqEntry, type EnrichedOrder, type InputRecord, type LookupKind, type OrderKind } from '../domain/join.js';
@@ -85,13 +85,6 @@ export interface ProcessorStatus {
 
 type ConsumerState = 'stopped' | 'starting' | 'joining' | 'running' | 'recovering' | 'failed';
 
-/**
- * Longest a fetch waits on idle topics. A fetch returns as soon as one byte arrives (minBytes 1),
- * so these cost no latency; shorter waits only made the idle processor and the broker answer
- * 50 empty fetches a second (~8% of a core between them).
- */
-const ORDER_FETCH_WAIT_MS = 500;
-const LOOKUP_FETCH_WAIT_MS = 500;
 const TRANSACTION_TIMEOUT_MS = 15_000;
 /** Between attempts to rebuild the order side after a failure; it keeps trying until stopped. */
 const RECOVERY_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 10_000 };
@@ -316,7 +309,7 @@ export class OrdersStreamProcessor {
 
     const consumer = (this.lookupConsumer = this.kafka.consumer({
       groupId: `${this.config.groupId}.lookups.${this.config.instanceId}.${randomUUID().slice(0, 8)}`,
-      maxWaitTimeInMs: LOOKUP_FETCH_WAIT_MS,
+      maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
       sessionTimeout: this.config.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(this.config.sessionTimeoutMs / 3)),
     }));
@@ -381,7 +374,7 @@ export class OrdersStreamProcessor {
     const consumer = (this.orderConsumer = this.kafka.consumer({
       groupId: this.config.groupId,
       partitionAssigners: [coPartitionedAssigner],
-      maxWaitTimeInMs: ORDER_FETCH_WAIT_MS,
+      maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
       sessionTimeout: this.config.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(this.config.sessionTimeoutMs / 3)),
     }));
