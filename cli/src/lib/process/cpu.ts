@@ -60,6 +60,33 @@ export function cpuDelta(before: CpuTotals, after: CpuTotals): CpuTotals {
   return new Map([...after].map(([id, s]) => [id, Math.max(0, s - (before.get(id) ?? 0))]));
 }
 
+/**
+ * Seconds since the youngest of `groups`' leaders started (field 22 of /proc/<pid>/stat against
+ * /proc/uptime); undefined when none is running. A JVM or node process burns CPU for minutes after
+ * it starts (compilation, class loading, groups settling), so idle is measured after that.
+ */
+export function youngestAgeSeconds(groups: ReadonlyMap<string, number>): number | undefined {
+  let uptime: number;
+  try {
+    uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+  let youngest: number | undefined;
+  for (const pid of groups.values()) {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // fields[0] is field 3 of proc(5): starttime is field 22.
+      const started = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[19]) / TICKS_PER_SECOND;
+      const age = uptime - started;
+      if (Number.isFinite(age)) youngest = Math.min(youngest ?? age, age);
+    } catch {
+      // not running: it has no age
+    }
+  }
+  return youngest;
+}
+
 /** Samples the node process itself (the load generator) the same way, in CPU seconds. */
 export function ownCpuSeconds(): number {
   const u = process.cpuUsage();
