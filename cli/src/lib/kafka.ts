@@ -1,5 +1,5 @@
-import { stopIdleKafkaSpin } from '@oms/service-kit/kafka';
-import { Kafka, logLevel, type Admin, type ConfigResourceTypes, type Producer } from 'kafkajs';
+import { Placement, stopIdleKafkaSpin, unansweredPartitions } from '@oms/service-kit/kafka';
+import { Kafka, logLevel, type Admin, type ConfigResourceTypes, type Message, type Producer, type RecordMetadata, type TopicMessages } from 'kafkajs';
 import { ExternalError } from '../errors.js';
 import type { ExistingTopic } from './topics.js';
 
@@ -49,6 +49,41 @@ export function withAdmin<T>(brokers: string[], fn: (admin: Admin) => Promise<T>
 /** Runs `fn` with a connected idempotent producer, always disconnecting. */
 export function withProducer<T>(brokers: string[], fn: (producer: Producer) => Promise<T>): Promise<T> {
   return withConnected(kafkaClient(brokers).producer({ idempotent: true, maxInFlightRequests: 1 }), brokers, fn);
+}
+
+/**
+ * Writes keyed records to `topic` and makes sure Kafka confirmed each one. kafkajs 2.2.4 can
+ * resolve a send without having sent the records of a partition whose leader moved mid-send
+ * (see `Placement` in `@oms/service-kit/kafka`), so every record's partition is chosen up front
+ * and the records of a partition the answer does not name are sent again, up to `attempts`
+ * sends in all. Sending a keyed record twice is harmless to the readers here (the products
+ * indexer is idempotent by key).
+ */
+export async function publishAll(brokers: string[], topic: string, messages: Message[], attempts = 3): Promise<void> {
+  const partitions = await withAdmin(brokers, async (admin) => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? []).catch((err: unknown) => {
+    if (err instanceof ExternalError) throw err;
+    throw new ExternalError(`cannot read the partitions of topic ${topic}`, { cause: err, hint: 'create the topics with `oms up` (or `oms topics create`)' });
+  });
+  if (partitions.length === 0) throw new ExternalError(`topic ${topic} has no partitions`, { hint: 'create the topics with `oms up` (or `oms topics create`)' });
+  const placed = new Placement(new Map([[topic, partitions]])).place(topic, messages);
+  await withProducer(brokers, (producer) => sendUntilConfirmed((batch) => producer.send({ ...batch, acks: -1 }), placed, attempts));
+}
+
+/**
+ * Sends `placed` (records with their partitions) and then, again, the records of every
+ * partition the answer left out, until all are confirmed or `attempts` sends were made.
+ */
+export async function sendUntilConfirmed(send: (batch: TopicMessages) => Promise<RecordMetadata[]>, placed: TopicMessages, attempts: number): Promise<void> {
+  let pending = placed;
+  for (let attempt = 1; ; attempt++) {
+    const missing = unansweredPartitions([pending], await send(pending));
+    if (missing.length === 0) return;
+    if (attempt >= attempts) {
+      throw new ExternalError(`Kafka did not confirm the records sent to ${missing.join(', ')} (${attempts} sends)`, { hint: 'check the brokers with `oms status`, then run the command again' });
+    }
+    const left = new Set(missing);
+    pending = { topic: pending.topic, messages: pending.messages.filter((m) => left.has(`${pending.topic}/${String(m.partition)}`)) };
+  }
 }
 
 /** kafkajs' ConfigResourceTypes.TOPIC (its enum is not reachable as an ESM named export). */

@@ -8,7 +8,7 @@ import type { OpsContext, ProgressHooks } from '../context.js';
 import { CheckFailedError } from '../errors.js';
 import { endpointsFor } from '../lib/endpoints.js';
 import { answerText, parseAnswer } from '../lib/http.js';
-import { withProducer } from '../lib/kafka.js';
+import { publishAll } from '../lib/kafka.js';
 import { pollUntil } from '../lib/retry.js';
 import { runSteps, type StepResult } from '../lib/steps.js';
 import { seedCustomers, seedOrderShapes, seedProducts, seedStock, type SeedCustomer, type SeedOrderShape, type SeedProduct } from '../lib/seed-data.js';
@@ -64,8 +64,10 @@ async function seedCatalogue(ctx: OpsContext, clients: ServiceClients, products:
   const toPublish = products.filter((_, i) => !current[i]);
   if (toPublish.length > 0) {
     progress(`publishing ${toPublish.length} products to topic products`);
-    await withProducer(endpointsFor(ctx.loaded.config).kafkaBrokers, (producer) =>
-      producer.send({ topic: 'products', acks: -1, messages: toPublish.map((p) => ({ key: p.sku, value: JSON.stringify(p) })) }),
+    await publishAll(
+      endpointsFor(ctx.loaded.config).kafkaBrokers,
+      'products',
+      toPublish.map((p) => ({ key: p.sku, value: JSON.stringify(p) })),
     );
     let pending = toPublish;
     await pollUntil(
