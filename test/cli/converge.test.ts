@@ -2,10 +2,11 @@
  * `oms up` converges from broken states, on the suite's stack (the ports the CLI's config
  * names): a killed processor is reported as down, not caught up, a smoke run against it
  * writes a failing JUnit report naming the stalled hop, and the next `oms up` brings it back;
- * a sink task forced into FAILED by stopping PostgreSQL is restarted by the next `oms up`.
+ * a sink task forced into FAILED by stopping PostgreSQL is restarted by the next `oms up`; a
+ * service rebuilt while it runs is restarted by the next `oms up`, which says why.
  * Every test leaves the stack converged (its last step is the `oms up` under test).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -13,7 +14,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { pollUntil } from '../../cli/src/lib/retry.js';
 import { createCustomer, json, ORDERS, someProducts, waitForGraph } from '../e2e/helpers.js';
-import { connectorState, okEnvelope, oms, parseJson, schemas } from './helpers.js';
+import { connectorState, okEnvelope, oms, parseJson, REPO_ROOT, schemas } from './helpers.js';
 
 const reports = mkdtempSync(join(tmpdir(), 'oms-cli-converge-'));
 // These tests break the stack and watch `oms up` mend it: the keeper would mend it first. Each
@@ -147,5 +148,18 @@ describe('oms up converges', () => {
     expect(after.exitCode, after.stdout).toBe(0);
     const seen = await waitForGraph(customer.email, 1, 60_000);
     expect(seen.map((o) => o.id)).toEqual([placed.body.id]);
+  });
+
+  it('when a service is rebuilt while it runs, then the next oms up restarts it and says why, and the one after leaves it running', async () => {
+    // A rebuild as tsc leaves it: a newer file in the service's dist.
+    const now = new Date();
+    utimesSync(join(REPO_ROOT, 'services/customers/dist/app.js'), now, now);
+    const outcome = async (args: string[]) => {
+      const res = await oms([...args, '--no-seed', '--json'], { timeoutMs: 300_000 });
+      expect(res.exitCode, res.stderr).toBe(0);
+      return okEnvelope('up', schemas.up).parse(parseJson(res.stdout)).data.steps.find((s) => s.id === 'customers')?.outcome;
+    };
+    expect(await outcome(['up', '--only', 'customers'])).toMatch(/^restarted \(pid \d+\), ready in \S+: its build changed since it started \(services\/customers\/dist\/app\.js\)$/);
+    expect(await outcome(['up'])).toMatch(/^already running \(pid \d+\)$/);
   });
 });

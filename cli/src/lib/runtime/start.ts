@@ -10,7 +10,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckFailedError, PrereqError } from '../../errors.js';
-import { type PidRecord, acquireLock, isAlive, readPidFile, spawnDetached, stopProcess } from '../process/supervisor.js';
+import { type PidRecord, acquireLock, isAlive, markStopping, readPidFile, spawnDetached, stopProcess } from '../process/supervisor.js';
 import type { Component, LocalParts } from './component.js';
 import { diagnose } from './diagnose.js';
 import { fileSize, lastLines, readFrom } from './log-file.js';
@@ -143,6 +143,8 @@ export async function startComponent(parts: LocalParts, c: Component, state: UpS
     const outdated = isAlive(existing) ? await c.outdated?.() : undefined;
     if (outdated) {
       ctx.progress(c.id, `restarting (pid ${existing!.pid}) to apply new settings: ${outdated}`);
+      // Marked first, as `oms down` does: the keeper must not count this exit as a crash.
+      await markStopping(ctx.paths.pidFile(c.id), existing!);
       await stopProcess(existing, c.stop);
       await rm(ctx.paths.pidFile(c.id), { force: true });
       existing = undefined;
@@ -161,7 +163,7 @@ export async function startComponent(parts: LocalParts, c: Component, state: UpS
     await unlock();
     ctx.progress(c.id, `started (pid ${record.pid}), waiting until ready`);
     await waitReady(parts, c, record, logOffset, child);
-    return `started (pid ${record.pid}), ready in ${secs(t0)}`;
+    return outdated ? `restarted (pid ${record.pid}), ready in ${secs(t0)}: ${outdated}` : `started (pid ${record.pid}), ready in ${secs(t0)}`;
   } finally {
     await unlock();
   }

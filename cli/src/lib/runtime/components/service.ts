@@ -5,6 +5,8 @@ import { entryOf } from '../../stack/catalogue.js';
 import { probeHttpHealth } from '../../stack/probes.js';
 import type { Component } from '../component.js';
 import type { RuntimeContext } from '../context.js';
+import { newestBuild } from '../outdated.js';
+import { readPidFile } from '../../process/supervisor.js';
 import { type ServiceDefinition, commonServiceEnv } from '../settings.js';
 
 /**
@@ -53,6 +55,15 @@ export function serviceComponent(ctx: RuntimeContext, service: ServiceDefinition
         env: { ...inherited, ...build({ endpoints: ctx.endpoints, service, settings }) },
         cwd: settings.repoRoot,
       };
+    },
+    // A service runs the code it loaded at start: after a rebuild of it (or of service-kit,
+    // which every service loads) `up` restarts it, so `oms up` after an edit runs the edit.
+    // Only the catalogue's services: a test's fixture service lives beside files tests write.
+    async outdated() {
+      if (!known) return undefined;
+      const started = Date.parse((await readPidFile(ctx.paths.pidFile(service.name)))?.startedAt ?? '');
+      const built = await newestBuild([path.dirname(entry), path.join(settings.repoRoot, 'lib/service-kit/dist')]);
+      return built && Number.isFinite(started) && built.mtimeMs > started ? `its build changed since it started (${path.relative(settings.repoRoot, built.file)})` : undefined;
     },
     probe: () => probeHttpHealth(`${url}${service.healthPath ?? '/health'}`),
     async dataDirs() {
