@@ -1,7 +1,8 @@
 /**
  * CPU time of the local runtime's components, read from /proc: every component runs as its own
  * process group (see supervisor.ts), so a component's CPU is the sum of utime + stime over the
- * processes of its group — a JVM's threads, PostgreSQL's backends, a wrapper's children.
+ * processes of its group and of their descendants in groups of their own — a JVM's threads,
+ * PostgreSQL's backends (each calls setsid), a wrapper's children.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,27 +31,49 @@ export async function componentGroups(stateDir: string): Promise<Map<string, num
   return groups;
 }
 
-/** utime + stime (fields 14 and 15) and the process group (field 5) of one /proc/<pid>/stat. */
-function readStat(pid: string): { pgid: number; ticks: number } | undefined {
+/**
+ * Of one /proc/<pid>/stat: its parent (field 4), process group (field 5) and the CPU ticks of
+ * the process and of its children that ended and were waited for (utime, stime, cutime, cstime:
+ * fields 14–17). Counting the reaped children keeps a component's total rising when a worker
+ * process of it ends: its time moves into the parent's.
+ */
+function readStat(pid: string): { ppid: number; pgid: number; ticks: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 of proc(5): pgid is field 5, utime 14, stime 15.
-    return { pgid: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]) };
+    // fields[0] is field 3 of proc(5).
+    return { ppid: Number(fields[1]), pgid: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) };
   } catch {
     return undefined; // the process ended between the listing and the read
   }
 }
 
-/** CPU seconds each component's process group has used so far (processes that ended are not counted). */
+/**
+ * CPU seconds each component has used so far: the processes of its group and their descendants
+ * that left it (PostgreSQL's backends each start a session of their own). Processes that ended
+ * count once their parent has waited for them.
+ */
 export function sampleCpu(groups: ReadonlyMap<string, number>): CpuTotals {
   const byGroup = new Map<number, string>([...groups].map(([id, pgid]) => [pgid, id]));
   const totals: CpuTotals = new Map([...groups.keys()].map((id) => [id, 0]));
+  const stats = new Map<number, { ppid: number; pgid: number; ticks: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(entry);
-    const id = stat && byGroup.get(stat.pgid);
-    if (id !== undefined) totals.set(id, (totals.get(id) ?? 0) + stat!.ticks / TICKS_PER_SECOND);
+    if (stat) stats.set(Number(entry), stat);
+  }
+  const owner = new Map<number, string | undefined>();
+  const ownerOf = (pid: number): string | undefined => {
+    if (owner.has(pid)) return owner.get(pid);
+    const stat = stats.get(pid);
+    owner.set(pid, undefined); // a cycle cannot happen in /proc, but a pid reused mid-listing could fake one
+    const id = stat && (byGroup.get(stat.pgid) ?? (stat.ppid > 1 ? ownerOf(stat.ppid) : undefined));
+    owner.set(pid, id);
+    return id;
+  };
+  for (const [pid, stat] of stats) {
+    const id = ownerOf(pid);
+    if (id !== undefined) totals.set(id, (totals.get(id) ?? 0) + stat.ticks / TICKS_PER_SECOND);
   }
   return totals;
 }
