@@ -8,6 +8,7 @@ import { testInfra } from '../../../../test/infra.js';
 import { createApp } from '../app.js';
 import { ensureProductIndex } from '../data/product-index.js';
 import { ElasticsearchProductRepository } from '../data/product-repository.js';
+import { ElasticsearchProductViews } from '../data/product-views.js';
 import { ElasticsearchStockRepository } from '../data/stock-repository.js';
 import type { Product } from '../domain/product.js';
 import { ProductIndexer } from './product-indexer.js';
@@ -246,7 +247,7 @@ describe('GET /health with the indexer', () => {
 async function withApp(probe: ProductIndexer, fn: (url: string) => Promise<void>): Promise<void> {
   const server = await new Promise<Server>((resolve, reject) => {
     // No stock index behind it: only /health is asked.
-    const s = createApp({ logger, products: repo, stock: new ElasticsearchStockRepository(es, `${INDEX}-stock`), indexer: probe }).listen(0, '127.0.0.1', () => resolve(s));
+    const s = createApp({ logger, products: repo, stock: new ElasticsearchStockRepository(es, `${INDEX}-stock`), views: new ElasticsearchProductViews(es, INDEX, `${INDEX}-stock`), indexer: probe }).listen(0, '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
   try {
