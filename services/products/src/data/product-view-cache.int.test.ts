@@ -55,7 +55,7 @@ class CountingViews implements ProductViewSource {
 class GatedViews implements ProductViewSource {
   reads = 0;
   private gate: Promise<void> = Promise.resolve();
-  private release = () => undefined as void;
+  private release: () => void = () => undefined;
   constructor(private readonly inner: ProductViewSource) {}
   close(): void {
     this.gate = new Promise((resolve) => (this.release = resolve));
