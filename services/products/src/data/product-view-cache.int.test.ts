@@ -12,6 +12,7 @@ import type { StockRecord } from '../domain/stock.js';
 import { ProductIndexer } from '../indexer/product-indexer.js';
 import { StockIndexer } from '../indexer/stock-indexer.js';
 import { indexerTestRun } from '../test-support/indexer-run.js';
+import { testProduct } from '../test-support/test-product.js';
 import { ensureProductIndex, ensureStockIndex } from './product-index.js';
 import { ElasticsearchProductRepository } from './product-repository.js';
 import { cachedProducts, cachedStock, ProductViewCache } from './product-view-cache.js';
@@ -27,18 +28,7 @@ const CLOSED_STOCK_INDEX = `${STOCK_INDEX}_closed`;
 /** Long enough that only the write-through can explain a fresh read in the indexer tests. */
 const LONG_TTL_MS = 120_000;
 
-const product = (sku: string, description = `Product ${sku}`): Product => ({
-  sku,
-  description,
-  price: 12.5,
-  productType: 'TEST',
-  length: 1,
-  width: 2,
-  height: 3,
-  weight: 0.5,
-  unitMeasurement: 'CM',
-  hierarchies: [{ hierarchyName: 'test', hierarchyDescription: 'Test products' }],
-});
+const product = testProduct;
 const stockOf = (sku: string, available: number, version: number): StockRecord => ({ sku, onHand: available, reserved: 0, available, version, at: '2026-01-01T00:00:00.000Z' });
 
 /** The port in front of Elasticsearch, counting the reads that reach it. */
