@@ -204,7 +204,19 @@ async function ramp(): Promise<void> {
 }
 
 // ---- reads ----------------------------------------------------------------------------------
-async function hammer(client: HttpClient, path: string, seconds: number, concurrency = 8): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+/** The stack's processes a read may cost CPU in: the products service and Elasticsearch. */
+const READ_SERVERS = ['products', 'elasticsearch'] as const;
+
+interface Hammered {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** CPU milliseconds per answered read in each of {@link READ_SERVERS} over the round. */
+  cpuMsPerRead: Record<(typeof READ_SERVERS)[number], number>;
+}
+
+async function hammer(client: HttpClient, path: string, seconds: number, concurrency = 8): Promise<Hammered> {
   const lat: number[] = [];
   let errors = 0;
   const end = performance.now() + seconds * 1000;
@@ -217,10 +229,24 @@ async function hammer(client: HttpClient, path: string, seconds: number, concurr
     }
   };
   const t0 = performance.now();
+  const before = sampleCpu(groups);
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { rps: lat.length / ((performance.now() - t0) / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99), errors };
+  const cpu = cpuDelta(before, sampleCpu(groups));
+  const perRead = (id: string) => ((cpu.get(id) ?? NaN) * 1000) / lat.length;
+  return {
+    rps: lat.length / ((performance.now() - t0) / 1000),
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    errors,
+    cpuMsPerRead: { products: perRead('products'), elasticsearch: perRead('elasticsearch') },
+  };
 }
 
+/**
+ * Throughput through one client process on a shared machine says as much about the client and
+ * the neighbours as about the server, so each row also gives the servers' CPU per read (from
+ * /proc, the stack's products and Elasticsearch processes): what a read costs wherever it runs.
+ */
 async function reads(): Promise<void> {
   const sku = (await clients.products.json('GET', '/products?limit=1', productPageSchema)).items[0]?.sku;
   if (sku === undefined) throw new Error('the catalogue is empty: run `oms seed` first');
@@ -231,15 +257,28 @@ async function reads(): Promise<void> {
     { label: `Elasticsearch GET /${index}/_doc/${sku}`, client: elasticsearch, path: `/${index}/_doc/${encodeURIComponent(sku)}` },
   ];
   for (const t of targets) await hammer(t.client, t.path, 1); // warm-up
-  const rounds: Array<Array<Awaited<ReturnType<typeof hammer>>>> = [[], []];
+  const rounds: Hammered[][] = [[], []];
   for (let round = 0; round < 2; round++) for (const [i, t] of targets.entries()) rounds[i]!.push(await hammer(t.client, t.path, settings.readS));
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const rows = targets.map((t, i) => {
     const r = rounds[i]!;
-    return { target: t.label, rps: r.reduce((s, x) => s + x.rps, 0) / r.length, p50Ms: Math.max(...r.map((x) => x.p50)), p99Ms: Math.max(...r.map((x) => x.p99)), errors: r.reduce((s, x) => s + x.errors, 0) };
+    const cpuMsPerRead = Object.fromEntries(READ_SERVERS.map((id) => [id, mean(r.map((x) => x.cpuMsPerRead[id]))]));
+    return {
+      target: t.label,
+      rps: mean(r.map((x) => x.rps)),
+      p50Ms: Math.max(...r.map((x) => x.p50)),
+      p99Ms: Math.max(...r.map((x) => x.p99)),
+      errors: r.reduce((s, x) => s + x.errors, 0),
+      cpuMsPerRead,
+      serverCpuMsPerRead: READ_SERVERS.reduce((s, id) => s + (cpuMsPerRead[id] ?? 0), 0),
+    };
   });
-  for (const r of rows) console.log(`  ${r.target.padEnd(44)} ${f0(r.rps).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}`);
-  console.log(`  products / Elasticsearch throughput: ${(rows[0]!.rps / rows[1]!.rps).toFixed(2)}  (target ≥ 1)`);
-  report.reads = { rows, ratio: rows[0]!.rps / rows[1]!.rps };
+  for (const r of rows) {
+    const servers = READ_SERVERS.map((id) => `${id} ${(r.cpuMsPerRead[id] ?? NaN).toFixed(3)}`).join(' + ');
+    console.log(`  ${r.target.padEnd(44)} ${f0(r.rps).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}  CPU/read ${r.serverCpuMsPerRead.toFixed(3)} ms (${servers})`);
+  }
+  console.log(`  products / Elasticsearch throughput: ${(rows[0]!.rps / rows[1]!.rps).toFixed(2)}  (target ≥ 1); CPU per read: ${(rows[0]!.serverCpuMsPerRead / rows[1]!.serverCpuMsPerRead).toFixed(2)}×`);
+  report.reads = { rows, ratio: rows[0]!.rps / rows[1]!.rps, cpuRatio: rows[0]!.serverCpuMsPerRead / rows[1]!.serverCpuMsPerRead };
 }
 
 // ---- defaults -------------------------------------------------------------------------------

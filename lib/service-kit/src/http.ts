@@ -49,6 +49,8 @@ const errorContexts = new WeakMap<Express, ErrorContext>();
 export function createBaseApp({ logger, health, dependencies, bodyLimit = '1mb', mainDependency = health[0]?.name, retryAfterSeconds }: BaseAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No SHA-1 of every JSON answer for a conditional GET none of our clients makes.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLogger(logger));
   app.use(express.json({ limit: bodyLimit, strict: false }));

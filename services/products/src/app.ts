@@ -2,6 +2,7 @@ import { createBaseApp, finishApp, type DependencyState, type HealthCheck, type 
 import { serveApiDocs } from '@oms/service-kit/openapi';
 import type { Express } from 'express';
 import type { ProductRepository } from './data/product-repository.js';
+import type { ProductViewSource } from './data/product-views.js';
 import type { StockRepository } from './data/stock-repository.js';
 import type { IndexerHealth } from './indexer/product-indexer.js';
 import { productsApi } from './routes/openapi.js';
@@ -17,8 +18,10 @@ export interface IndexerProbe {
 export interface ProductsAppDeps {
   logger: Logger;
   products: ProductRepository;
-  /** Where `available` comes from. */
-  stock: StockRepository;
+  /** Where `available` of a search comes from. */
+  stock: Pick<StockRepository, 'available'>;
+  /** Where `GET /products/:sku` reads a product with its stock: the read cache in a running service. */
+  views: ProductViewSource;
   /** Absent when INDEXER_ENABLED=false: health then depends on Elasticsearch alone. */
   indexer?: IndexerProbe;
   /** The indexer of the inventory's stock records; absent when INDEXER_ENABLED=false. */
@@ -37,7 +40,7 @@ export interface ProductsAppDeps {
  * The stock indexer's are at `GET /health/stock`; it does not count against `/health`: stale
  * or missing stock makes `available` null or late, never the catalogue unusable.
  */
-export function createApp({ logger, products, stock, indexer, stockIndexer, dependencies }: ProductsAppDeps): Express {
+export function createApp({ logger, products, stock, views, indexer, stockIndexer, dependencies }: ProductsAppDeps): Express {
   const health: HealthCheck[] = [{ name: 'elasticsearch', check: () => products.ping() }];
   if (indexer) health.push({ name: 'indexer', check: async () => indexerCheck(indexer) });
   const app = createBaseApp({ logger, health, dependencies });
@@ -47,7 +50,7 @@ export function createApp({ logger, products, stock, indexer, stockIndexer, depe
   ] as const) {
     if (probe) app.get(path, (_req, res) => void res.status(probe.ready ? 200 : 503).json(probe.health()));
   }
-  app.use(productRoutes(products, stock, logger));
+  app.use(productRoutes(products, stock, views, logger));
   serveApiDocs(app, productsApi({ indexer: indexer !== undefined, stockIndexer: stockIndexer !== undefined }));
   return finishApp(app, logger);
 }

@@ -17,8 +17,10 @@ describe('loadConfig', () => {
       KAFKA_STOCK_GROUP_ID: 'products-stock',
       TOPIC_INVENTORY: 'inventory',
       INDEXER_ENABLED: true,
+      PRODUCT_CACHE_MAX: 10_000,
+      PRODUCT_CACHE_TTL_MS: 5_000,
     },
-    malformed: { PORT: 'x', ES_URL: 'nope', ES_INDEX: 'Bad Index' },
+    malformed: { PORT: 'x', ES_URL: 'nope', ES_INDEX: 'Bad Index', PRODUCT_CACHE_MAX: '-1', PRODUCT_CACHE_TTL_MS: '0' },
   });
 
   it('when several brokers are given, then they are split and trimmed', () => {

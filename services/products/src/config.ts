@@ -25,6 +25,14 @@ export const productsEnvSchema = serviceEnv(3002, {
   TOPIC_INVENTORY: envTopic('inventory'),
   /** Off only for running the HTTP API without Kafka (tests, debugging); then /health ignores the indexer. */
   INDEXER_ENABLED: envBool(true),
+  /** SKUs the read cache of `GET /products/:sku` holds; 0 turns the cache off (every read goes to Elasticsearch). */
+  PRODUCT_CACHE_MAX: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * Longest a cached view is served after the read that filled it: how long a write to the
+   * indexes from outside this process (another instance, a person) can go unseen. The
+   * indexers' own writes update the cache at once.
+   */
+  PRODUCT_CACHE_TTL_MS: z.coerce.number().int().min(1).default(5_000),
 });
 
 /** Parsed, frozen configuration of the products service. */

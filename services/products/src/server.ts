@@ -3,8 +3,10 @@ import { runService, type DependencyStep } from '@oms/service-kit';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ensureProductIndex, ensureStockIndex } from './data/product-index.js';
-import { ElasticsearchProductRepository } from './data/product-repository.js';
-import { ElasticsearchStockRepository } from './data/stock-repository.js';
+import { ElasticsearchProductRepository, type ProductRepository } from './data/product-repository.js';
+import { cachedProducts, cachedStock, ProductViewCache } from './data/product-view-cache.js';
+import { ElasticsearchProductViews, type ProductViewSource } from './data/product-views.js';
+import { ElasticsearchStockRepository, type StockRepository } from './data/stock-repository.js';
 import { ProductIndexer } from './indexer/product-indexer.js';
 import { StockIndexer } from './indexer/stock-indexer.js';
 
@@ -18,8 +20,16 @@ const exitCode = await runService({
     // 10 s per attempt and one retry (the client's retries back off, and the indexers retry
     // their batches themselves).
     const client = new Client({ node: config.ES_URL, requestTimeout: 10_000, maxRetries: 1 });
-    const products = new ElasticsearchProductRepository(client, config.ES_INDEX);
-    const stock = new ElasticsearchStockRepository(client, config.ES_STOCK_INDEX);
+    let products: ProductRepository = new ElasticsearchProductRepository(client, config.ES_INDEX);
+    let stock: StockRepository = new ElasticsearchStockRepository(client, config.ES_STOCK_INDEX);
+    let views: ProductViewSource = new ElasticsearchProductViews(client, config.ES_INDEX, config.ES_STOCK_INDEX);
+    if (config.PRODUCT_CACHE_MAX > 0) {
+      // The indexers write through the cache's wrappers, which keep it exact (docs/architecture.md, "Product reads").
+      const cache = new ProductViewCache(views, { max: config.PRODUCT_CACHE_MAX, ttlMs: config.PRODUCT_CACHE_TTL_MS });
+      products = cachedProducts(products, cache);
+      stock = cachedStock(stock, cache);
+      views = cache;
+    }
     const steps: DependencyStep[] = [
       {
         dependency: 'elasticsearch',
@@ -52,7 +62,7 @@ const exitCode = await runService({
       logger.warn('INDEXER_ENABLED=false: products and stock published to Kafka will not be indexed');
     }
     return {
-      app: createApp({ logger, products, stock, indexer: indexers?.products, stockIndexer: indexers?.stock, dependencies }),
+      app: createApp({ logger, products, stock, views, indexer: indexers?.products, stockIndexer: indexers?.stock, dependencies }),
       waitFor: steps,
       close: async () => {
         await Promise.all([indexers?.products.stop(), indexers?.stock.stop()]);

@@ -7,6 +7,7 @@ import { testInfra } from '../../../../test/infra.js';
 import { createApp as createProductsApp } from '../../../products/src/app.js';
 import { ensureProductIndex } from '../../../products/src/data/product-index.js';
 import { ElasticsearchProductRepository } from '../../../products/src/data/product-repository.js';
+import { ElasticsearchProductViews } from '../../../products/src/data/product-views.js';
 import { ElasticsearchStockRepository } from '../../../products/src/data/stock-repository.js';
 import { DependencyUnavailableError } from '@oms/service-kit';
 import { freePort } from '@oms/service-kit/testing';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   );
   expect(written.failed).toEqual([]);
   // No stock index: `available` reads as null, which the catalogue check does not look at.
-  productsUrl = await listen(createProductsApp({ logger: silentLogger, products: repo, stock: new ElasticsearchStockRepository(client, `${INDEX}_stock`) }), servers);
+  productsUrl = await listen(createProductsApp({ logger: silentLogger, products: repo, stock: new ElasticsearchStockRepository(client, `${INDEX}_stock`), views: new ElasticsearchProductViews(client, INDEX, `${INDEX}_stock`) }), servers);
 });
 
 afterAll(async () => {
@@ -65,7 +66,7 @@ describe('HttpSkuCatalogue', () => {
     const brokenClient = new Client({ node: await deadUrl(), maxRetries: 0 });
     clients.push(brokenClient);
     const brokenUrl = await listen(
-      createProductsApp({ logger: silentLogger, products: new ElasticsearchProductRepository(brokenClient, INDEX), stock: new ElasticsearchStockRepository(brokenClient, `${INDEX}_stock`) }),
+      createProductsApp({ logger: silentLogger, products: new ElasticsearchProductRepository(brokenClient, INDEX), stock: new ElasticsearchStockRepository(brokenClient, `${INDEX}_stock`), views: new ElasticsearchProductViews(brokenClient, INDEX, `${INDEX}_stock`) }),
       servers,
     );
     const err = await new HttpSkuCatalogue({ productsUrl: brokenUrl }).unknownSkus(['SKU-00001']).catch((e: unknown) => e);

@@ -8,10 +8,12 @@ import { testInfra } from '../../../../test/infra.js';
 import { createApp } from '../app.js';
 import { ensureProductIndex } from '../data/product-index.js';
 import { ElasticsearchProductRepository } from '../data/product-repository.js';
+import { ElasticsearchProductViews } from '../data/product-views.js';
 import { ElasticsearchStockRepository } from '../data/stock-repository.js';
 import type { Product } from '../domain/product.js';
 import { ProductIndexer } from './product-indexer.js';
 import { indexerTestRun } from '../test-support/indexer-run.js';
+import { testProduct } from '../test-support/test-product.js';
 
 // We rely on kafkajs' default (Java-compatible) partitioner; its v2 notice is noise here.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -20,18 +22,7 @@ const infra = testInfra();
 const { topic: TOPIC, group: GROUP, replayGroup: REPLAY_GROUP, index: INDEX, replayIndex: REPLAY_INDEX, logger } = indexerTestRun('indexer');
 const fastRetries = { initialMs: 50, maxMs: 300 };
 
-const product = (sku: string, description = `Product ${sku}`): Product => ({
-  sku,
-  description,
-  price: 12.5,
-  productType: 'TEST',
-  length: 1,
-  width: 2,
-  height: 3,
-  weight: 0.5,
-  unitMeasurement: 'CM',
-  hierarchies: [{ hierarchyName: 'test', hierarchyDescription: 'Test products' }],
-});
+const product = testProduct;
 const keyed = (p: Product): Message => ({ key: p.sku, value: JSON.stringify(p) });
 
 let es: Client;
@@ -246,7 +237,7 @@ describe('GET /health with the indexer', () => {
 async function withApp(probe: ProductIndexer, fn: (url: string) => Promise<void>): Promise<void> {
   const server = await new Promise<Server>((resolve, reject) => {
     // No stock index behind it: only /health is asked.
-    const s = createApp({ logger, products: repo, stock: new ElasticsearchStockRepository(es, `${INDEX}-stock`), indexer: probe }).listen(0, '127.0.0.1', () => resolve(s));
+    const s = createApp({ logger, products: repo, stock: new ElasticsearchStockRepository(es, `${INDEX}-stock`), views: new ElasticsearchProductViews(es, INDEX, `${INDEX}-stock`), indexer: probe }).listen(0, '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
   try {

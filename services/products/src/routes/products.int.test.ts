@@ -9,12 +9,14 @@ import { testInfra } from '../../../../test/infra.js';
 import { createApp, type IndexerProbe } from '../app.js';
 import { ensureProductIndex, ensureStockIndex } from '../data/product-index.js';
 import { ElasticsearchProductRepository } from '../data/product-repository.js';
+import { ElasticsearchProductViews } from '../data/product-views.js';
 import { ElasticsearchStockRepository } from '../data/stock-repository.js';
 import type { Product } from '../domain/product.js';
 import type { StockRecord } from '../domain/stock.js';
 
 const INDEX = 'products_test';
 const STOCK_INDEX = 'products_test_stock';
+const CLOSED_STOCK_INDEX = 'products_test_stock_closed';
 const logger = createLogger('products-test', 'silent');
 const base = { length: 10, width: 20, height: 5, weight: 1.5, unitMeasurement: 'CM' };
 const products: Product[] = [
@@ -65,7 +67,7 @@ beforeAll(async () => {
   const written = await repo.bulkUpsert(products, { refresh: true });
   expect(written.failed).toEqual([]);
   expect(await stock.bulkPut(stockRecords, { refresh: true })).toEqual({ stored: 2, stale: 0, failed: [] });
-  app = createApp({ logger, products: repo, stock });
+  app = createApp({ logger, products: repo, stock, views: new ElasticsearchProductViews(client, INDEX, STOCK_INDEX) });
   server = await listenLocal(app);
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -159,13 +161,19 @@ describe('GET /products/:sku', () => {
 
   it('when the stock cannot be read, then the product is still served, with available null', async () => {
     const unreadable = () => Promise.reject(new Error('stock index unreadable'));
-    const s = await listenLocal(createApp({ logger, products: repo, stock: { bulkPut: unreadable, available: unreadable } }));
+    // A closed stock index: the one read of GET /products/:sku gets an error for the stock document alone.
+    await client.indices.delete({ index: CLOSED_STOCK_INDEX, ignore_unavailable: true });
+    await ensureStockIndex(client, CLOSED_STOCK_INDEX);
+    await client.indices.close({ index: CLOSED_STOCK_INDEX });
+    const views = new ElasticsearchProductViews(client, INDEX, CLOSED_STOCK_INDEX);
+    const s = await listenLocal(createApp({ logger, products: repo, stock: { available: unreadable }, views }));
     try {
       const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
       expect(await getJson('/products/SKU-001', url)).toEqual({ status: 200, body: { ...products[1], available: null } });
       expect((await getJson('/products?text=keyboard', url)).body.items).toEqual([{ ...products[2], available: null }]);
     } finally {
       await new Promise((resolve) => s.close(resolve));
+      await client.indices.delete({ index: CLOSED_STOCK_INDEX, ignore_unavailable: true });
     }
   });
 
@@ -196,7 +204,7 @@ describe('GET /health', () => {
 
   it('when Elasticsearch is unreachable, then it is 503', async () => {
     const dead = new Client({ node: 'http://127.0.0.1:1', maxRetries: 0, requestTimeout: 1000 });
-    const app = createApp({ logger, products: new ElasticsearchProductRepository(dead, INDEX), stock: new ElasticsearchStockRepository(dead, STOCK_INDEX) });
+    const app = createApp({ logger, products: new ElasticsearchProductRepository(dead, INDEX), stock: new ElasticsearchStockRepository(dead, STOCK_INDEX), views: new ElasticsearchProductViews(dead, INDEX, STOCK_INDEX) });
     const s = await listenLocal(app);
     try {
       const { status, body } = await getJson('/health', `http://127.0.0.1:${(s.address() as AddressInfo).port}`);
@@ -242,7 +250,7 @@ describe('GET /health/indexer and /health/stock', () => {
       },
       health: () => ({ ...probe.health(), topic: 'inventory', groupId: 'products-stock', totals: { batches: 1, records: 3, stored: 2, stale: 1, rejected: 0, skippedByElasticsearch: 0 } }),
     };
-    const withIndexer = createApp({ logger, products: new ElasticsearchProductRepository(client, INDEX), stock, indexer: probe, stockIndexer: stockProbe });
+    const withIndexer = createApp({ logger, products: new ElasticsearchProductRepository(client, INDEX), stock, views: new ElasticsearchProductViews(client, INDEX, STOCK_INDEX), indexer: probe, stockIndexer: stockProbe });
     const s = await listenLocal(withIndexer);
     const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
     try {

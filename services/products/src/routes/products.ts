@@ -3,15 +3,17 @@ import { Router } from 'express';
 import { productSearchSchema, skuParamSchema } from '../domain/product.js';
 import { withAvailability } from '../domain/stock.js';
 import type { ProductRepository } from '../data/product-repository.js';
+import type { ProductViewSource } from '../data/product-views.js';
 import type { StockRepository } from '../data/stock-repository.js';
 
 /**
  * `GET /products` (search) and `GET /products/:sku`, each product with `available` beside it.
  * Stock is a convenience here (the inventory is the authority, and orders check with it): when
  * it cannot be read, products are still served, with `available: null`, rather than failing the
- * catalogue — which the orders service's reference checks depend on.
+ * catalogue — which the orders service's reference checks depend on. A single product is read
+ * from `views` (the read cache in a running service), a search from Elasticsearch.
  */
-export function productRoutes(products: ProductRepository, stock: Pick<StockRepository, 'available'>, logger: Logger): Router {
+export function productRoutes(products: Pick<ProductRepository, 'search'>, stock: Pick<StockRepository, 'available'>, views: ProductViewSource, logger: Logger): Router {
   const router = Router();
 
   const availableOf = (skus: readonly string[]): Promise<Map<string, number>> =>
@@ -28,10 +30,10 @@ export function productRoutes(products: ProductRepository, stock: Pick<StockRepo
 
   router.get('/products/:sku', async (req, res) => {
     const { sku } = validate(skuParamSchema, req.params, 'path');
-    // Both reads at once: the orders service asks this for every SKU of every order.
-    const [product, available] = await Promise.all([products.get(sku), availableOf([sku])]);
-    if (!product) throw new NotFoundError('product', sku);
-    res.json(withAvailability([product], available)[0]);
+    const { view, stockError } = await views.read(sku);
+    if (stockError) logger.warn({ err: stockError }, 'could not read stock; the product is served without it');
+    if (!view) throw new NotFoundError('product', sku);
+    res.json(view);
   });
 
   return router;
