@@ -115,11 +115,13 @@ const HEARTBEAT_EVERY_MS = 3_000;
 /**
  * Consumes one topic in a consumer group and commits a partition's offsets only after its batch
  * was applied (within `commitIntervalMs`, and before a stop leaves the group): at least once,
- * in offset order per partition (partitions in parallel, since a key never crosses partitions). While the work fails (its store is down), the batch is retried
- * in place with backoff, heartbeating so the group membership survives, and nothing is
- * committed; retrying here instead of throwing to kafkajs keeps the consumer in its group (kafkajs
- * would give up after a few retries and restart the whole consumer). A new group starts from the
- * earliest offset. The products indexers and the inventory's order follower are built on it.
+ * in offset order per partition (partitions in parallel, since a key never crosses partitions).
+ * While the work fails (its store is down), the batch is retried in place with backoff,
+ * heartbeating so the group membership survives, and nothing is committed; retrying here
+ * instead of throwing to kafkajs keeps the consumer in its group (kafkajs would give up after a
+ * few retries and restart the whole consumer). A new group starts from the earliest offset.
+ * The products indexers and the inventory's, shipping's and orders-graph's followers are built
+ * on it.
  */
 export class BatchConsumer {
   private readonly kafka: Kafka;
