@@ -44,6 +44,14 @@ export interface BatchConsumerOptions {
    */
   maxWaitTimeInMs?: number;
   /**
+   * Longest an applied batch's offsets wait to be committed (default 1000 ms): the offsets of
+   * every batch applied meanwhile go in one commit. kafkajs alone commits after every batch, an
+   * append to `__consumer_offsets` each: about one per order per follower under load
+   * (docs/architecture.md, Tuning). A crash re-delivers at most this much applied work, which
+   * the work must absorb anyway (at least once). 0: commit after every batch.
+   */
+  commitIntervalMs?: number;
+  /**
    * Called when the consumer stopped for good after it had started (a crash kafkajs will not
    * restart). It cannot recover by itself; the server exits so a supervisor can.
    */
@@ -106,12 +114,14 @@ const HEARTBEAT_EVERY_MS = 3_000;
 
 /**
  * Consumes one topic in a consumer group and commits a partition's offsets only after its batch
- * was applied: at least once, in offset order per partition (partitions in parallel, since a
- * key never crosses partitions). While the work fails (its store is down), the batch is retried
- * in place with backoff, heartbeating so the group membership survives, and nothing is
- * committed; retrying here instead of throwing to kafkajs keeps the consumer in its group (kafkajs
- * would give up after a few retries and restart the whole consumer). A new group starts from the
- * earliest offset. The products indexers and the inventory's order follower are built on it.
+ * was applied (within `commitIntervalMs`, and before a stop leaves the group): at least once,
+ * in offset order per partition (partitions in parallel, since a key never crosses partitions).
+ * While the work fails (its store is down), the batch is retried in place with backoff,
+ * heartbeating so the group membership survives, and nothing is committed; retrying here
+ * instead of throwing to kafkajs keeps the consumer in its group (kafkajs would give up after a
+ * few retries and restart the whole consumer). A new group starts from the earliest offset.
+ * The products indexers and the inventory's, shipping's and orders-graph's followers are built
+ * on it.
  */
 export class BatchConsumer {
   private readonly kafka: Kafka;
@@ -126,6 +136,11 @@ export class BatchConsumer {
   private readonly retrying = new Map<number, RetryState>();
   private readonly totals: ConsumerHealth['totals'];
   private lastError: string | null = null;
+  /** Applied but not yet committed: the next offset to read, per partition. */
+  private readonly uncommitted = new Map<number, string>();
+  private commitTimer: NodeJS.Timeout | undefined;
+  /** The commit in flight: commits go one at a time, so an older offset never lands after a newer one. */
+  private committing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: BatchConsumerOptions) {
     this.totals = { batches: 0, records: 0, ...Object.fromEntries((options.counters ?? []).map((name) => [name, 0])) };
@@ -188,6 +203,8 @@ export class BatchConsumer {
     this.status = 'stopping';
     this.abort.abort();
     await this.starting?.catch(() => {});
+    // What was applied is committed before leaving, so the next member re-reads none of it.
+    await this.commitNow();
     await this.consumer?.disconnect().catch((err: unknown) => this.log.warn({ err }, 'error while disconnecting the consumer'));
     this.consumer = undefined;
     this.status = 'stopped';
@@ -219,8 +236,8 @@ export class BatchConsumer {
       eachBatch: (payload) => this.handleBatch(payload),
       // Offsets move only when a batch has been applied; see handleBatch.
       eachBatchAutoResolve: false,
-      autoCommit: true,
-      autoCommitThreshold: 1,
+      // Commits are this class's (see commitApplied): kafkajs's own would follow every batch.
+      autoCommit: false,
       partitionsConsumedConcurrently: 3,
     });
     await joined.wait(joinTimeoutMs, signal);
@@ -262,6 +279,8 @@ export class BatchConsumer {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.partitions = [...(payload.memberAssignment[this.options.topic] ?? [])].sort((a, b) => a - b);
       for (const p of [...this.lag.keys()]) if (!this.partitions.includes(p)) this.lag.delete(p);
+      // Another member reads those now, from their last commit; this generation may not commit them.
+      for (const p of [...this.uncommitted.keys()]) if (!this.partitions.includes(p)) this.uncommitted.delete(p);
       if (this.status !== 'stopping') this.status = 'consuming';
       this.log.info({ partitions: this.partitions, memberId: payload.memberId }, 'joined the consumer group');
       finish({ ok: true });
@@ -315,7 +334,7 @@ export class BatchConsumer {
   }
 
   // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs's payload functions are closures; its types declare them as methods
-  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { partition } = batch;
     this.lag.set(partition, Number(batch.offsetLagLow()));
     const work = this.options.prepare({ topic: batch.topic, partition, messages: batch.messages }, (name, n = 1) => {
@@ -325,12 +344,51 @@ export class BatchConsumer {
     // Stopping, or the partition moved to another member: leave the offsets for whoever reads next.
     if (!applied) return;
     resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary();
+    await this.commitApplied(partition, (BigInt(batch.lastOffset()) + 1n).toString());
     await heartbeat();
     this.lag.set(partition, Number(batch.offsetLag()));
     this.totals.batches += 1;
     this.totals.records += batch.messages.length;
     this.log.debug({ partition, records: batch.messages.length, lastOffset: batch.lastOffset() }, 'batch applied');
+  }
+
+  /** Notes a partition's applied offset; commits it now (interval 0) or within the interval, with whatever else is applied by then. */
+  private async commitApplied(partition: number, nextOffset: string): Promise<void> {
+    this.uncommitted.set(partition, nextOffset);
+    if ((this.options.commitIntervalMs ?? 1000) <= 0) await this.commitNow();
+    else this.scheduleCommit(this.options.commitIntervalMs ?? 1000);
+  }
+
+  private scheduleCommit(delayMs: number): void {
+    this.commitTimer ??= setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.commitNow();
+    }, delayMs).unref();
+  }
+
+  /**
+   * Commits every applied offset not committed yet. A failure (a rebalance, Kafka away) is
+   * logged and the offsets are kept for the next commit unless a newer one or a new owner
+   * replaced them; the records after the last commit are read again at worst.
+   */
+  private commitNow(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    this.committing = this.committing.then(async () => {
+      const consumer = this.consumer;
+      if (!consumer || this.uncommitted.size === 0) return;
+      const offsets = [...this.uncommitted].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset }));
+      this.uncommitted.clear();
+      try {
+        await consumer.commitOffsets(offsets);
+      } catch (err) {
+        for (const { partition, offset } of offsets) if (!this.uncommitted.has(partition) && this.partitions.includes(partition)) this.uncommitted.set(partition, offset);
+        this.log.warn({ err: describeError(err) }, 'committing offsets failed; the applied records after the last commit may be read again');
+        // Try again later unless stopping (stop commits once itself).
+        if (this.uncommitted.size > 0 && this.status !== 'stopping') this.scheduleCommit(Math.max(this.options.commitIntervalMs ?? 1000, 1000));
+      }
+    });
+    return this.committing;
   }
 
   /**

@@ -16,10 +16,11 @@ describe('loadConfig', () => {
       ORDER_TOPIC: 'order',
       ORDERS_GROUP_ID: 'inventory-orders',
       OUTBOX_LEASE_MS: 10_000,
+      OUTBOX_BATCH_INTERVAL_MS: 100,
       RESERVATION_TTL_MS: 300_000,
       SWEEP_INTERVAL_MS: 5000,
     },
-    malformed: { REDIS_URL: 'http://127.0.0.1:6379', RESERVATION_TTL_MS: '10', PORT: 'x', KAFKA_BROKERS: 'kafka', OUTBOX_LEASE_MS: '100' },
+    malformed: { REDIS_URL: 'http://127.0.0.1:6379', RESERVATION_TTL_MS: '10', PORT: 'x', KAFKA_BROKERS: 'kafka', OUTBOX_LEASE_MS: '100', OUTBOX_BATCH_INTERVAL_MS: '5000' },
   });
 
   it('when the order topic or its group are malformed, then each is named', () => {

@@ -20,6 +20,11 @@ export const inventoryEnvSchema = serviceEnv(3005, {
   ORDERS_GROUP_ID: z.string().min(1).default('inventory-orders'),
   /** How long the publisher's lease lasts unrenewed: how soon another instance takes over from a dead one. */
   OUTBOX_LEASE_MS: envInt(10_000).pipe(z.number().min(3000)),
+  /**
+   * Least time between two of the outbox publisher's Kafka transactions: under load the stock
+   * changes of this interval go in one; after a quiet spell a change goes at once.
+   */
+  OUTBOX_BATCH_INTERVAL_MS: envInt(100).pipe(z.number().min(0).max(1000)),
   /** How long a reservation waits for its order's row on the `order` topic before its stock returns. */
   RESERVATION_TTL_MS: envInt(300_000).pipe(z.number().min(1000)),
   /** How often overdue reservations are looked for; an expiry is at most this late. */

@@ -75,6 +75,7 @@ const exitCode = await runService({
                 logger,
               }),
               logger: publisherLogger,
+              batchIntervalMs: config.OUTBOX_BATCH_INTERVAL_MS,
             });
             following.start();
           },

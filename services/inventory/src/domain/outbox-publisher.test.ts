@@ -89,6 +89,22 @@ describe('startOutboxPublisher', () => {
     expect(publisher.stats()).toMatchObject({ role: 'stopped', published: 5, batches: 3, failures: 0 });
   });
 
+  it('when changes follow each other within the batch interval, then the first goes at once and the rest wait to go together in one batch', async () => {
+    const outbox = new ListOutbox([record('A', 1)]);
+    const sink = new MemorySink();
+    const publisher = startOutboxPublisher({ outbox, lease: new SwitchLease(true), sink, ...options, batchIntervalMs: 300 });
+    await until(() => sink.published.length === 1);
+    // Three changes in quick succession, well inside the interval that began with the first batch.
+    for (const [i, r] of [record('B', 1), record('A', 2), record('C', 1)].entries()) {
+      outbox.entries.push({ id: `${i + 2}-0`, record: r });
+      await sleep(20);
+    }
+    await until(() => outbox.entries.length === 0);
+    await publisher.stop();
+    expect(sink.published.map((batch) => batch.map((r) => `${r.sku}${r.version}`))).toEqual([['A1'], ['B1', 'A2', 'C1']]);
+    expect(outbox.acks).toEqual(['1-0', '4-0']);
+  });
+
   it('when a publish fails, then nothing is acknowledged and the same entries go again, in the same order, through a sink opened anew', async () => {
     const outbox = new ListOutbox([record('A', 1), record('A', 2)]);
     const sink = new MemorySink();
