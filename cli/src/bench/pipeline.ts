@@ -19,7 +19,6 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import type { OpsContext } from '../context.js';
 import { isOmsError } from '../errors.js';
@@ -30,28 +29,42 @@ import { percentile, runLoad, summariseLoad, type LoadSummary } from '../lib/loa
 import { GraphWatcher, placeStackOrder, prepareOrders, type LoadFixture } from '../lib/load/stack.js';
 import { componentGroups, cpuDelta, ownCpuSeconds, sampleCpu, youngestAgeSeconds, type CpuTotals } from '../lib/process/cpu.js';
 import { findRepoRoot } from '../lib/runtime/settings.js';
+import { scriptArgs } from '../lib/script-args.js';
 import { productPageSchema, serviceClients } from '../lib/services.js';
 import { connectClient, connectorStates, desiredConnectors } from '../ops/connectors.js';
 
 const PHASES = ['idle', 'latency', 'ramp', 'reads', 'defaults'] as const;
 type Phase = (typeof PHASES)[number];
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    json: { type: 'string' },
-    'idle-seconds': { type: 'string' },
-    'settle-seconds': { type: 'string' },
-    'low-rate': { type: 'string', default: '5' },
-    'low-seconds': { type: 'string' },
-    ramp: { type: 'string' },
-    'step-seconds': { type: 'string' },
-    'ramp-budget-seconds': { type: 'string' },
-    'read-seconds': { type: 'string' },
-    'ramp-watch-ms': { type: 'string' },
+const USAGE = `usage: npm run bench:pipeline [-- --quick] [--only ${PHASES.join(',')}] [--json FILE]
+  [--settle-seconds 180] [--idle-seconds 60] [--low-rate 5] [--low-seconds 30]
+  [--ramp 100,200,...] [--step-seconds 15] [--ramp-budget-seconds 360] [--ramp-watch-ms 25] [--read-seconds 10]
+  Needs the local runtime's stack (oms up, same OMS_* settings). --quick shortens every phase.`;
+const parsedArgs = scriptArgs(
+  'bench:pipeline',
+  {
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      json: { type: 'string' },
+      'idle-seconds': { type: 'string' },
+      'settle-seconds': { type: 'string' },
+      'low-rate': { type: 'string', default: '5' },
+      'low-seconds': { type: 'string' },
+      ramp: { type: 'string' },
+      'step-seconds': { type: 'string' },
+      'ramp-budget-seconds': { type: 'string' },
+      'read-seconds': { type: 'string' },
+      'ramp-watch-ms': { type: 'string' },
+    },
   },
-});
+  USAGE,
+);
+if (!parsedArgs.ok) {
+  (parsedArgs.exitCode === 0 ? console.log : console.error)(parsedArgs.text);
+  process.exit(parsedArgs.exitCode);
+}
+const args = parsedArgs.values;
 const quick = args.quick;
 const num = (v: string | undefined, full: number, fast: number) => (v === undefined ? (quick ? fast : full) : Number(v));
 const settings = {
@@ -69,7 +82,11 @@ const settings = {
   rampWatchMs: num(args['ramp-watch-ms'], 25, 25),
 };
 const only = new Set<Phase>(args.only ? (args.only.split(',') as Phase[]) : PHASES);
-for (const p of only) if (!PHASES.includes(p)) throw new Error(`--only: unknown phase "${p}" (known: ${PHASES.join(', ')})`);
+const unknownPhases = [...only].filter((p) => !PHASES.includes(p));
+if (unknownPhases.length) {
+  console.error(`bench:pipeline: --only: unknown phase ${unknownPhases.map((p) => `"${p}"`).join(', ')} (known: ${PHASES.join(', ')})\n\n${USAGE}`);
+  process.exit(2);
+}
 
 const repoRoot = findRepoRoot();
 const loaded = loadConfig({ repoRoot, cwd: process.cwd(), env: process.env, flags: {} });

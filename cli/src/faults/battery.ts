@@ -11,8 +11,8 @@
  *   npm run test:faults [-- --only kafka,orders-stream --rate 20 --seconds 30 --kill-at 10 --runtime docker]
  */
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { scriptArgs } from '../lib/script-args.js';
 import { collectStatus } from '../ops/status.js';
 import { faultScript, healthyWithin, makeFixture, renderTable, resolveRowTarget, restock, runRow, type RowResult } from './fault-run.js';
 
@@ -29,17 +29,31 @@ const argsSchema = z.object({
   runtime: z.enum(['local', 'docker']).optional(),
 });
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string', default: COMPONENTS.join(',') },
-    rate: { type: 'string', default: '20' },
-    seconds: { type: 'string', default: '30' },
-    'kill-at': { type: 'string', default: '10' },
-    'recover-within': { type: 'string', default: '150' },
-    'visible-within': { type: 'string', default: '120' },
-    runtime: { type: 'string' },
+const USAGE = `usage: npm run test:faults [-- --only ${COMPONENTS.join(',')} --rate 20 --seconds 30 --kill-at 10
+                                 --recover-within 150 --visible-within 120 --runtime local|docker]
+  Kills each component in --only (in that order) with SIGKILL at --kill-at s into a run of --rate
+  orders/s for --seconds s, then checks the stack heals within --recover-within s and every
+  accepted order reaches GraphQL once within --visible-within s. Exit 1 when a row fails.`;
+const args = scriptArgs(
+  'test:faults',
+  {
+    options: {
+      only: { type: 'string', default: COMPONENTS.join(',') },
+      rate: { type: 'string', default: '20' },
+      seconds: { type: 'string', default: '30' },
+      'kill-at': { type: 'string', default: '10' },
+      'recover-within': { type: 'string', default: '150' },
+      'visible-within': { type: 'string', default: '120' },
+      runtime: { type: 'string' },
+    },
   },
-});
+  USAGE,
+);
+if (!args.ok) {
+  (args.exitCode === 0 ? console.log : console.error)(args.text);
+  process.exit(args.exitCode);
+}
+const { values } = args;
 const parsed = argsSchema.safeParse({
   only: values.only.split(',').map((s) => s.trim()).filter(Boolean),
   rate: values.rate,

@@ -10,28 +10,43 @@
  *
  *   npm run test:faults:brokers [-- --broker kafka-2 --rate 20 --seconds 40 --kill-at 12 --max-pause 30 --runtime docker]
  */
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { withAdmin } from '../lib/kafka.js';
+import { scriptArgs } from '../lib/script-args.js';
 import { brokerId, brokerIds, topologyOf } from '../lib/stack/topology.js';
 import { DESIRED_TOPICS } from '../lib/topics.js';
 import { renderTrace, traceOrder } from '../ops/trace.js';
 import { faultScript, healthyWithin, makeFixture, renderTable, resolveRowTarget, restock, runRow } from './fault-run.js';
 import { describeGap, longestGap } from './gaps.js';
 
-const { values } = parseArgs({
-  options: {
-    broker: { type: 'string' },
-    rate: { type: 'string', default: '20' },
-    seconds: { type: 'string', default: '40' },
-    'kill-at': { type: 'string', default: '12' },
-    'recover-within': { type: 'string', default: '150' },
-    'visible-within': { type: 'string', default: '120' },
-    'max-pause': { type: 'string', default: '30' },
-    runtime: { type: 'string' },
+const USAGE = `usage: npm run test:faults:brokers [-- --broker kafka|kafka-2|kafka-3 --rate 20 --seconds 40 --kill-at 12
+                                         --recover-within 150 --visible-within 120 --max-pause 30 --runtime local|docker]
+  Against a three-broker stack (oms up --brokers 3): kills one broker (default: the one leading the
+  most pipeline partitions) at --kill-at s into a run of --rate orders/s, then checks no accepted
+  order is lost or doubled, the stack heals, and no pause in accepted orders or in GraphQL
+  visibility is longer than --max-pause s. Exit 1 when the row fails.`;
+const args = scriptArgs(
+  'test:faults:brokers',
+  {
+    options: {
+      broker: { type: 'string' },
+      rate: { type: 'string', default: '20' },
+      seconds: { type: 'string', default: '40' },
+      'kill-at': { type: 'string', default: '12' },
+      'recover-within': { type: 'string', default: '150' },
+      'visible-within': { type: 'string', default: '120' },
+      'max-pause': { type: 'string', default: '30' },
+      runtime: { type: 'string' },
+    },
   },
-});
+  USAGE,
+);
+if (!args.ok) {
+  (args.exitCode === 0 ? console.log : console.error)(args.text);
+  process.exit(args.exitCode);
+}
+const { values } = args;
 const parsed = z
   .object({
     broker: z.enum(['kafka', 'kafka-2', 'kafka-3']).optional(),
