@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import { z } from 'zod';
 import { scriptArgs } from '../lib/script-args.js';
 import { collectStatus } from '../ops/status.js';
-import { faultScript, healthyWithin, makeFixture, renderTable, resolveRowTarget, restock, runRow, type RowResult } from './fault-run.js';
+import { faultScript, healthyWithin, makeFixture, renderTable, resolveRowTarget, restock, rowFlags, runRow, type RowResult } from './fault-run.js';
 
 /** Every component the battery kills, in this order (infrastructure first, then the services). */
 const COMPONENTS = ['kafka', 'connect', 'mariadb', 'postgres', 'elasticsearch', 'orders-stream', 'customers', 'products', 'orders', 'orders-graph'] as const;
@@ -39,12 +39,7 @@ const args = scriptArgs(
   {
     options: {
       only: { type: 'string', default: COMPONENTS.join(',') },
-      rate: { type: 'string', default: '20' },
-      seconds: { type: 'string', default: '30' },
-      'kill-at': { type: 'string', default: '10' },
-      'recover-within': { type: 'string', default: '150' },
-      'visible-within': { type: 'string', default: '120' },
-      runtime: { type: 'string' },
+      ...rowFlags({ seconds: '30', killAt: '10' }),
     },
   },
   USAGE,

@@ -17,7 +17,7 @@ import { scriptArgs } from '../lib/script-args.js';
 import { brokerId, brokerIds, topologyOf } from '../lib/stack/topology.js';
 import { DESIRED_TOPICS } from '../lib/topics.js';
 import { renderTrace, traceOrder } from '../ops/trace.js';
-import { faultScript, healthyWithin, makeFixture, renderTable, resolveRowTarget, restock, runRow } from './fault-run.js';
+import { faultScript, healthyWithin, makeFixture, renderTable, resolveRowTarget, restock, rowFlags, runRow } from './fault-run.js';
 import { describeGap, longestGap } from './gaps.js';
 
 const USAGE = `usage: npm run test:faults:brokers [-- --broker kafka|kafka-2|kafka-3 --rate 20 --seconds 40 --kill-at 12
@@ -31,13 +31,8 @@ const args = scriptArgs(
   {
     options: {
       broker: { type: 'string' },
-      rate: { type: 'string', default: '20' },
-      seconds: { type: 'string', default: '40' },
-      'kill-at': { type: 'string', default: '12' },
-      'recover-within': { type: 'string', default: '150' },
-      'visible-within': { type: 'string', default: '120' },
+      ...rowFlags({ seconds: '40', killAt: '12' }),
       'max-pause': { type: 'string', default: '30' },
-      runtime: { type: 'string' },
     },
   },
   USAGE,

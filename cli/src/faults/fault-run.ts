@@ -143,6 +143,21 @@ async function load(clients: ServiceClients, fx: Fixture, rate: number, seconds:
 }
 
 /** How a row reaches the stack: the kill, and `oms status`'s report (with the stack resolved once). */
+/**
+ * The flags every fault script takes, as `scriptArgs` options: the load, how long the stack has
+ * to heal and the orders to appear, and the runtime. `seconds` and `kill-at` default per script.
+ */
+export function rowFlags(defaults: { seconds: string; killAt: string }) {
+  return {
+    rate: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: defaults.seconds },
+    'kill-at': { type: 'string', default: defaults.killAt },
+    'recover-within': { type: 'string', default: '150' },
+    'visible-within': { type: 'string', default: '120' },
+    runtime: { type: 'string' },
+  } as const;
+}
+
 export interface RowTarget {
   target: FaultTarget;
   status: CollectOptions;
