@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { stopIdleKafkaSpin } from './kafka-idle.js';
+import { REQUEST_TIMEOUT_CHECK_MS, stopIdleKafkaSpin } from './kafka-idle.js';
 
 const brokers = (process.env.OMS_TEST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
@@ -28,4 +28,26 @@ describe('stopIdleKafkaSpin', () => {
       await admin.disconnect();
     }
   });
+
+  it('when a client connects, then its connections look for timed-out requests once a second, not every 100 ms', async () => {
+    stopIdleKafkaSpin();
+    const delays: number[] = [];
+    const real = globalThis.setInterval;
+    globalThis.setInterval = ((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return real(fn, ms);
+    });
+    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING, clientId: 'kafka-idle-test' }).admin();
+    try {
+      await admin.connect();
+      await admin.listTopics();
+    } finally {
+      globalThis.setInterval = real;
+      await admin.disconnect();
+    }
+    // one per connection: the seed broker's, then the broker's it was told of
+    expect(delays.length).toBeGreaterThan(0);
+    expect(delays.every((ms) => ms === REQUEST_TIMEOUT_CHECK_MS)).toBe(true);
+  });
 });
+

@@ -3,19 +3,43 @@ import { createRequire } from 'node:module';
 /** The part of kafkajs 2.2.4's per-connection RequestQueue the fix touches. */
 interface RequestQueuePrototype {
   scheduleCheckPendingRequests(this: { pending: unknown[] }): void;
+  scheduleRequestTimeoutCheck(this: RequestQueueState): void;
+  destroy(this: RequestQueueState): void;
   [patched]?: true;
 }
+
+/** What the request-timeout check reads of a kafkajs 2.2.4 RequestQueue. */
+interface RequestQueueState {
+  enforceRequestTimeout: boolean;
+  requestTimeout: number;
+  requestTimeoutIntervalId: NodeJS.Timeout | null;
+  inflight: Map<unknown, { sentAt: number; requestTimeout: number; timeoutRequest(): void }>;
+  isConnected(): boolean;
+  destroy(): void;
+}
+
+/**
+ * How often a kafkajs connection looks for requests past their timeout (kafkajs: every
+ * 100 ms). Timeouts are 30 s, so a late answer is noticed within 31 s instead of 30.1.
+ */
+export const REQUEST_TIMEOUT_CHECK_MS = 1000;
 
 const patched = Symbol.for('oms.kafkajs.idleRequestQueue');
 
 /**
- * Stops kafkajs 2.2.4 spinning on an idle connection. After every answer its RequestQueue
- * schedules a check of the requests waiting to be sent, and with none waiting (and no broker
- * throttling) it schedules it 1 ms later, again and again: ~1,000 timer wake-ups a second per
- * process, 2–3% of a core each for products, inventory and orders-stream with no traffic at all
- * (kafkajs issues #1556 and #1704, unfixed in the last release). With nothing pending there is
- * nothing to check: a request that has to wait is queued by `push`, which schedules the check
- * itself, and every answer checks the queue again. Idempotent; loading this module applies it.
+ * Stops kafkajs 2.2.4 spinning on an idle connection, in two places of its RequestQueue:
+ *
+ * - After every answer it schedules a check of the requests waiting to be sent, and with none
+ *   waiting (and no broker throttling) it schedules it 1 ms later, again and again: ~1,000 timer
+ *   wake-ups a second per process, 2–3% of a core each for products, inventory and orders-stream
+ *   with no traffic at all (kafkajs issues #1556 and #1704, unfixed in the last release). With
+ *   nothing pending there is nothing to check: a request that has to wait is queued by `push`,
+ *   which schedules the check itself, and every answer checks the queue again.
+ * - Every connection looks for timed-out requests every 100 ms, for its whole life: the 18
+ *   connections of an idle stack's services woke 180 times a second for 30 s timeouts. They
+ *   look every {@link REQUEST_TIMEOUT_CHECK_MS} now, with the same check.
+ *
+ * Idempotent; loading this module applies it.
  */
 export function stopIdleKafkaSpin(): void {
   let proto: Partial<RequestQueuePrototype> | undefined;
@@ -29,6 +53,22 @@ export function stopIdleKafkaSpin(): void {
   proto.scheduleCheckPendingRequests = function scheduleWhenPending(this: { pending: unknown[] }) {
     if (this.pending.length > 0) schedule.call(this);
   };
+  if (typeof proto.scheduleRequestTimeoutCheck === 'function' && typeof proto.destroy === 'function') {
+    proto.scheduleRequestTimeoutCheck = function scheduleTimeoutCheckEverySecond(this: RequestQueueState) {
+      if (!this.enforceRequestTimeout) return;
+      this.destroy();
+      this.requestTimeoutIntervalId = setInterval(
+        () => {
+          const now = Date.now();
+          this.inflight.forEach((request) => {
+            if (now - request.sentAt > request.requestTimeout) request.timeoutRequest();
+          });
+          if (!this.isConnected()) this.destroy();
+        },
+        Math.min(this.requestTimeout, REQUEST_TIMEOUT_CHECK_MS),
+      );
+    };
+  }
   proto[patched] = true;
 }
 
@@ -44,3 +84,16 @@ stopIdleKafkaSpin();
  * them prompt where 5 s would save only ~0.1% of a core more.
  */
 export const IDLE_FETCH_WAIT_MS = 2000;
+
+/**
+ * How often a consumer that is alone in its group tells the coordinator it is alive: the
+ * default of {@link BatchConsumer}'s `heartbeatInterval` and of the orders reference view.
+ * kafkajs sends a heartbeat between fetches once this much has passed since the last, so at
+ * kafkajs' 3 s, with fetches every {@link IDLE_FETCH_WAIT_MS}, an idle consumer sent one every
+ * other fetch: a third of its requests. A heartbeat is also how a member learns that the group
+ * is rebalancing, so a second member joining waits up to this long for the first to rejoin;
+ * each of these consumers runs once per service (a restarted one finds its group empty, or
+ * waits for the dead member's 30 s session either way). The orders-stream processor keeps 3 s:
+ * its rebalances hand partitions over between instances.
+ */
+export const IDLE_HEARTBEAT_INTERVAL_MS = 10_000;

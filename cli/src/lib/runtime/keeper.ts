@@ -17,7 +17,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { type PidRecord, isAlive, readPidFile } from '../process/supervisor.js';
+import { type PidRecord, isAlive, readPidFileSync } from '../process/supervisor.js';
 import type { Component, LocalParts } from './component.js';
 import { lastLines, readFrom } from './log-file.js';
 import { STOPPED_ON_PURPOSE, startComponent } from './start.js';
@@ -193,14 +193,14 @@ export async function keep(parts: LocalParts, opts: KeepOptions): Promise<string
       const need = parts.components.find((x) => x.id === id);
       if (!need) continue;
       if (inFlight.has(id) || entry(need).state === 'backoff' || entry(need).state === 'restarting') return true;
-      const rec = await readPidFile(parts.ctx.paths.pidFile(id));
+      const rec = readPidFileSync(parts.ctx.paths.pidFile(id));
       if (rec && !isAlive(rec)) return true;
     }
     return false;
   };
 
   const look = async (c: Component): Promise<boolean> => {
-    const record = await readPidFile(parts.ctx.paths.pidFile(c.id));
+    const record = readPidFileSync(parts.ctx.paths.pidFile(c.id));
     if (!record) {
       // Never started, or stopped on purpose: nothing to keep.
       if (entry(c).state === 'backoff') set(c, { state: 'watching', nextAttemptAt: null });
@@ -215,7 +215,7 @@ export async function keep(parts: LocalParts, opts: KeepOptions): Promise<string
     }
     if (e.state === 'crashloop') return true;
     // Read again now that it is known dead: `oms down` marks the pid file before it stops the process.
-    const now = await readPidFile(parts.ctx.paths.pidFile(c.id));
+    const now = readPidFileSync(parts.ctx.paths.pidFile(c.id));
     if (!now || now.stopping || now.pid !== record.pid) return now !== undefined;
     if (e.state === 'watching') {
       await exited(c, reasons.get(record.pid) ?? `pid ${record.pid} is gone (killed or exited; started ${record.startedAt})`);
@@ -240,7 +240,7 @@ export async function keep(parts: LocalParts, opts: KeepOptions): Promise<string
     const connect = parts.components.find((c) => c.id === 'connect');
     if (opts.heal && connect && Date.now() - lastHeal >= healEvery && entry(connect).state === 'watching' && !inFlight.has('connect')) {
       lastHeal = Date.now();
-      const rec = await readPidFile(parts.ctx.paths.pidFile('connect'));
+      const rec = readPidFileSync(parts.ctx.paths.pidFile('connect'));
       if (isAlive(rec)) {
         const healed = await opts.heal().catch((err: unknown) => `connector check failed: ${err instanceof Error ? err.message : String(err)}`);
         if (healed) log(`connectors: ${healed}`);

@@ -78,7 +78,9 @@ describe('connectWorkerProperties', () => {
     expect(props['key.converter']).toBe('org.apache.kafka.connect.json.JsonConverter');
     expect(props['value.converter']).toBe('org.apache.kafka.connect.json.JsonConverter');
     for (const t of ['config', 'offset', 'status']) expect(props[`${t}.storage.replication.factor`]).toBe('1');
-    expect(Number(props['offset.flush.interval.ms'])).toBeLessThanOrEqual(1000);
+    // Positions are flushed every few seconds: a kill -9 replays seconds of binlog, not a minute (the default).
+    expect(Number(props['offset.flush.interval.ms'])).toBeLessThanOrEqual(5000);
+    expect(Number(props['consumer.heartbeat.interval.ms'])).toBeGreaterThan(3000);
     // Its own readers and its sink tasks ask an idle broker every few seconds, not twice a second.
     for (const key of ['fetch.max.wait.ms', 'consumer.fetch.max.wait.ms']) expect(Number(props[key])).toBeGreaterThanOrEqual(2000);
   });
@@ -145,6 +147,10 @@ describe('redisArgs', () => {
   it('when rendered, then every write is in the fsynced append-only file, no RDB snapshot is taken and nothing is evicted', () => {
     expect(flags).toMatchObject({ appendonly: 'yes', appendfsync: 'always', save: '', 'maxmemory-policy': 'noeviction' });
     expect(args.length).toBe(Object.keys(flags).length * 2);
+  });
+
+  it('when rendered, then its housekeeping runs once a second, not ten times', () => {
+    expect(flags.hz).toBe('1');
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeError, type Logger } from '@oms/service-kit';
-import { IDLE_FETCH_WAIT_MS, kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
+import { IDLE_FETCH_WAIT_MS, IDLE_HEARTBEAT_INTERVAL_MS, kafkaLogCreator, kafkaLogLevel } from '@oms/service-kit/kafka';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { z } from 'zod';
 import { ReferenceTables, type ReferenceKind } from '../domain/reference-tables.js';
@@ -83,7 +83,7 @@ export class ReferenceView {
     this.status = 'starting';
     const probe = new Kafka({ clientId: 'orders-references-probe', brokers: this.options.brokers, connectionTimeout: 3_000, retry: { retries: 1 }, logLevel: logLevel.NOTHING });
     const admin = probe.admin();
-    const consumer = this.kafka.consumer({ groupId: `orders-references.${randomUUID().slice(0, 8)}`, maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? IDLE_FETCH_WAIT_MS, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({ groupId: `orders-references.${randomUUID().slice(0, 8)}`, maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? IDLE_FETCH_WAIT_MS, heartbeatInterval: IDLE_HEARTBEAT_INTERVAL_MS, allowAutoTopicCreation: false });
     try {
       await admin.connect();
       const existing = new Set(await admin.listTopics());

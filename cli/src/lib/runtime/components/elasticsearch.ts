@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type LocalProcess, STOP_GROUP } from '../component.js';
 import type { RuntimeContext } from '../context.js';
 import { ARTIFACT_VERSIONS } from '../artifacts.js';
-import { elasticsearchYml } from '../templates.js';
+import { IDLE_JVM_FLAGS, elasticsearchYml } from '../templates.js';
 
 /**
  * Elasticsearch from the integ-test zip, no bundled JDK (ES_JAVA_HOME = a Java 17..23). It
@@ -76,7 +76,7 @@ export function elasticsearchProcess(ctx: RuntimeContext): LocalProcess {
           LANG: 'C.UTF-8',
           ES_JAVA_HOME: java.home,
           ES_PATH_CONF: p.configDir,
-          ES_JAVA_OPTS: `-Xms${settings.heap.elasticsearch} -Xmx${settings.heap.elasticsearch}`,
+          ES_JAVA_OPTS: `-Xms${settings.heap.elasticsearch} -Xmx${settings.heap.elasticsearch} ${IDLE_JVM_FLAGS}`,
         },
         // jvm.options writes gc.log and hs_err files relative to the working dir.
         cwd: p.logsDir,
