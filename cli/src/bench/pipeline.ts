@@ -37,7 +37,7 @@ const PHASES = ['idle', 'latency', 'ramp', 'reads', 'defaults'] as const;
 type Phase = (typeof PHASES)[number];
 
 const USAGE = `usage: npm run bench:pipeline [-- --quick] [--only ${PHASES.join(',')}] [--json FILE]
-  [--settle-seconds 180] [--idle-seconds 60] [--low-rate 5] [--warmup-seconds 15] [--low-seconds 30]
+  [--settle-seconds 600] [--idle-seconds 60] [--low-rate 5] [--warmup-seconds 10] [--low-seconds 30]
   [--ramp 100,200,...] [--step-seconds 15] [--ramp-budget-seconds 360] [--ramp-watch-ms 25] [--read-seconds 10]
   Needs the local runtime's stack (oms up, same OMS_* settings). --quick shortens every phase.`;
 const parsedArgs = scriptArgs(
@@ -70,14 +70,17 @@ const quick = args.quick;
 const num = (v: string | undefined, full: number, fast: number) => (v === undefined ? (quick ? fast : full) : Number(v));
 const settings = {
   idleS: num(args['idle-seconds'], 60, 20),
-  settleS: num(args['settle-seconds'], 180, 60),
+  // Idle CPU decays for minutes after a start, mostly the JVMs' JIT compilers still at work:
+  // 5.35% of a core 3 min after `oms up`, 4.8% later, on one quiet machine (README).
+  settleS: num(args['settle-seconds'], 600, 60),
   lowRate: Number(args['low-rate']),
   lowS: num(args['low-seconds'], 30, 12),
-  // Orders at the low rate before each low-rate measurement, timed and printed on their own:
-  // the first orders after minutes of idle (or after the connectors were replaced) pay for
-  // cold JIT code, caches and connections, and 2 s of them left the measured run's p50 ~1.6×
-  // the same run repeated a few minutes later.
-  warmupS: num(args['warmup-seconds'], 15, 4),
+  // Before each low-rate measurement: this many seconds at 100 orders/s, a pause, then 5 s at
+  // the low rate, the last timed and printed on its own. The measurement is of a warm stack:
+  // after minutes of idle (or with connectors just replaced) Kafka's and Connect's code runs
+  // interpreted until the JIT compiles it, which at 5 orders/s takes minutes (15 s at 5/s
+  // still left p50 51 ms against 35 ms after the ramp, one run, 2026-11-29).
+  warmupS: num(args['warmup-seconds'], 10, 4),
   ramp: (args.ramp ?? (quick ? '100,200,300,400' : '100,200,300,400,500,600,800')).split(',').map(Number),
   stepS: num(args['step-seconds'], 15, 8),
   rampBudgetS: num(args['ramp-budget-seconds'], 360, 120),
@@ -151,7 +154,7 @@ async function orders(totalOrders: number): Promise<LoadFixture> {
 }
 
 /** Orders every phase may place (for the restock), generously. */
-const plannedOrders = () => 20 + settings.lowRate * (settings.lowS + settings.warmupS) * 4 + settings.ramp.reduce((sum, r) => sum + r * settings.stepS, 0);
+const plannedOrders = () => 20 + (settings.lowRate * (settings.lowS + 5) + WARMUP_RATE * settings.warmupS) * 4 + settings.ramp.reduce((sum, r) => sum + r * settings.stepS, 0);
 
 interface Measured extends LoadSummary {
   rate: number;
@@ -185,15 +188,21 @@ function line(label: string, m: Measured): string {
 /** Sustained: nearly all of it sent on time, nothing refused or lost, and the lag flat. */
 const sustained = (m: Measured) => m.flat && m.refused === 0 && m.notVisible === 0 && m.achievedRate >= m.rate * 0.95;
 
+const WARMUP_RATE = 100;
+
 async function lowRate(label: string): Promise<Measured> {
-  if (settings.warmupS > 0) console.log(line(`(warm-up)`, await measure(settings.lowRate, settings.warmupS)));
+  if (settings.warmupS > 0) {
+    await runLoad({ rate: WARMUP_RATE, durationS: settings.warmupS, place: placeStackOrder(clients.orders, await orders(plannedOrders())) });
+    await sleep(5000);
+    console.log(line(`(warming)`, await measure(settings.lowRate, 5)));
+  }
   const m = await measure(settings.lowRate, settings.lowS);
   console.log(line(label, m));
   return m;
 }
 
 async function latency(): Promise<void> {
-  console.log(`\n== latency: ${settings.lowRate} orders/s for ${settings.lowS}s, after ${settings.warmupS}s of them as a warm-up (load average ${load1()})`);
+  console.log(`\n== latency: ${settings.lowRate} orders/s for ${settings.lowS}s, warmed by ${settings.warmupS}s at ${WARMUP_RATE}/s and 5s at ${settings.lowRate}/s (load average ${load1()})`);
   report.latency = await lowRate('low rate');
 }
 

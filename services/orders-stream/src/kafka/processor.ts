@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeError, retry, RetryAbortedError, type Backoff, type Logger } from '@oms/service-kit';
-import { IDLE_FETCH_WAIT_MS, kafkaLogCreator, kafkaLogLevel, Placement, UnansweredPartitionsError, unansweredPartitions } from '@oms/service-kit/kafka';
+import { IDLE_FETCH_WAIT_MS, IDLE_HEARTBEAT_INTERVAL_MS, kafkaLogCreator, kafkaLogLevel, Placement, UnansweredPartitionsError, unansweredPartitions } from '@oms/service-kit/kafka';
 import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Producer, type RecordMetadata, type TopicMessages, type Transaction } from 'kafkajs';
 import type { StreamConfig } from '../config.js';
 import { OrderJoin, type CommitOffset, type DlqEntry, type EnrichedOrder, type InputRecord, type LookupKind, type OrderKind } from '../domain/join.js';
@@ -311,7 +311,8 @@ export class OrdersStreamProcessor {
       groupId: `${this.config.groupId}.lookups.${this.config.instanceId}.${randomUUID().slice(0, 8)}`,
       maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
       sessionTimeout: this.config.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3_000, Math.floor(this.config.sessionTimeoutMs / 3)),
+      // Alone in its own group (the id is this instance's): nobody waits for it to rejoin.
+      heartbeatInterval: Math.min(IDLE_HEARTBEAT_INTERVAL_MS, Math.floor(this.config.sessionTimeoutMs / 3)),
     }));
     // A batch made only of control records never reaches eachBatch; its end still counts.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => advance(payload.topic, payload.partition, Number(payload.lastOffset) + 1));
