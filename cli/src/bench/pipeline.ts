@@ -70,8 +70,6 @@ const quick = args.quick;
 const num = (v: string | undefined, full: number, fast: number) => (v === undefined ? (quick ? fast : full) : Number(v));
 const settings = {
   idleS: num(args['idle-seconds'], 60, 20),
-  // Idle CPU decays for minutes after a start, mostly the JVMs' JIT compilers still at work:
-  // 5.35% of a core 3 min after `oms up`, 4.8% later, on one quiet machine (README).
   settleS: num(args['settle-seconds'], 600, 60),
   lowRate: Number(args['low-rate']),
   lowS: num(args['low-seconds'], 30, 12),
@@ -126,8 +124,9 @@ const report: Record<string, unknown> = {
 
 // ---- idle -----------------------------------------------------------------------------------
 async function idle(): Promise<void> {
-  // Idle CPU decays for minutes after a start (JIT compilers, class loading, groups settling):
-  // 15.9% of a core 1 min after `oms up`, 11.5% 4 min after, on one quiet machine.
+  // Idle CPU decays for minutes after a start, mostly the JVMs' JIT compilers still at work
+  // (Kafka's C2 thread: ~0.5% of a core 3 min after `oms up`, ~0.15% at 10): on one quiet
+  // machine 4.98–5.35% of a core at 3 min, 4.75% at 10 (2026-11-29, README).
   const age = youngestAgeSeconds(groups);
   if (age !== undefined && age < settings.settleS) {
     console.log(`\n== idle: the youngest process started ${age.toFixed(0)}s ago; waiting ${(settings.settleS - age).toFixed(0)}s more for the stack to settle (--settle-seconds ${settings.settleS})`);
