@@ -112,8 +112,11 @@ function fresh(): ComponentSupervision {
   return { state: 'watching', restarts: 0, lastExit: null, exits: [], nextAttemptAt: null };
 }
 
-/** Exit reasons of the processes the keeper itself started (it is their parent, so it hears how they ended). */
-type ExitReasons = Map<number, string>;
+/**
+ * Exit reasons of the processes the keeper itself started (it is their parent, so it hears how
+ * they ended); `undefined` until a started one has exited.
+ */
+type ExitReasons = Map<number, string | undefined>;
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `killed by ${signal}` : `exited with code ${String(code)}`;
@@ -171,6 +174,7 @@ export async function keep(parts: LocalParts, opts: KeepOptions): Promise<string
     set(c, { state: 'restarting', nextAttemptAt: null });
     await save();
     const onSpawn = (child: ChildProcess, record: PidRecord) => {
+      reasons.set(record.pid, undefined);
       child.once('exit', (code, signal) => reasons.set(record.pid, describeExit(code, signal)));
     };
     try {
@@ -185,6 +189,15 @@ export async function keep(parts: LocalParts, opts: KeepOptions): Promise<string
     } catch (err) {
       await exited(c, `restart failed: ${err instanceof Error ? err.message : String(err)}`);
     }
+  };
+
+  /**
+   * How a child of ours ended. /proc can show it gone a turn of the event loop before Node has
+   * reaped it and emitted 'exit' (the pid files are read synchronously), so wait for that, briefly.
+   */
+  const exitReason = async (pid: number): Promise<string | undefined> => {
+    for (let i = 0; i < 50 && reasons.has(pid) && reasons.get(pid) === undefined; i++) await sleep(10);
+    return reasons.get(pid);
   };
 
   /** A component whose dependency is down or coming back waits for it (its own start would time out). */
@@ -218,7 +231,7 @@ export async function keep(parts: LocalParts, opts: KeepOptions): Promise<string
     const now = readPidFileSync(parts.ctx.paths.pidFile(c.id));
     if (!now || now.stopping || now.pid !== record.pid) return now !== undefined;
     if (e.state === 'watching') {
-      await exited(c, reasons.get(record.pid) ?? `pid ${record.pid} is gone (killed or exited; started ${record.startedAt})`);
+      await exited(c, (await exitReason(record.pid)) ?? `pid ${record.pid} is gone (killed or exited; started ${record.startedAt})`);
       reasons.delete(record.pid);
     }
     if (entry(c).state === 'backoff' && Date.now() >= (entry(c).nextAttemptAt ?? 0) && !(await waitsForNeeds(c))) {
