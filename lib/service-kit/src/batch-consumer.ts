@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { IDLE_FETCH_WAIT_MS, IDLE_HEARTBEAT_INTERVAL_MS } from './kafka-idle.js';
+import { IDLE_FETCH_WAIT_MS } from './kafka-idle.js';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log.js';
 import { describeError, retry, RetryAbortedError, STARTUP_BACKOFF, type Backoff } from './retry.js';
 
@@ -255,7 +255,7 @@ export class BatchConsumer {
     } finally {
       await admin.disconnect().catch(() => {});
     }
-    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs, heartbeatInterval: IDLE_HEARTBEAT_INTERVAL_MS, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs, allowAutoTopicCreation: false });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });

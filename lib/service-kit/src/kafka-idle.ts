@@ -86,15 +86,14 @@ stopIdleKafkaSpin();
 export const IDLE_FETCH_WAIT_MS = 2000;
 
 /**
- * How often a consumer that is alone in its group tells the coordinator it is alive: the
- * heartbeat of every {@link BatchConsumer}, of the orders reference view and of orders-stream's
- * lookup consumer.
- * kafkajs sends a heartbeat between fetches once this much has passed since the last, so at
- * kafkajs' 3 s, with fetches every {@link IDLE_FETCH_WAIT_MS}, an idle consumer sent one every
- * other fetch: a third of its requests. A heartbeat is also how a member learns that the group
- * is rebalancing, so a second member joining waits up to this long for the first to rejoin;
- * each of these consumers runs once per service (a restarted one finds its group empty, or
- * waits for the dead member's 30 s session either way). orders-stream's order consumer keeps
- * 3 s: its rebalances hand partitions over between instances.
+ * How often a consumer that is alone in its group by construction (its group id ends in a
+ * random suffix: the orders reference view, orders-stream's lookup consumer) tells the
+ * coordinator it is alive. kafkajs sends a heartbeat between fetches once this much has passed
+ * since the last, so at kafkajs' 3 s, with fetches every {@link IDLE_FETCH_WAIT_MS}, an idle
+ * consumer sent one every other fetch: a third of its requests. A heartbeat is also how a member
+ * learns that its group is rebalancing, so a member joining waits up to this long for the others
+ * to rejoin: the `BatchConsumer`s keep kafkajs' 3 s, since their groups are named by service and
+ * two instances can share one (CI's tests run a second instance beside the stack's, and a 10 s
+ * rebalance there overlapped a test's shutdown).
  */
 export const IDLE_HEARTBEAT_INTERVAL_MS = 10_000;
