@@ -160,6 +160,8 @@ interface Measured extends LoadSummary {
   /** CPU ms per order by process (the run plus its drain), and their sum. */
   cpuMsPerOrder: Record<string, number>;
   cpuMsPerOrderTotal: number;
+  /** GraphQL requests the latency watcher sent per order: part of orders-graph's and PostgreSQL's CPU above. */
+  watcherRequestsPerOrder: number;
 }
 
 async function measure(rate: number, seconds: number, watchMs = 3): Promise<Measured> {
@@ -171,7 +173,13 @@ async function measure(rate: number, seconds: number, watchMs = 3): Promise<Meas
     const summary = summariseLoad(result);
     const d = cpuDelta(before, cpuNow());
     const perOrder = Object.fromEntries([...d].map(([id, s]) => [id, (s * 1000) / Math.max(1, summary.accepted)]));
-    return { ...summary, rate, cpuMsPerOrder: perOrder, cpuMsPerOrderTotal: Object.values(perOrder).reduce((a, b) => a + b, 0) };
+    return {
+      ...summary,
+      rate,
+      cpuMsPerOrder: perOrder,
+      cpuMsPerOrderTotal: Object.values(perOrder).reduce((a, b) => a + b, 0),
+      watcherRequestsPerOrder: watcher.requests / Math.max(1, summary.accepted),
+    };
   } finally {
     await watcher.stop();
   }
@@ -231,6 +239,7 @@ async function ramp(): Promise<void> {
   console.log(`  ${'TOTAL'.padEnd(24)}${steps.map((s) => f1(s.cpuMsPerOrderTotal).padStart(9)).join('')}`);
   const stack = steps.map((s) => s.cpuMsPerOrderTotal - (s.cpuMsPerOrder[LOADGEN] ?? 0));
   console.log(`  ${'stack (without bench)'.padEnd(24)}${stack.map((x) => f1(x).padStart(9)).join('')}   (target ≤ 5 ms)`);
+  console.log(`  ${'(GraphQL asks per order)'.padEnd(24)}${steps.map((s) => s.watcherRequestsPerOrder.toFixed(2).padStart(9)).join('')}   the latency watcher's, in orders-graph's and PostgreSQL's CPU`);
   report.ramp = { steps, highestFlatRate: best };
 }
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { toOrder, type Order, type OrderPage, type OrderRow } from '../domain/order.js';
+import { toOrder, type Order, type OrderRow } from '../domain/order.js';
 import type { OrderFilter } from '../domain/orders-args.js';
 import { buildOrdersQuery, ORDER_COLUMNS } from './order-query.js';
 
@@ -7,8 +7,10 @@ import { buildOrdersQuery, ORDER_COLUMNS } from './order-query.js';
 export interface OrderRepository {
   /** The order with this id, or `null`. */
   findById(id: string): Promise<Order | null>;
-  /** One page of orders matching the filter, newest first, with the total match count. */
-  search(filter: OrderFilter): Promise<OrderPage>;
+  /** One page of orders matching the filter, newest first. */
+  findPage(filter: OrderFilter): Promise<Order[]>;
+  /** How many orders match the filter, whatever the page. */
+  count(filter: OrderFilter): Promise<number>;
   /** Resolves when the database answers `SELECT 1`; used by `/health`. */
   ping(): Promise<void>;
 }
@@ -41,13 +43,16 @@ export class PgOrderRepository implements OrderRepository {
     return rows[0] ? toOrder(rows[0]) : null;
   }
 
-  async search(filter: OrderFilter): Promise<OrderPage> {
-    const { page, count } = buildOrdersQuery(filter);
-    const [pageResult, countResult] = await Promise.all([
-      timed(this.pool.query<OrderRow>(page.text, page.values)),
-      timed(this.pool.query<{ total: number }>(count.text, count.values)),
-    ]);
-    return { items: pageResult.rows.map(toOrder), total: countResult.rows[0]?.total ?? 0 };
+  async findPage(filter: OrderFilter): Promise<Order[]> {
+    const { page } = buildOrdersQuery(filter);
+    const { rows } = await timed(this.pool.query<OrderRow>(page.text, page.values));
+    return rows.map(toOrder);
+  }
+
+  async count(filter: OrderFilter): Promise<number> {
+    const { count } = buildOrdersQuery(filter);
+    const { rows } = await timed(this.pool.query<{ total: number }>(count.text, count.values));
+    return rows[0]?.total ?? 0;
   }
 
   async ping(): Promise<void> {

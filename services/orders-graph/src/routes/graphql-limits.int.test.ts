@@ -123,7 +123,8 @@ describe('the time limit', () => {
   it('when execution outlasts the limit, then the answer is the time-limit error at the limit, not when the work ends', async () => {
     const never: OrderRepository = {
       findById: () => new Promise(() => undefined),
-      search: () => new Promise(() => undefined),
+      findPage: () => new Promise(() => undefined),
+      count: () => new Promise(() => undefined),
       ping: () => Promise.resolve(),
     };
     const slow = await serve(never, { ...DEFAULT_GRAPHQL_LIMITS, timeoutMs: 300 });
@@ -140,7 +141,8 @@ describe('the time limit', () => {
   it('when execution outlasts the limit because PostgreSQL hangs (it does not answer a ping either), then the answer is a 503 naming postgres, not the time limit', async () => {
     const hung: OrderRepository = {
       findById: () => new Promise(() => undefined),
-      search: () => new Promise(() => undefined),
+      findPage: () => new Promise(() => undefined),
+      count: () => new Promise(() => undefined),
       ping: () => new Promise(() => undefined),
     };
     const slow = await serve(hung, { ...DEFAULT_GRAPHQL_LIMITS, timeoutMs: 300 });
@@ -167,7 +169,7 @@ describe('the time limit', () => {
       expect(status).toBe(200);
       expect(body.errors?.[0]).toMatchObject({
         message: `The request took longer than the limit of ${DEFAULT_GRAPHQL_LIMITS.timeoutMs} ms and was stopped.`,
-        path: ['orders'],
+        path: ['orders', 'total'], // the field whose statement was cancelled
         extensions: { code: LIMIT_CODE, limit: 'timeoutMs' },
       });
     } finally {

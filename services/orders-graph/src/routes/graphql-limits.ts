@@ -22,7 +22,7 @@ export interface GraphqlLimits {
   maxTokens: number;
   /** Nesting of fields; introspection's `__schema` is not counted, so GraphiQL keeps working. */
   maxDepth: number;
-  /** Aliases in the operation: each alias of `orders` is another pair of database queries. */
+  /** Aliases in the operation: each alias of `orders` is up to two more database queries. */
   maxAliases: number;
   /** graphql-armor's cost: 2 per object field, 1 per scalar, multiplied by 1.5 per level. */
   maxCost: number;

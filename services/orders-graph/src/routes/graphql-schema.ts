@@ -108,7 +108,8 @@ export interface GraphqlApi {
 
 /**
  * Builds the schema from {@link typeDefs}. Root resolvers return objects already shaped like
- * the SDL (see `toOrder`), so the default field resolvers do the rest.
+ * the SDL (see `toOrder`; an `OrderPage`'s fields are functions), so the default field
+ * resolvers do the rest.
  */
 export function createGraphqlApi(orders: OrderRepository): GraphqlApi {
   return {
@@ -122,7 +123,10 @@ export function createGraphqlApi(orders: OrderRepository): GraphqlApi {
       orders: (args: unknown) => {
         const parsed = parseOrdersArgs(args);
         if (!parsed.ok) throw new UserInputError(parsed.message, parsed.details);
-        return orders.search(parsed.filter);
+        // Each field runs its own statement only when asked for: a client paging through
+        // `items` skips the count, one asking only for `total` skips the page.
+        const { filter } = parsed;
+        return { items: () => orders.findPage(filter), total: () => orders.count(filter) };
       },
     },
   };

@@ -2,6 +2,7 @@ import { asDependencyUnavailable, BadRequestError, DEFAULT_RETRY_AFTER_SECONDS, 
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { createHandler } from 'graphql-http/lib/use/express';
 import { StatementTimeoutError, type OrderRepository } from '../data/order-repository.js';
+import { documentCache } from './document-cache.js';
 import { GraphQLError } from './graphql-lib.js';
 import { DEFAULT_GRAPHQL_LIMITS, executeWithin, limitedParse, limitRules, RequestTimeoutError, type GraphqlLimits } from './graphql-limits.js';
 import { createGraphqlApi } from './graphql-schema.js';
@@ -10,10 +11,12 @@ import { createGraphqlApi } from './graphql-schema.js';
  * `GET|POST /graphql` through graphql-http. Malformed JSON and oversized bodies never reach
  * it: service-kit's body parser answers them with the same 400/413 JSON as every service.
  * A request over one of `limits` is refused at parsing or validation, before anything runs,
- * except the time limit, which stops execution (see graphql-limits.ts).
+ * except the time limit, which stops execution (see graphql-limits.ts). A query text seen
+ * before is neither parsed nor validated again (document-cache.ts).
  */
 export function graphqlRoutes(orders: OrderRepository, logger: Logger, limits: GraphqlLimits = DEFAULT_GRAPHQL_LIMITS): Router {
   const { schema, rootValue } = createGraphqlApi(orders);
+  const documents = documentCache(limitedParse(limits.maxTokens));
   const router = Router();
   router.post('/graphql', requireJsonObjectBody);
   router.all(
@@ -21,7 +24,8 @@ export function graphqlRoutes(orders: OrderRepository, logger: Logger, limits: G
     createHandler({
       schema,
       rootValue,
-      parse: limitedParse(limits.maxTokens),
+      parse: documents.parse,
+      validate: documents.validate,
       validationRules: limitRules(limits),
       execute: executeWithin(limits.timeoutMs, () => storeHangs(orders)),
       formatError: (err) => maskInternalError(err, logger, limits.timeoutMs),
