@@ -83,6 +83,10 @@ export class MysqlPool {
       connectionLimit,
       connectTimeout: acquireTimeoutMs,
       enableKeepAlive: true,
+      // mysql2 captures a stack trace at every call (to show the caller in an error's stack):
+      // 4% of the orders service's CPU under load (a CPU profile at 50 orders/s, 2026-11-29).
+      // Errors keep their code and message, which is what we map and log.
+      trace: false,
     });
   }
 
