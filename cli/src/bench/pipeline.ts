@@ -73,8 +73,9 @@ const num = (v: string | undefined, full: number, fast: number) => (v === undefi
 const settings = {
   idleS: num(args['idle-seconds'], 60, 20),
   // Consecutive idle windows; the result is the median one. The broker's and Connect's periodic
-  // work (5-minute checks, log flushes, the JIT) lands in one window and not the next: single
-  // 60 s windows of the same stack differed by 0.4% of a core (2026-11-29).
+  // work (5-minute checks, log flushes, the JIT) lands in one window and not the next: three
+  // consecutive 60 s windows of one stack gave 5.71, 4.18 and 4.51% of a core (2026-11-29 19:41;
+  // Kafka 2.83% in the first).
   idleWindows: num(args['idle-windows'], 3, 1),
   settleS: num(args['settle-seconds'], 600, 60),
   lowRate: Number(args['low-rate']),
